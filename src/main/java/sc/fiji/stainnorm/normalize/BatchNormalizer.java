@@ -1,0 +1,151 @@
+package sc.fiji.stainnorm.normalize;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.Progress;
+import sc.fiji.stainnorm.core.RgbImage;
+import sc.fiji.stainnorm.core.Shard;
+import sc.fiji.stainnorm.core.StainNormException;
+
+/**
+ * read → normalize → write for many files: the one loop behind the command line, the Fiji folder command and
+ * cluster jobs. Outputs keep their input's file name; existing outputs are skipped unless overwriting was
+ * asked for (so a killed job resumes); every write is atomic; one bad file does not stop the others.
+ */
+public final class BatchNormalizer {
+
+	public enum Outcome { WRITTEN, SKIPPED_EXISTING, FAILED }
+
+	public record FileResult(Path input, Path output, Outcome outcome, List<String> messages) {}
+
+	public record Report(List<FileResult> files) {
+		public long count(Outcome o) {
+			return files.stream().filter(f -> f.outcome() == o).count();
+		}
+
+		public String summary() {
+			return count(Outcome.WRITTEN) + " written, " + count(Outcome.SKIPPED_EXISTING) + " skipped (output exists), "
+				+ count(Outcome.FAILED) + " failed";
+		}
+	}
+
+	private BatchNormalizer() {}
+
+	/**
+	 * The image files named, and the image files directly inside the folders named, sorted by name within each
+	 * folder. Hidden files and our own temporary files are left out.
+	 *
+	 * @param pattern a glob on the file name such as {@code *.tif}, or null for every image file
+	 */
+	public static List<Path> collectInputs(List<Path> inputs, String pattern) {
+		if (inputs.isEmpty()) throw new StainNormException("No input images given");
+		var matcher = pattern == null || pattern.isBlank() ? null
+			: java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+		List<Path> files = new ArrayList<>();
+		for (Path in : inputs) {
+			if (!Files.exists(in)) throw new StainNormException("Input not found: " + in);
+			if (Files.isDirectory(in)) {
+				if (!Files.isReadable(in)) throw new StainNormException("Cannot read folder " + in + ": permission denied");
+				List<Path> inFolder;
+				try (Stream<Path> s = Files.list(in)) {
+					inFolder = s.filter(Files::isRegularFile)
+						.filter(p -> !p.getFileName().toString().startsWith("."))
+						.filter(ImageFiles::isImageFile)
+						.filter(p -> matcher == null || matcher.matches(p.getFileName()))
+						.sorted().toList();
+				}
+				catch (IOException e) {
+					throw new StainNormException("Cannot list folder " + in + ": " + e.getMessage());
+				}
+				if (inFolder.isEmpty())
+					throw new StainNormException("No image files" + (matcher == null ? "" : " matching " + pattern) + " in " + in
+						+ " (accepted: " + String.join(", ", ImageFiles.EXTENSIONS) + ")");
+				files.addAll(inFolder);
+			}
+			else files.add(in);
+		}
+		return files;
+	}
+
+	/** Normalizes each input into {@code outputDir}, {@code threads} files at a time. */
+	public static Report run(StainNormalizer normalizer, List<Path> inputs, Path outputDir, boolean overwrite, Shard shard,
+		int threads, Progress progress)
+	{
+		List<Path> mine = shard.select(inputs);
+		for (Path in : mine)
+			if (in.toAbsolutePath().normalize().getParent().equals(outputDir.toAbsolutePath().normalize()))
+				throw new StainNormException("The output folder " + outputDir + " holds the input " + in.getFileName()
+					+ "; choose another output folder so that no input is overwritten");
+		checkWritableFolder(outputDir);
+		long total = mine.size();
+		AtomicLong done = new AtomicLong();
+		List<FileResult> results = Collections.synchronizedList(new ArrayList<>());
+		ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+		try {
+			List<Future<?>> futures = new ArrayList<>();
+			for (Path in : mine)
+				futures.add(pool.submit(() -> {
+					if (progress.isCancelled()) return;
+					FileResult r = one(normalizer, in, outputDir.resolve(in.getFileName()), overwrite);
+					results.add(r);
+					for (String m : r.messages())
+						progress.warn(in.getFileName() + ": " + m);
+					progress.update(done.incrementAndGet(), total, in.getFileName() + " " + r.outcome().name().toLowerCase().replace('_', ' '));
+				}));
+			for (Future<?> f : futures)
+				f.get();
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new StainNormException("Interrupted");
+		}
+		catch (java.util.concurrent.ExecutionException e) {
+			throw new StainNormException("Normalization failed: " + e.getCause(), e.getCause());
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		List<FileResult> sorted = new ArrayList<>(results);
+		sorted.sort((a, b) -> a.input().compareTo(b.input()));
+		return new Report(sorted);
+	}
+
+	private static FileResult one(StainNormalizer normalizer, Path in, Path out, boolean overwrite) {
+		if (!overwrite && Files.exists(out)) return new FileResult(in, out, Outcome.SKIPPED_EXISTING, List.of());
+		try {
+			RgbImage src = normalizer.acceptsGrayscale() ? ImageFiles.readAcceptingGray(in) : ImageFiles.read(in);
+			Normalized n = normalizer.normalize(src);
+			ImageFiles.write(n.image(), out);
+			return new FileResult(in, out, Outcome.WRITTEN, n.warnings());
+		}
+		catch (StainNormException e) {
+			return new FileResult(in, out, Outcome.FAILED, List.of(e.getMessage()));
+		}
+		catch (OutOfMemoryError e) {
+			return new FileResult(in, out, Outcome.FAILED, List.of("out of memory (give Java more memory or use fewer threads)"));
+		}
+	}
+
+	/** Creates the folder if needed and fails early, before any work, if nothing can be written there. */
+	public static void checkWritableFolder(Path dir) {
+		try {
+			Files.createDirectories(dir);
+		}
+		catch (IOException e) {
+			throw new StainNormException("Cannot create output folder " + dir + ": " + e.getMessage());
+		}
+		if (!Files.isDirectory(dir)) throw new StainNormException("Output " + dir + " is a file, not a folder");
+		if (!Files.isWritable(dir)) throw new StainNormException("Cannot write to output folder " + dir + ": permission denied");
+	}
+}
