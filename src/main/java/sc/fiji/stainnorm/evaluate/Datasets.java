@@ -21,10 +21,10 @@ public final class Datasets {
 	/** The multi-scanner pair below the shared data folder. */
 	public static final String SCANNERS = "DeepMicroscopy_MultiScanner_SCC";
 	/**
-	 * GBM tiles never used for training the bundled STST model: the test split. Every other tile is the
-	 * train split, from which the classical methods' references are drawn.
+	 * GBM tiles the bundled STST model never trained on (its validation tiles): the default test split. Every
+	 * other tile is the train split, from which the classical methods' references are drawn.
 	 */
-	public static final List<String> GBM_TEST_TILES = List.of("33", "34", "35", "36", "37", "38", "39", "40");
+	public static final List<String> GBM_TEST_TILES = List.of("22", "24", "34", "39");
 
 	private Datasets() {}
 
@@ -64,17 +64,18 @@ public final class Datasets {
 	 * (seeded choice) as references; and the multi-scanner pair, registered and cut into quadrants, as
 	 * unmatched pairs.
 	 */
-	public static EvaluationData shared(Path he, int patchSize, int maxPatches, int referenceChoices, long seed) {
+	public static EvaluationData shared(Path he, List<String> testTiles, int patchSize, int maxPatches, int referenceChoices, long seed) {
 		Path gbm = he.resolve(GBM);
 		if (!Files.isDirectory(gbm))
 			throw new StainNormException("Shared data folder " + he + " has no " + GBM + "/ (the 40 glioblastoma tiles); give --data the folder that holds it");
 		List<String> train = new ArrayList<>();
 		for (int i = 1; i <= 40; i++) {
 			String id = String.format("%02d", i);
-			if (!GBM_TEST_TILES.contains(id)) train.add(id);
+			if (!testTiles.contains(id)) train.add(id);
 		}
 		List<EvaluationData.Named> tests = new ArrayList<>();
-		outer: for (String id : GBM_TEST_TILES) {
+		if (testTiles.isEmpty() || train.isEmpty()) throw new StainNormException("The GBM test split must hold between 1 and 39 of the 40 tiles, got " + testTiles);
+		outer: for (String id : testTiles) {
 			RgbImage tile = ImageFiles.read(gbm.resolve(id + ".tif"));
 			for (int y = 0; y + patchSize <= tile.height(); y += patchSize)
 				for (int x = 0; x + patchSize <= tile.width(); x += patchSize) {
@@ -92,7 +93,7 @@ public final class Datasets {
 			refs.add(new EvaluationData.Named(id + ".tif@centre", tile.crop(x, y, patchSize, patchSize)));
 		}
 		String description = "Matched ground truth: the 40 glioblastoma H&E tiles of " + GBM + " (512×512, one lab). Test split: tiles "
-			+ String.join(", ", GBM_TEST_TILES) + " (never seen by the bundled STST model), cut into " + tests.size() + " patches of "
+			+ String.join(", ", testTiles) + " (never trained on by the STST model used), cut into " + tests.size() + " patches of "
 			+ patchSize + "×" + patchSize + "; train split: the other " + train.size() + " tiles, whose central " + patchSize
 			+ " px patches serve as references (seeded choice).";
 

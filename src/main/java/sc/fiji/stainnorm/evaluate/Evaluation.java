@@ -175,7 +175,9 @@ public final class Evaluation {
 			if (progress.isCancelled()) return null;
 			JobResult r = execute(job);
 			long k = finished.incrementAndGet();
-			progress.update(k, jobs.size(), job.experiment() + " " + job.fitted().method() + " " + job.image());
+			// about 50 lines for the whole run: enough to see it move, few enough to read a log
+			if (k % Math.max(1, jobs.size() / 50) == 0 || k == jobs.size())
+				progress.update(k, jobs.size(), job.experiment() + " " + job.fitted().method() + " " + job.image());
 			return r;
 		}).toList();
 		if (settings.threads() == 1) {

@@ -145,6 +145,29 @@ public class EvaluationProtocolTest {
 		}
 	}
 
+	/**
+	 * A real reference method, fitted to another tissue in the target style, must bring the stain-shifted and the
+	 * other-style images closer to their ground truth than they were: the protocol can tell a method from no method.
+	 */
+	@Test
+	public void registeredReferenceMethodsBeatTheUnnormalizedInput() {
+		EvaluationData data = Datasets.synthetic(96, 3, 1);
+		List<MethodSpec> methods = new java.util.ArrayList<>();
+		for (String name : List.of("reinhard", "macenko"))
+			if (sc.fiji.stainnorm.normalize.Methods.names().contains(name))
+				methods.add(new MethodSpec(name, () -> sc.fiji.stainnorm.normalize.Methods.create(name)));
+		org.junit.Assume.assumeFalse("no classical method registered yet", methods.isEmpty());
+		Evaluation.Result r = Evaluation.run(data, methods, SCORES, new Evaluation.Settings(1, 2, false, 0), Progress.NONE);
+		List<Summary.Stat> stats = Summary.stats(r.scores());
+		for (String experiment : List.of(Evaluation.MATCHED, Evaluation.UNMATCHED)) {
+			double none = Summary.find(stats, experiment, "plain", "MSE", Evaluation.UNNORMALIZED).mean();
+			for (MethodSpec m : methods) {
+				double mse = Summary.find(stats, experiment, "plain", "MSE", m.name()).mean();
+				assertTrue(m.name() + " " + experiment + ": MSE " + mse + " vs unnormalized " + none, mse < 0.7 * none);
+			}
+		}
+	}
+
 	@Test
 	public void everyReferenceIsTriedForSensitivityButTablesUseTheFirst() {
 		EvaluationData data = Datasets.synthetic(SIZE, 2, 3);
