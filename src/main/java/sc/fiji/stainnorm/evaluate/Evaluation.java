@@ -156,8 +156,10 @@ public final class Evaluation {
 		Map<String, RgbImage> montages = new LinkedHashMap<>();
 		if (rows > 0) montages.put(MATCHED, montage(MATCHED, ran, data.tests().subList(0, rows).stream().map(t -> new String[] { t.name() }).toList(),
 			data.tests().subList(0, rows).stream().map(EvaluationData.Named::image).toList(), outputs));
-		if (!data.pairs().isEmpty()) montages.put(UNMATCHED, montage(UNMATCHED, ran, data.pairs().stream().map(p -> new String[] { p.name() }).toList(),
-			data.pairs().stream().map(EvaluationData.Pair::truth).toList(), outputs));
+		// up to four pairs: the multi-scanner quadrants, or the first synthetic pairs
+		List<EvaluationData.Pair> shown = data.pairs().subList(0, Math.min(4, data.pairs().size()));
+		if (!shown.isEmpty()) montages.put(UNMATCHED, montage(UNMATCHED, ran, shown.stream().map(p -> new String[] { p.name() }).toList(),
+			shown.stream().map(EvaluationData.Pair::truth).toList(), outputs));
 		List<String> referenceNames = data.references().stream().map(EvaluationData.Named::name).toList();
 		return new Result(scores, shifts, ran, skipped, warnings, montages, referenceNames);
 	}
@@ -277,6 +279,6 @@ public final class Evaluation {
 			cells.add(truths.get(r));
 			montage.addRow(image, cells.toArray(RgbImage[]::new));
 		}
-		return montage.render(160);
+		return montage.render(128);
 	}
 }

@@ -72,7 +72,7 @@ public final class ReportWriter {
 			for (String conv : conventions)
 				writePng(boxPlotGrid(primary, ex, conv, result.methods(), directions), "box_" + ex + "_" + conv + ".png");
 		for (var m : result.montages().entrySet())
-			writePng(m.getValue(), "montage_" + m.getKey() + ".png");
+			writePalettePng(m.getValue(), "montage_" + m.getKey() + ".png");
 		if (!timings.isEmpty())
 			writePng(Plots.barPlot("seconds for " + timings.get(0).patches() + " patches", timings.stream().map(Timing::method).toList(),
 				timings.stream().mapToDouble(Timing::seconds).toArray()), "timing.png");
@@ -160,6 +160,24 @@ public final class ReportWriter {
 
 	private void writePng(RgbImage image, String name) {
 		ImageFiles.write(image, figures.resolve(name));
+	}
+
+	/**
+	 * Montages of tissue compress badly as RGB PNG; a 256-colour palette (median cut) keeps them a few hundred
+	 * kilobytes with no visible change at this size, so a report with figures can live in the repository.
+	 */
+	private void writePalettePng(RgbImage image, String name) {
+		Path file = figures.resolve(name);
+		try {
+			Files.createDirectories(figures);
+			Path tmp = figures.resolve("." + name + ".tmp.png");
+			var indexed = new ij.process.MedianCut(new ColorProcessor(image.width(), image.height(), image.pixels().clone())).convertToByte(256);
+			if (!new ij.io.FileSaver(new ij.ImagePlus(name, indexed)).saveAsPng(tmp.toString())) throw new IOException("ImageJ could not write PNG");
+			Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+		}
+		catch (IOException e) {
+			throw new StainNormException("Cannot write " + file + ": " + e.getMessage());
+		}
 	}
 
 	private void writeCsv(String name, String header, List<String> rows) {
