@@ -29,7 +29,8 @@ final class MarkdownReport {
 
 		md.append("## Data\n\n").append(data.description()).append("\n\n");
 		if (!data.pairs().isEmpty()) md.append(data.pairsDescription()).append("\n\n");
-		List<String> conventions = Summary.distinct(stats, Summary.Stat::convention);
+		List<String> conventions = new java.util.ArrayList<>(Summary.distinct(stats, Summary.Stat::convention));
+		boolean separation = conventions.remove(ScoreSet.SEPARATION);
 		md.append("Metrics are reported in ").append(conventions.size() == 1 ? "one convention" : conventions.size() + " conventions")
 			.append(" (").append(String.join(", ", conventions)).append("): `standard` follows the textbook definitions, `paper` the ")
 			.append("implementations the STST paper used (sewar 0.4.3, MATLAB FSIMc and MS-SSIM); see the metrics package. ")
@@ -45,13 +46,26 @@ final class MarkdownReport {
 			"Source scans normalized towards the other scanner and compared with its scan of the same tissue.", stats, directions,
 			conventions, result, figures);
 
+		if (separation) {
+			md.append("## Stain separation (Table II analog)\n\n");
+			md.append("SH, SE, SBg: distance between the mean optical-density vectors of the ground truth and of the output over the ground truth's ")
+				.append("haematoxylin, eosin and background pixels (classes from Ruifrok deconvolution of the ground truth; see ")
+				.append("`metrics/StainSeparation`). 0 is perfect.\n\n");
+			for (String experiment : List.of(Evaluation.MATCHED, Evaluation.UNMATCHED))
+				if (stats.stream().anyMatch(s -> s.experiment().equals(experiment) && s.convention().equals(ScoreSet.SEPARATION))) {
+					table(md, "SH/SE/SBg, " + experiment + " ground truth", experiment, ScoreSet.SEPARATION, stats, directions, result);
+					md.append("![box plots, ").append(experiment).append(", separation](").append(figures).append("/box_").append(experiment)
+						.append('_').append(ScoreSet.SEPARATION).append(".png)\n\n");
+				}
+		}
+
 		if (!spreads.isEmpty()) {
 			md.append("## Reference sensitivity\n\n");
 			md.append("Each reference method was fitted to ").append(result.referenceNames().size()).append(" different references (")
 				.append(String.join(", ", result.referenceNames().stream().map(r -> "`" + r + "`").toList()))
 				.append(") and scored on the matched test set. The table gives, per method and metric, the mean of the per-reference means, ")
 				.append("the standard deviation across references, and [min, max]: the part of a score that is the luck of the reference.\n\n");
-			String conv = conventions.get(0);
+			String conv = conventions.isEmpty() ? ScoreSet.SEPARATION : conventions.get(0);
 			List<String> metrics = Summary.distinct(spreads.stream().filter(s -> s.convention().equals(conv)).toList(), Summary.Spread::metric);
 			List<String> methods = Summary.distinct(spreads, Summary.Spread::method);
 			md.append("Convention `").append(conv).append("`:\n\n| method |");
@@ -103,31 +117,39 @@ final class MarkdownReport {
 		for (String conv : conventions) {
 			List<Summary.Stat> rows = stats.stream().filter(s -> s.experiment().equals(experiment) && s.convention().equals(conv)).toList();
 			if (rows.isEmpty()) continue;
-			List<String> metrics = Summary.distinct(rows, Summary.Stat::metric);
-			int n = rows.stream().filter(s -> s.method().equals(Evaluation.UNNORMALIZED)).mapToInt(Summary.Stat::n).max().orElse(0);
-			md.append("Convention `").append(conv).append("`, ").append(n).append(" images:\n\n| method |");
-			metrics.forEach(m -> md.append(' ').append(m).append(arrow(directions, m)).append(" |"));
-			md.append("\n|---|");
-			metrics.forEach(m -> md.append("---|"));
-			md.append('\n');
-			for (String method : result.methods()) {
-				md.append("| ").append(method).append(" |");
-				for (String metric : metrics) {
-					Summary.Stat s = Summary.find(stats, experiment, conv, metric, method);
-					if (s == null || s.n() == 0) {
-						md.append(" – |");
-						continue;
-					}
-					String cell = fmt(s.mean()) + " ± " + fmt(s.std());
-					md.append(' ').append(isBest(stats, s, result.methods(), directions) ? "**" + cell + "**" : cell).append(" |");
-				}
-				md.append('\n');
-			}
-			md.append("\n![box plots, ").append(experiment).append(", ").append(conv).append("](").append(figures).append("/box_")
+			table(md, "Convention `" + conv + "`", experiment, conv, stats, directions, result);
+			md.append("![box plots, ").append(experiment).append(", ").append(conv).append("](").append(figures).append("/box_")
 				.append(experiment).append('_').append(conv).append(".png)\n\n");
 		}
 		if (result.montages().containsKey(experiment))
 			md.append("![source, every method, ground truth](").append(figures).append("/montage_").append(experiment).append(".png)\n\n");
+	}
+
+	private static void table(StringBuilder md, String caption, String experiment, String conv, List<Summary.Stat> stats,
+		Map<String, Boolean> directions, Evaluation.Result result) {
+		List<Summary.Stat> rows = stats.stream().filter(s -> s.experiment().equals(experiment) && s.convention().equals(conv)).toList();
+		if (rows.isEmpty()) return;
+		List<String> metrics = Summary.distinct(rows, Summary.Stat::metric);
+		int n = rows.stream().mapToInt(Summary.Stat::n).max().orElse(0);
+		md.append(caption).append(", ").append(n).append(" images:\n\n| method |");
+		metrics.forEach(m -> md.append(' ').append(m).append(arrow(directions, m)).append(" |"));
+		md.append("\n|---|");
+		metrics.forEach(m -> md.append("---|"));
+		md.append('\n');
+		for (String method : result.methods()) {
+			md.append("| ").append(method).append(" |");
+			for (String metric : metrics) {
+				Summary.Stat s = Summary.find(stats, experiment, conv, metric, method);
+				if (s == null || s.n() == 0) {
+					md.append(" – |");
+					continue;
+				}
+				String cell = fmt(s.mean()) + " ± " + fmt(s.std());
+				md.append(' ').append(isBest(stats, s, result.methods(), directions) ? "**" + cell + "**" : cell).append(" |");
+			}
+			md.append('\n');
+		}
+		md.append('\n');
 	}
 
 	private static boolean isBest(List<Summary.Stat> stats, Summary.Stat s, List<String> methods, Map<String, Boolean> directions) {

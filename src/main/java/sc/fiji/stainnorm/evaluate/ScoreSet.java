@@ -15,6 +15,8 @@ import sc.fiji.stainnorm.core.RgbImage;
  * @param higherIsBetter per score, its direction
  */
 public record ScoreSet(String convention, List<String> metrics, List<Boolean> higherIsBetter, PairScorer scorer) {
+	/** The name of the stain-separation distances' set: reported in a table of its own (the paper's Table II). */
+	public static final String SEPARATION = "separation";
 
 	@FunctionalInterface
 	public interface PairScorer {
