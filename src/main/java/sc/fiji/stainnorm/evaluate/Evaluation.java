@@ -113,30 +113,47 @@ public final class Evaluation {
 		for (MethodSpec m : methods) {
 			progress.update(done++, methods.size(), "fitting " + m.name());
 			if (progress.isCancelled()) throw new StainNormException("Evaluation cancelled");
+			StainNormalizer probe;
 			try {
-				List<Job> methodJobs = new ArrayList<>();
-				StainNormalizer probe = m.factory().get();
-				List<EvaluationData.Named> refs = !probe.needsReference() ? java.util.Collections.singletonList(null)
-					: settings.referenceSensitivity() ? data.references() : data.references().subList(0, 1);
-				for (int r = 0; r < refs.size() && !data.tests().isEmpty(); r++) {
-					Fitted f = fit(m, refs.get(r), r == 0 ? probe : null);
-					for (int i = 0; i < data.tests().size(); i++)
-						methodJobs.add(new Job(MATCHED, f, data.tests().get(i).name(), shifted.get(i), data.tests().get(i).image(), r == 0 && i < rows));
-				}
-				Map<String, Fitted> byReference = new LinkedHashMap<>();
-				for (EvaluationData.Pair p : data.pairs()) {
-					EvaluationData.Named ref = probe.needsReference() ? p.reference() : null;
-					String key = ref == null ? "-" : ref.name();
-					if (!byReference.containsKey(key)) byReference.put(key, fit(m, ref, byReference.isEmpty() && data.tests().isEmpty() ? probe : null));
-					methodJobs.add(new Job(UNMATCHED, byReference.get(key), p.name(), p.source(), p.truth(), true));
-				}
-				jobs.addAll(methodJobs);
-				ran.add(m.name());
+				probe = m.factory().get();
 			}
 			catch (StainNormException e) {
 				skipped.put(m.name(), e.getMessage());
 				progress.warn(m.name() + " skipped: " + e.getMessage());
+				continue;
 			}
+			// a reference the method cannot use (e.g. too little tissue) costs only the jobs that need that fit
+			List<String> fitFailures = new ArrayList<>();
+			int fits = 0;
+			List<EvaluationData.Named> refs = !probe.needsReference() ? java.util.Collections.singletonList(null)
+				: settings.referenceSensitivity() ? data.references() : data.references().subList(0, 1);
+			for (int r = 0; r < refs.size() && !data.tests().isEmpty(); r++) {
+				Fitted f = fit(m, refs.get(r), fitFailures);
+				if (f == null) continue;
+				fits++;
+				for (int i = 0; i < data.tests().size(); i++)
+					jobs.add(new Job(MATCHED, f, data.tests().get(i).name(), shifted.get(i), data.tests().get(i).image(), r == 0 && i < rows));
+			}
+			Map<String, Fitted> byReference = new LinkedHashMap<>();
+			for (EvaluationData.Pair p : data.pairs()) {
+				EvaluationData.Named ref = probe.needsReference() ? p.reference() : null;
+				String key = ref == null ? "-" : ref.name();
+				if (!byReference.containsKey(key)) {
+					byReference.put(key, fit(m, ref, fitFailures));
+					if (byReference.get(key) != null) fits++;
+				}
+				if (byReference.get(key) != null) jobs.add(new Job(UNMATCHED, byReference.get(key), p.name(), p.source(), p.truth(), true));
+			}
+			if (fits == 0) {
+				skipped.put(m.name(), fitFailures.isEmpty() ? "nothing to evaluate" : fitFailures.get(0));
+				progress.warn(m.name() + " skipped: " + skipped.get(m.name()));
+				continue;
+			}
+			for (String f : fitFailures) {
+				warnings.computeIfAbsent(m.name(), k -> new ArrayList<>()).add(f);
+				progress.warn(m.name() + ": " + f);
+			}
+			ran.add(m.name());
 		}
 
 		List<JobResult> results = runAll(jobs);
@@ -164,10 +181,17 @@ public final class Evaluation {
 		return new Result(scores, shifts, ran, skipped, warnings, montages, referenceNames);
 	}
 
-	private Fitted fit(MethodSpec m, EvaluationData.Named reference, StainNormalizer fresh) {
-		StainNormalizer n = fresh != null ? fresh : m.factory().get();
-		n.fit(reference == null ? List.of() : List.of(reference.image()));
-		return new Fitted(m.name(), reference == null ? "-" : reference.name(), n);
+	/** A fresh instance fitted to {@code reference}, or null (and a line in {@code failures}) when it cannot be. */
+	private static Fitted fit(MethodSpec m, EvaluationData.Named reference, List<String> failures) {
+		try {
+			StainNormalizer n = m.factory().get();
+			n.fit(reference == null ? List.of() : List.of(reference.image()));
+			return new Fitted(m.name(), reference == null ? "-" : reference.name(), n);
+		}
+		catch (StainNormException e) {
+			failures.add((reference == null ? "cannot be used: " : "cannot be fitted to reference " + reference.name() + ": ") + e.getMessage());
+			return null;
+		}
 	}
 
 	private List<JobResult> runAll(List<Job> jobs) {
@@ -279,6 +303,7 @@ public final class Evaluation {
 			cells.add(truths.get(r));
 			montage.addRow(image, cells.toArray(RgbImage[]::new));
 		}
-		return montage.render(128);
+		// cells no larger than the images themselves: upscaled cells only make the file bigger
+		return montage.render(Math.min(128, truths.stream().mapToInt(t -> Math.max(t.width(), t.height())).max().orElse(128)));
 	}
 }

@@ -10,7 +10,6 @@ import java.util.Locale;
 import java.util.Map;
 
 import ij.process.ColorProcessor;
-import sc.fiji.stainnorm.core.ImageFiles;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.report.Plots;
@@ -72,7 +71,7 @@ public final class ReportWriter {
 			for (String conv : conventions)
 				writePng(boxPlotGrid(primary, ex, conv, result.methods(), directions), "box_" + ex + "_" + conv + ".png");
 		for (var m : result.montages().entrySet())
-			writePalettePng(m.getValue(), "montage_" + m.getKey() + ".png");
+			writePng(m.getValue(), "montage_" + m.getKey() + ".png");
 		if (!timings.isEmpty())
 			writePng(Plots.barPlot("seconds for " + timings.get(0).patches() + " patches", timings.stream().map(Timing::method).toList(),
 				timings.stream().mapToDouble(Timing::seconds).toArray()), "timing.png");
@@ -158,15 +157,11 @@ public final class ReportWriter {
 		return out;
 	}
 
-	private void writePng(RgbImage image, String name) {
-		ImageFiles.write(image, figures.resolve(name));
-	}
-
 	/**
-	 * Montages of tissue compress badly as RGB PNG; a 256-colour palette (median cut) keeps them a few hundred
-	 * kilobytes with no visible change at this size, so a report with figures can live in the repository.
+	 * Tissue montages and anti-aliased plots compress badly as RGB PNG; a 256-colour palette (median cut) makes
+	 * them several times smaller with no visible change, so a report with figures can live in the repository.
 	 */
-	private void writePalettePng(RgbImage image, String name) {
+	private void writePng(RgbImage image, String name) {
 		Path file = figures.resolve(name);
 		try {
 			Files.createDirectories(figures);

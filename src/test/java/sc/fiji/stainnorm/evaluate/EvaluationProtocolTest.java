@@ -92,7 +92,7 @@ public class EvaluationProtocolTest {
 	}
 
 	/** Returns its input: no normalization at all. */
-	static final class Identity implements StainNormalizer {
+	static class Identity implements StainNormalizer {
 		@Override
 		public String name() {
 			return "identity";
@@ -186,6 +186,36 @@ public class EvaluationProtocolTest {
 		assertEquals(0, spread.std(), 0);
 		// identity takes no reference: it has no spread to report
 		assertTrue(spreads.stream().noneMatch(s -> s.method().equals("identity")));
+	}
+
+	/** A reference the method refuses costs only that reference's scores, and the refusal is reported. */
+	@Test
+	public void aRefusedReferenceIsReportedAndTheRestStillRuns() {
+		EvaluationData data = Datasets.synthetic(SIZE, 2, 2);
+		RgbImage refused = data.references().get(1).image();
+		MethodSpec picky = new MethodSpec("picky", () -> new Identity() {
+			@Override
+			public boolean needsReference() {
+				return true;
+			}
+
+			@Override
+			public void fit(List<RgbImage> references) {
+				if (references.get(0).sameRgb(refused)) throw new sc.fiji.stainnorm.core.StainNormException("no tissue in this one");
+			}
+		});
+		MethodSpec broken = new MethodSpec("broken", () -> {
+			throw new sc.fiji.stainnorm.core.StainNormException("cannot start");
+		});
+		Evaluation.Result r = Evaluation.run(data, List.of(picky, broken), SCORES, new Evaluation.Settings(1, 1, true, 0), Progress.NONE);
+		assertEquals(List.of(Evaluation.UNNORMALIZED, "picky"), r.methods());
+		assertEquals("cannot start", r.skipped().get("broken"));
+		assertTrue(r.warnings().get("picky").toString(), r.warnings().get("picky").get(0).contains("tissue102_B: no tissue in this one"));
+		List<String> refs = Summary.distinct(r.scores().stream().filter(s -> s.method().equals("picky") && s.experiment().equals(Evaluation.MATCHED)).toList(),
+			Score::reference);
+		assertEquals(List.of("tissue101_B"), refs);
+		// the pairs use the first reference, which it accepted
+		assertEquals(4 * 2, r.scores().stream().filter(s -> s.method().equals("picky") && s.experiment().equals(Evaluation.UNMATCHED)).count());
 	}
 
 	@Test
