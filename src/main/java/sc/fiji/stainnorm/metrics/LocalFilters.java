@@ -17,6 +17,7 @@ final class LocalFilters {
 
 	/** scipy.ndimage's {@code reflect} index for any (also far outside) position. */
 	static int reflect(int i, int n) {
+		if (i >= 0 && i < n) return i;
 		int period = 2 * n;
 		int m = Math.floorMod(i, period);
 		return m < n ? m : period - 1 - m;
@@ -100,29 +101,34 @@ final class LocalFilters {
 	}
 
 	private static void boxLine(double[] line, int n, int size, int before, Boundary boundary, double[] out, int offset, int stride) {
+		// running sum over the line extended by the boundary rule; exact for the integer-valued planes most callers pass
+		double[] ext = new double[n + size - 1];
+		for (int t = 0; t < ext.length; t++) {
+			int j = t - before;
+			ext[t] = j >= 0 && j < n ? line[j] : boundary == Boundary.REFLECT ? line[reflect(j, n)] : 0;
+		}
+		double s = 0;
+		for (int t = 0; t < size - 1; t++)
+			s += ext[t];
 		for (int i = 0; i < n; i++) {
-			double s = 0;
-			for (int j = i - before; j < i - before + size; j++) {
-				if (j >= 0 && j < n) s += line[j];
-				else if (boundary == Boundary.REFLECT) s += line[reflect(j, n)];
-			}
+			s += ext[i + size - 1];
 			out[offset + i * stride] = s / size;
+			s -= ext[i];
 		}
 	}
 
 	/** Correlation with the 3x3 Laplacian {@code [-1 -1 -1; -1 8 -1; -1 -1 -1]}, reflect boundary. */
 	static double[] laplacian(double[] img, int w, int h) {
 		double[] out = new double[w * h];
-		for (int y = 0; y < h; y++)
+		for (int y = 0; y < h; y++) {
+			int up = reflect(y - 1, h) * w, row = y * w, down = reflect(y + 1, h) * w;
 			for (int x = 0; x < w; x++) {
-				double neighbours = 0;
-				for (int dy = -1; dy <= 1; dy++) {
-					int row = reflect(y + dy, h) * w;
-					for (int dx = -1; dx <= 1; dx++)
-						neighbours += img[row + reflect(x + dx, w)];
-				}
-				out[y * w + x] = 9 * img[y * w + x] - neighbours;
+				int left = reflect(x - 1, w), right = reflect(x + 1, w);
+				double neighbours = img[up + left] + img[up + x] + img[up + right] + img[row + left] + img[row + x] + img[row + right]
+					+ img[down + left] + img[down + x] + img[down + right];
+				out[row + x] = 9 * img[row + x] - neighbours;
 			}
+		}
 		return out;
 	}
 
