@@ -29,7 +29,7 @@ import sc.fiji.stainnorm.core.StainNormException;
  */
 public final class Khan implements StainNormalizer {
 	public static final double DEFAULT_SMOOTHING = 1;
-	static final int ANALYSIS_PIXELS = 1 << 16;
+	static final int ANALYSIS_PIXELS = 1 << 14;
 	/** A stain with fewer classified pixels than this cannot be estimated. */
 	static final int MIN_CLASS_PIXELS = 20;
 	static final double MIN_STAIN_ANGLE = 3;

@@ -231,14 +231,44 @@ public final class Vahadane implements StainNormalizer {
 		return null;
 	}
 
-	/** The p-th percentile with linear interpolation between order statistics (numpy's default). Sorts {@code v}. */
+	/** The p-th percentile with linear interpolation between order statistics (numpy's default). Reorders {@code v}. */
 	static double percentile(float[] v, double p) {
 		if (v.length == 0) return 0;
-		Arrays.sort(v);
 		double pos = p / 100 * (v.length - 1);
 		int lo = (int) Math.floor(pos);
-		int hi = Math.min(lo + 1, v.length - 1);
-		return v[lo] + (pos - lo) * (v[hi] - v[lo]);
+		double low = select(v, lo);
+		if (lo + 1 >= v.length) return low;
+		// after selecting lo, the next order statistic is the minimum of the part above it
+		float next = Float.POSITIVE_INFINITY;
+		for (int i = lo + 1; i < v.length; i++)
+			next = Math.min(next, v[i]);
+		return low + (pos - lo) * (next - low);
+	}
+
+	/** The k-th smallest value (Hoare quickselect, median-of-three pivots); partially reorders {@code a}. */
+	static float select(float[] a, int k) {
+		int left = 0, right = a.length - 1;
+		while (right > left) {
+			int mid = (left + right) >>> 1;
+			float x = a[left], y = a[mid], z = a[right];
+			float pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
+			int i = left, j = right;
+			while (i <= j) {
+				while (a[i] < pivot) i++;
+				while (a[j] > pivot) j--;
+				if (i <= j) {
+					float t = a[i];
+					a[i] = a[j];
+					a[j] = t;
+					i++;
+					j--;
+				}
+			}
+			if (k <= j) right = j;
+			else if (k >= i) left = i;
+			else return a[k];
+		}
+		return a[k];
 	}
 
 	private void requireFit() {
