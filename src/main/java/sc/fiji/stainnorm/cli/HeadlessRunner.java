@@ -9,21 +9,24 @@ import java.util.TreeSet;
 import org.scijava.Context;
 import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandService;
+import org.scijava.log.LogLevel;
+import org.scijava.log.LogService;
 
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.fiji.CommandRunner;
+import sc.fiji.stainnorm.fiji.StainNormCommand;
 
 /**
  * Fiji's headless form, {@code --headless --run "Label" "key=value,key2='a b'"}, through scijava-common, but
  * with an honest exit code: scijava's own {@code --run} exits 0 even when the command failed or was
  * cancelled. Only this project's commands are offered (it is not a whole Fiji). Parameters not given take
- * their declared defaults (see {@link CommandRunner}).
+ * their declared defaults, never values remembered from an earlier run (see {@link CommandRunner}).
  */
 final class HeadlessRunner {
 
 	private HeadlessRunner() {}
 
-	static int run(List<String> args, PrintStream out, PrintStream err) {
+	static int run(List<String> args, boolean debug, PrintStream out, PrintStream err) {
 		int at = args.indexOf("--run");
 		if (at + 1 >= args.size()) throw new UsageException("--run needs a command label, e.g. --run \"Normalize Stain (Folder)\" \"key=value,...\"");
 		String label = args.get(at + 1);
@@ -42,11 +45,11 @@ final class HeadlessRunner {
 			for (String key : inputs.keySet())
 				if (!known.contains(key))
 					throw new UsageException("\"" + info.getLabel() + "\" has no parameter '" + key + "'; its parameters are " + String.join(", ", known));
-			CommandRunner.Result result = CommandRunner.run(context, info, inputs);
+			// the failure is reported once, as one line, by Main (commands would log it too)
+			if (!debug) context.service(LogService.class).setLevel(StainNormCommand.class.getName(), LogLevel.NONE);
+			CommandRunner.Result result = CommandRunner.run(context, info, inputs, !debug);
 			if (result.ok()) return Main.OK;
-			// the command has already logged its own one-line error
-			if (result.alreadyReported()) return Main.FAILED;
-			throw new StainNormException("\"" + info.getLabel() + "\" did not run: " + result.failure());
+			throw new StainNormException(result.alreadyReported() ? result.failure() : "\"" + info.getLabel() + "\" did not run: " + result.failure());
 		}
 	}
 

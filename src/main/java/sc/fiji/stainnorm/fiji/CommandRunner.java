@@ -14,7 +14,10 @@ import org.scijava.ItemVisibility;
 import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandService;
 import org.scijava.convert.ConvertService;
+import org.scijava.log.LogLevel;
+import org.scijava.log.LogService;
 import org.scijava.module.Module;
+import org.scijava.module.ModuleRunner;
 import org.scijava.module.ModuleItem;
 import org.scijava.module.ModuleService;
 import org.scijava.module.process.PreprocessorPlugin;
@@ -76,6 +79,12 @@ public final class CommandRunner {
 	 * @throws StainNormException for an unknown key or a value of the wrong kind, before anything runs
 	 */
 	public static Result run(Context context, CommandInfo info, Map<String, ?> inputs) {
+		return run(context, info, inputs, false);
+	}
+
+	/** @param quiet no stack trace in the log when the command throws: the caller reports the failure */
+	public static Result run(Context context, CommandInfo info, Map<String, ?> inputs, boolean quiet) {
+		if (quiet) context.service(LogService.class).setLevel(ModuleRunner.class.getName(), LogLevel.NONE);
 		Map<String, ModuleItem<?>> items = new LinkedHashMap<>();
 		for (ModuleItem<?> item : userInputs(info))
 			items.put(item.getName(), item);

@@ -50,7 +50,7 @@ public class IJ1Bridge implements PlugIn {
 			String options = Macro.getOptions();
 			Map<String, Object> inputs = options != null ? fromMacroOptions(info, options) : fromDialog(ctx, info);
 			if (inputs == null) return; // dialog cancelled
-			CommandRunner.Result result = CommandRunner.run(ctx, info, inputs);
+			CommandRunner.Result result = CommandRunner.run(ctx, info, inputs, true);
 			if (!result.ok()) {
 				report(label, result.failure(), result.alreadyReported());
 				return;
