@@ -92,7 +92,7 @@ public class ColourDeconvolutionCommand extends StainNormCommand {
 			title = input_file.getName();
 		}
 		else {
-			ImagePlus imp = image != null ? image : WindowManager.getCurrentImage();
+			ImagePlus imp = isGiven(image) ? image : WindowManager.getCurrentImage();
 			if (imp == null) throw new StainNormException("No image open: open an RGB image first (or give input_file)");
 			src = ImageFiles.fromImagePlus(imp);
 			title = imp.getTitle();

@@ -74,9 +74,8 @@ public final class CommandRunner {
 	}
 
 	/**
-	 * Runs {@code info} with {@code inputs} (text or typed values, keyed by parameter name) and waits for it.
-	 *
-	 * @throws StainNormException for an unknown key or a value of the wrong kind, before anything runs
+	 * Runs {@code info} with {@code inputs} (text or typed values, keyed by parameter name) and waits for it. An
+	 * unknown key or a value of the wrong kind is a failure before anything runs (the result has no module).
 	 */
 	public static Result run(Context context, CommandInfo info, Map<String, ?> inputs) {
 		return run(context, info, inputs, false);
@@ -92,10 +91,14 @@ public final class CommandRunner {
 		Map<String, Object> converted = new LinkedHashMap<>();
 		for (Map.Entry<String, ?> e : inputs.entrySet()) {
 			ModuleItem<?> item = items.get(e.getKey());
-			if (item == null)
-				throw new StainNormException("\"" + info.getLabel() + "\" has no parameter '" + e.getKey() + "'; its parameters are "
-					+ String.join(", ", parameterNames(info)));
-			converted.put(e.getKey(), convert(item, e.getValue(), convert));
+			if (item == null) return new Result(null, "\"" + info.getLabel() + "\" has no parameter '" + e.getKey()
+				+ "'; its parameters are " + String.join(", ", parameterNames(info)), false);
+			try {
+				converted.put(e.getKey(), convert(item, e.getValue(), convert));
+			}
+			catch (StainNormException bad) {
+				return new Result(null, bad.getMessage(), false);
+			}
 		}
 		ModuleService modules = context.service(ModuleService.class);
 		Module module = modules.createModule(info);

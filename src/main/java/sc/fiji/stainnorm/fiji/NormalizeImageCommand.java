@@ -103,7 +103,7 @@ public class NormalizeImageCommand extends StainNormCommand {
 	}
 
 	private ImagePlus openSource() {
-		if (image != null) return image;
+		if (isGiven(image)) return image;
 		ImagePlus current = WindowManager.getCurrentImage();
 		if (current == null) throw new StainNormException("No image open: open an RGB H&E image first (or give input_file)");
 		return current;

@@ -7,6 +7,7 @@ import org.scijava.ui.DialogPrompt.MessageType;
 import org.scijava.ui.UIService;
 
 import ij.IJ;
+import ij.ImagePlus;
 import sc.fiji.stainnorm.core.StainNormException;
 
 /**
@@ -62,6 +63,11 @@ public abstract class StainNormCommand extends DynamicCommand {
 	protected boolean isStopRequested() {
 		Thread t = worker;
 		return isCanceled() || IJ.escapePressed() || t != null && t.isInterrupted();
+	}
+
+	/** Unset image parameters arrive as an empty ImagePlus (scijava's default value), not as null. */
+	protected static boolean isGiven(ImagePlus imp) {
+		return imp != null && imp.getWidth() > 0 && imp.getProcessor() != null;
 	}
 
 	protected static String orEmpty(String s) {
