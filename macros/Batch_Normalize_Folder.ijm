@@ -41,7 +41,8 @@ reference = argument(args, "reference", "");
 if (reference != "") options = options + " reference_images=[" + reference + "]";
 model = argument(args, "model", "");
 if (model != "") options = options + " model=[" + model + "]";
-if (argument(args, "overwrite", "false") == "true") options = options + " overwrite";
+overwrite = argument(args, "overwrite", "false");
+if (overwrite == "true") options = options + " overwrite";
 run("Normalize Stain (Folder)", options);
 print("Batch_Normalize_Folder: " + input + " -> " + output + " done");
 

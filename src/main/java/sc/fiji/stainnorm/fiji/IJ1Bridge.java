@@ -55,8 +55,10 @@ public class IJ1Bridge implements PlugIn {
 				report(label, result.failure(), result.alreadyReported());
 				return;
 			}
-			for (ModuleItem<?> out : info.outputs())
-				if (result.module().getOutput(out.getName()) instanceof ImagePlus imp) imp.show();
+			// batch mode keeps images without windows; a headless JVM without batch mode cannot show them at all
+			if (Interpreter.isBatchMode() || !java.awt.GraphicsEnvironment.isHeadless())
+				for (ModuleItem<?> out : info.outputs())
+					if (result.module().getOutput(out.getName()) instanceof ImagePlus imp) imp.show();
 		}
 		catch (StainNormException e) {
 			report(label, e.getMessage(), false);
