@@ -19,6 +19,9 @@ public final class Methods {
 	static {
 		// One line per method; the order is the order of menus, tables and montages.
 		register("reinhard", Reinhard::new);
+		register("macenko", Macenko::new);
+		register("khan", Khan::new);
+		register("vahadane", Vahadane::new);
 	}
 
 	private Methods() {}

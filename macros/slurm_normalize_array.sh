@@ -1,0 +1,34 @@
+#!/bin/bash
+# Normalize one big folder on a SLURM cluster: each task of the job array takes its own shard (i/n) of the
+# sorted file list, so no two tasks touch the same image. Outputs that exist are skipped and every image is
+# written atomically (temporary file + rename), so after a killed or timed-out job you simply submit the
+# same array again and it carries on where it stopped.
+#
+#   ./stainnorm --help     # once, on the login node: builds the project before the tasks start
+#   sbatch --array=1-16 macros/slurm_normalize_array.sh /data/slides_in /data/slides_out macenko /data/target.png
+#
+# Submit from the project root (or set STAINNORM_HOME to it).
+# Uses ./stainnorm from a checkout of this project (exit code non-zero on failure, so SLURM marks the task
+# FAILED); set FIJI=/path/to/ImageJ-linux64 to run inside a Fiji installation instead (same keys; note that
+# Fiji's own --run reports success even when the command failed, so check the log there).
+#SBATCH --job-name=stainnorm
+#SBATCH --cpus-per-task=4
+#SBATCH --mem=16G
+#SBATCH --time=04:00:00
+#SBATCH --output=stainnorm-%A_%a.log
+set -euo pipefail
+input=${1:?usage: slurm_normalize_array.sh INPUT_FOLDER OUTPUT_FOLDER [METHOD] [REFERENCE_IMAGES]}
+output=${2:?usage: slurm_normalize_array.sh INPUT_FOLDER OUTPUT_FOLDER [METHOD] [REFERENCE_IMAGES]}
+method=${3:-macenko}
+reference=${4:-}
+shard="${SLURM_ARRAY_TASK_ID:-1}/${SLURM_ARRAY_TASK_COUNT:-1}"
+threads=${SLURM_CPUS_PER_TASK:-1}
+parameters="input_folder='$input',output_folder='$output',method=$method,shard=$shard,threads=$threads"
+if [ -n "$reference" ]; then parameters="$parameters,reference_images='$reference'"; fi
+echo "shard $shard of $input -> $output ($method)"
+if [ -n "${FIJI:-}" ]; then
+	exec "$FIJI" --headless --run "Normalize Stain (Folder)" "$parameters"
+else
+	here="${STAINNORM_HOME:-${SLURM_SUBMIT_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}}"
+	STAINNORM_JAVA_OPTS="${STAINNORM_JAVA_OPTS:--Xmx12g}" exec "$here/stainnorm" --headless --run "Normalize Stain (Folder)" "$parameters"
+fi

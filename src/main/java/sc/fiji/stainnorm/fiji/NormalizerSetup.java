@@ -1,0 +1,76 @@
+package sc.fiji.stainnorm.fiji;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import ij.ImagePlus;
+import ij.WindowManager;
+import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.RgbImage;
+import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.normalize.MethodOptions;
+import sc.fiji.stainnorm.normalize.Methods;
+import sc.fiji.stainnorm.normalize.StainNormalizer;
+
+/**
+ * Turns the normalize commands' shared parameters (method, options, model, reference files, an open reference
+ * image) into a fitted normalizer, checking each of them with a message that names the parameter.
+ */
+final class NormalizerSetup {
+	/** Choice meaning "no open image"; brackets keep it apart from any image title. */
+	static final String NO_IMAGE = "[none]";
+
+	private NormalizerSetup() {}
+
+	static StainNormalizer fitted(String method, String options, File model, File[] referenceFiles, String referenceImage,
+		Consumer<String> warn)
+	{
+		if (method == null || method.isBlank())
+			throw new StainNormException("No method given: set method to one of " + String.join(", ", Methods.names()));
+		MethodOptions parsed = MethodOptions.parse(options);
+		StainNormalizer normalizer = Methods.create(method.trim(), parsed);
+		boolean hasModel = model != null && !model.getPath().isBlank();
+		if (hasModel) {
+			if (normalizer.needsReference()) warn.accept("model " + model + " ignored: " + method + " learns its style from reference images");
+			else {
+				if (!model.isFile()) throw new StainNormException("model " + model + " not found (expected a model file)");
+				normalizer = Methods.create(method.trim(), MethodOptions.parse(options).with("model", model.getPath()));
+			}
+		}
+		List<RgbImage> references = references(referenceFiles, referenceImage);
+		if (normalizer.needsReference() && references.isEmpty())
+			throw new StainNormException("Method " + method + " needs a reference image of the target stain style: give reference_images"
+				+ " (one or more files) or reference_image (the title of an open image)");
+		if (!normalizer.needsReference() && !references.isEmpty()) {
+			warn.accept("reference images ignored: " + method + " carries its target style in its model");
+			references = List.of();
+		}
+		normalizer.fit(references);
+		return normalizer;
+	}
+
+	static List<RgbImage> references(File[] files, String openImageTitle) {
+		List<RgbImage> refs = new ArrayList<>();
+		if (files != null)
+			for (File f : files)
+				if (f != null && !f.getPath().isBlank()) refs.add(ImageFiles.read(f.toPath()));
+		String title = openImageTitle == null ? "" : openImageTitle.trim();
+		if (!title.isEmpty() && !title.equals(NO_IMAGE)) {
+			ImagePlus imp = WindowManager.getImage(title);
+			if (imp == null) throw new StainNormException("reference_image: no open image titled \"" + title + "\"");
+			refs.add(ImageFiles.fromImagePlus(imp));
+		}
+		return refs;
+	}
+
+	/** NO_IMAGE followed by the titles of the open images, for a choice list. */
+	static List<String> openImageChoices() {
+		List<String> choices = new ArrayList<>();
+		choices.add(NO_IMAGE);
+		String[] titles = WindowManager.getImageTitles();
+		if (titles != null) choices.addAll(List.of(titles));
+		return choices;
+	}
+}

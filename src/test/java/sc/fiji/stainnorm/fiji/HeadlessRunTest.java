@@ -1,0 +1,87 @@
+package sc.fiji.stainnorm.fiji;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assume.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import sc.fiji.stainnorm.cli.Main;
+import sc.fiji.stainnorm.normalize.Methods;
+
+/** {@code ./stainnorm --headless --run "<label>" "k=v,..."} for each command: same keys, honest exit codes. */
+public class HeadlessRunTest {
+	@Rule
+	public TemporaryFolder tmp = new TemporaryFolder();
+
+	private String err = "";
+
+	private int run(String label, String parameters) {
+		ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+		int code = Main.run(new String[] { "--headless", "--run", label, parameters }, new PrintStream(o, true, StandardCharsets.UTF_8),
+			new PrintStream(e, true, StandardCharsets.UTF_8));
+		err = e.toString(StandardCharsets.UTF_8);
+		return code;
+	}
+
+	@Test
+	public void colourDeconvolution() throws IOException {
+		Path out = tmp.getRoot().toPath().resolve("cd");
+		String params = "input_file=test-images/tissue1_A.png,output_folder='" + out + "',vectors=[H&E DAB],outputs=colour";
+		assertEquals(err, Main.OK, run(ColourDeconvolutionCommand.LABEL, params));
+		assertEquals(List.of("tissue1_A_DAB.png", "tissue1_A_Eosin.png", "tissue1_A_Hematoxylin.png"), FijiCommandsTest.names(out));
+		assertEquals("existing outputs are not overwritten", Main.FAILED, run(ColourDeconvolutionCommand.LABEL, params));
+		assertTrue(err, err.contains("exists") && err.lines().count() == 1);
+		assertEquals(err, Main.OK, run(ColourDeconvolutionCommand.LABEL, params + ",overwrite=true"));
+		assertEquals(Main.FAILED, run(ColourDeconvolutionCommand.LABEL, "input_file=test-images/none.png"));
+		assertTrue(err, err.contains("not found"));
+		assertEquals("a typo in a key is a usage error", Main.USAGE, run(ColourDeconvolutionCommand.LABEL, "input_fille=x.png"));
+		assertEquals(Main.USAGE, run("Colour Deconvolution (typo)", ""));
+	}
+
+	@Test
+	public void normalizeFolder() throws IOException {
+		Path in = tmp.newFolder("in").toPath();
+		Files.copy(Path.of("test-images", "tissue1_B.png"), in.resolve("a.png"));
+		Files.copy(Path.of("test-images", "tissue2_C.png"), in.resolve("b.png"));
+		Path out = tmp.getRoot().toPath().resolve("out");
+		assertEquals(Main.FAILED, run(NormalizeFolderCommand.LABEL, "input_folder=" + tmp.getRoot() + "/missing,output_folder=" + out + ",method=x"));
+		assertTrue(err, err.contains("not found"));
+		assertEquals(Main.FAILED, run(NormalizeFolderCommand.LABEL, "input_folder=" + in + ",output_folder=" + out + ",method=nosuch"));
+		assertTrue(err, err.contains("Unknown method"));
+		assertEquals("missing required parameters are not a silent success", Main.FAILED, run(NormalizeFolderCommand.LABEL, ""));
+		assumeTrue("skipped: reinhard not registered yet", Methods.names().contains("reinhard"));
+		String params = "input_folder=" + in + ",output_folder=" + out + ",method=reinhard,reference_images=test-images/tissue1_A.png";
+		assertEquals(err, Main.OK, run(NormalizeFolderCommand.LABEL, params + ",shard=2/2"));
+		assertEquals(List.of("b.png"), FijiCommandsTest.names(out));
+		assertEquals(err, Main.OK, run(NormalizeFolderCommand.LABEL, params));
+		assertEquals(List.of("a.png", "b.png"), FijiCommandsTest.names(out));
+		assertFalse(err.contains("Exception"));
+	}
+
+	@Test
+	public void normalizeImage() throws IOException {
+		Path outFile = tmp.getRoot().toPath().resolve("n.tif");
+		assertEquals(Main.FAILED, run(NormalizeImageCommand.LABEL, "input_file=test-images/tissue2_C.png,method=nosuch"));
+		assertTrue(err, err.contains("Unknown method"));
+		assumeTrue("skipped: reinhard not registered yet", Methods.names().contains("reinhard"));
+		String params = "input_file=test-images/tissue2_C.png,method=reinhard,reference_images=test-images/tissue1_A.png,output_file=" + outFile;
+		assertEquals(Main.FAILED, run(NormalizeImageCommand.LABEL, "input_file=test-images/tissue2_C.png,method=reinhard"));
+		assertTrue(err, err.contains("needs a reference image"));
+		assertEquals(err, Main.OK, run(NormalizeImageCommand.LABEL, params));
+		assertTrue(Files.size(outFile) > 0);
+		assertEquals(Main.FAILED, run(NormalizeImageCommand.LABEL, params));
+		assertEquals(err, Main.OK, run(NormalizeImageCommand.LABEL, params + ",overwrite=true"));
+	}
+}

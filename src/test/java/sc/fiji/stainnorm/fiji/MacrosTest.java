@@ -1,0 +1,114 @@
+package sc.fiji.stainnorm.fiji;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assume.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.stream.Stream;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import net.imagej.patcher.LegacyEnvironment;
+import sc.fiji.stainnorm.normalize.Methods;
+
+/**
+ * Every macro in {@code macros/}, run truly headless in a patched ImageJ 1.x ({@link LegacyEnvironment}) that
+ * finds our menu entries through {@code plugins.config}. ImageJ 1.x does not fail on macro errors, so the
+ * checks are on the files written and on stderr.
+ */
+public class MacrosTest {
+	@Rule
+	public TemporaryFolder tmp = new TemporaryFolder();
+
+	/** How to check each macro; a new macro without an entry here fails the test, so none goes untested. */
+	private final Map<String, BiConsumer<Path, String>> checks = Map.of("Batch_Normalize_Folder.ijm", this::batchNormalizeFolder);
+
+	@Test
+	public void everyMacroIsKnownAndRuns() throws IOException {
+		try (Stream<Path> s = Files.list(Path.of("macros"))) {
+			for (Path macro : s.filter(p -> p.toString().endsWith(".ijm")).sorted().toList()) {
+				BiConsumer<Path, String> check = checks.get(macro.getFileName().toString());
+				assertTrue("no test for " + macro + ": add one to MacrosTest", check != null);
+				String text = Files.readString(macro);
+				assertTrue(macro + " has a header saying how to call it", text.startsWith("//") && text.contains("-batch") && text.contains("--headless"));
+				check.accept(macro, text);
+			}
+		}
+	}
+
+	private void batchNormalizeFolder(Path macro, String text) {
+		try {
+			Path in = tmp.newFolder("in").toPath();
+			Files.copy(Path.of("test-images", "tissue1_B.png"), in.resolve("a.png"));
+			Files.copy(Path.of("test-images", "tissue2_C.png"), in.resolve("b.png"));
+			Path out = tmp.getRoot().toPath().resolve("out");
+			String err = runMacro(text, "input=[" + in + "] output=[" + out + "] method=nosuchmethod");
+			assertTrue(err, err.contains("Unknown method 'nosuchmethod'"));
+			assertFalse("a failed run writes nothing", Files.exists(out));
+			assumeTrue("skipped: reinhard not registered yet", Methods.names().contains("reinhard"));
+			err = runMacro(text, "input=[" + in + "] output=[" + out + "] method=reinhard reference=[" + Path.of("test-images", "tissue1_A.png").toAbsolutePath()
+				+ "] shard=1/2");
+			assertEquals(err, List.of("a.png"), FijiCommandsTest.names(out));
+			err = runMacro(text, "input=[" + in + "] output=[" + out + "] method=reinhard reference=[" + Path.of("test-images", "tissue1_A.png").toAbsolutePath() + "]");
+			assertEquals(err, List.of("a.png", "b.png"), FijiCommandsTest.names(out));
+			assertFalse(err, err.contains("Exception") || err.contains("ERROR"));
+		}
+		catch (IOException e) {
+			throw new java.io.UncheckedIOException(e);
+		}
+	}
+
+	/** Runs macro text with an argument in a fresh headless ImageJ 1.x; returns what it wrote to stderr. */
+	static String runMacro(String macro, String argument) {
+		PrintStream saved = System.err;
+		ByteArrayOutputStream captured = new ByteArrayOutputStream();
+		try (PrintStream both = new PrintStream(new TeeStream(saved, captured), true, StandardCharsets.UTF_8)) {
+			System.setErr(both);
+			LegacyEnvironment ij1 = new LegacyEnvironment(null, true);
+			ij1.disableIJ1PluginDirs();
+			// our classes and their dependencies, loaded again against the patched ImageJ 1.x
+			ij1.addPluginClasspath(MacrosTest.class.getClassLoader());
+			ij1.runMacro(macro, argument);
+		}
+		catch (ClassNotFoundException e) {
+			throw new AssertionError("ImageJ 1.x could not be patched", e);
+		}
+		finally {
+			System.setErr(saved);
+		}
+		return captured.toString(StandardCharsets.UTF_8);
+	}
+
+	private static final class TeeStream extends java.io.OutputStream {
+		private final java.io.OutputStream a, b;
+
+		TeeStream(java.io.OutputStream a, java.io.OutputStream b) {
+			this.a = a;
+			this.b = b;
+		}
+
+		@Override
+		public void write(int c) throws IOException {
+			a.write(c);
+			b.write(c);
+		}
+
+		@Override
+		public void write(byte[] buf, int off, int len) throws IOException {
+			a.write(buf, off, len);
+			b.write(buf, off, len);
+		}
+	}
+}
