@@ -78,7 +78,7 @@ public final class ReportWriter {
 		boolean loss = lossCsv != null && Files.exists(lossCsv) && writeLossPlot(lossCsv);
 
 		Path md = markdown != null ? markdown : dir.resolve("results.md");
-		String text = MarkdownReport.render(data, result, stats, spreads, directions, timings, loss, run, relative(md, figures), notes);
+		String text = MarkdownReport.render(data, result, stats, spreads, directions, timings, loss, run, relative(md, dir), notes);
 		writeText(md, text);
 		return md;
 	}
