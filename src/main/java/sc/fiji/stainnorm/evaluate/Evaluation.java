@@ -173,8 +173,7 @@ public final class Evaluation {
 		Map<String, RgbImage> montages = new LinkedHashMap<>();
 		if (rows > 0) montages.put(MATCHED, montage(MATCHED, ran, data.tests().subList(0, rows).stream().map(t -> new String[] { t.name() }).toList(),
 			data.tests().subList(0, rows).stream().map(EvaluationData.Named::image).toList(), outputs));
-		// up to four pairs: the multi-scanner quadrants, or the first synthetic pairs
-		List<EvaluationData.Pair> shown = data.pairs().subList(0, Math.min(4, data.pairs().size()));
+		List<EvaluationData.Pair> shown = data.pairs().subList(0, Math.min(settings.montageRows(), data.pairs().size()));
 		if (!shown.isEmpty()) montages.put(UNMATCHED, montage(UNMATCHED, ran, shown.stream().map(p -> new String[] { p.name() }).toList(),
 			shown.stream().map(EvaluationData.Pair::truth).toList(), outputs));
 		List<String> referenceNames = data.references().stream().map(EvaluationData.Named::name).toList();
