@@ -26,6 +26,10 @@ public final class Datasets {
 	 */
 	public static final List<String> GBM_TEST_TILES = List.of("22", "24", "34", "39");
 
+	/** Other shared H&amp;E images (no ground truth), shown normalized in a montage: other labs, scanners and formats. */
+	public static final List<String> GALLERY = List.of("EIDOSLAB_torchstain/source.png", "pegahs1993_Stain-to-Stain-Translation/Source_small.png",
+		"stardist_stardist/histo.jpg");
+
 	private Datasets() {}
 
 	/**
@@ -51,7 +55,7 @@ public final class Datasets {
 			+ TestImages.NOISE + " gray level: tests are tissues 1–" + tests + " in style B, references tissues 101–" + (100 + references)
 			+ " in style B.", testImages, refs, pairs,
 			"The test tissues rendered in styles A and C, normalized towards style B (reference " + refs.get(0).name()
-				+ "); their style-B rendering is the exact ground truth.");
+				+ "); their style-B rendering is the exact ground truth.", List.of());
 	}
 
 	private static RgbImage render(long seed, int size, StainStyle style) {
@@ -119,6 +123,15 @@ public final class Datasets {
 					+ "(sub-pixel, focus, scanner optics) stays in the scores: they are a floor, not a target.",
 				SCANNERS, Registration.DEFAULT_MAX_SHIFT, al.dx(), al.dy(), al.correlation(), al.unshifted(), truth.width(), truth.height(), w, h);
 		}
-		return new EvaluationData(description, tests, refs, pairs, pairsDescription);
+		List<EvaluationData.Named> gallery = new ArrayList<>();
+		for (String f : GALLERY) {
+			Path file = he.resolve(f);
+			if (!Files.exists(file)) continue;
+			RgbImage img = ImageFiles.read(file);
+			int side = Math.min(patchSize, Math.min(img.width(), img.height()));
+			gallery.add(new EvaluationData.Named(f.substring(0, f.indexOf('/')).replaceFirst("_.*", "") + "/" + file.getFileName(),
+				img.crop((img.width() - side) / 2, (img.height() - side) / 2, side, side)));
+		}
+		return new EvaluationData(description, tests, refs, pairs, pairsDescription, gallery);
 	}
 }

@@ -33,7 +33,7 @@ import sc.fiji.stainnorm.synth.StainShift;
  * data, methods and seed give the same scores whatever the thread count.
  */
 public final class Evaluation {
-	public static final String MATCHED = "matched", UNMATCHED = "unmatched", UNNORMALIZED = "unnormalized";
+	public static final String MATCHED = "matched", UNMATCHED = "unmatched", GALLERY = "gallery", UNNORMALIZED = "unnormalized";
 
 	/** A stain shift applied to one test image, for the report. */
 	public record ShiftRecord(String image, long seed, StainShift shift) {}
@@ -134,6 +134,15 @@ public final class Evaluation {
 				for (int i = 0; i < data.tests().size(); i++)
 					jobs.add(new Job(MATCHED, f, data.tests().get(i).name(), shifted.get(i), data.tests().get(i).image(), r == 0 && i < rows));
 			}
+			Fitted primary = null;
+			for (Job j : jobs)
+				if (j.fitted().method().equals(m.name()) && j.experiment().equals(MATCHED)) {
+					primary = j.fitted();
+					break;
+				}
+			if (primary != null && primary.reference().equals(refs.get(0) == null ? "-" : refs.get(0).name()))
+				for (EvaluationData.Named g : data.gallery())
+					jobs.add(new Job(GALLERY, primary, g.name(), g.image(), g.image(), true));
 			Map<String, Fitted> byReference = new LinkedHashMap<>();
 			for (EvaluationData.Pair p : data.pairs()) {
 				EvaluationData.Named ref = probe.needsReference() ? p.reference() : null;
@@ -176,6 +185,21 @@ public final class Evaluation {
 		List<EvaluationData.Pair> shown = data.pairs().subList(0, Math.min(settings.montageRows(), data.pairs().size()));
 		if (!shown.isEmpty()) montages.put(UNMATCHED, montage(UNMATCHED, ran, shown.stream().map(p -> new String[] { p.name() }).toList(),
 			shown.stream().map(EvaluationData.Pair::truth).toList(), outputs));
+		if (!data.gallery().isEmpty()) {
+			List<String> columns = new ArrayList<>();
+			columns.add("source");
+			for (String m : ran)
+				if (!m.equals(UNNORMALIZED) && outputs.containsKey(GALLERY + "/" + m)) columns.add(m);
+			Montage gallery = new Montage(columns);
+			for (EvaluationData.Named g : data.gallery()) {
+				List<RgbImage> cells = new ArrayList<>();
+				cells.add(g.image());
+				for (String m : columns.subList(1, columns.size()))
+					cells.add(outputs.get(GALLERY + "/" + m).get(g.name()));
+				gallery.addRow(g.name(), cells.toArray(RgbImage[]::new));
+			}
+			montages.put(GALLERY, gallery.render(112));
+		}
 		List<String> referenceNames = data.references().stream().map(EvaluationData.Named::name).toList();
 		return new Result(scores, shifts, ran, skipped, warnings, montages, referenceNames);
 	}
@@ -270,7 +294,8 @@ public final class Evaluation {
 			throw new StainNormException(job.fitted().method() + " returned " + output.width() + "x" + output.height() + " for a "
 				+ job.truth().width() + "x" + job.truth().height() + " image");
 		List<Score> scores = new ArrayList<>();
-		for (ScoreSet set : scoreSets) {
+		// gallery images have no ground truth: normalized for the montage only
+		for (ScoreSet set : job.experiment().equals(GALLERY) ? List.<ScoreSet>of() : scoreSets) {
 			List<String> problems = new ArrayList<>();
 			double[] values = set.scorer().score(job.truth(), output, problems);
 			for (int k = 0; k < values.length; k++)

@@ -15,8 +15,10 @@ import sc.fiji.stainnorm.core.RgbImage;
  * @param pairs        real source/ground-truth pairs of the same tissue from two scanners or labs
  *                     (unmatched ground truth), each with its own target-style reference
  * @param pairsDescription how the pairs were made (registration, tiling), for the report
+ * @param gallery      other images without ground truth, normalized towards the first reference for a montage only
  */
-public record EvaluationData(String description, List<Named> tests, List<Named> references, List<Pair> pairs, String pairsDescription) {
+public record EvaluationData(String description, List<Named> tests, List<Named> references, List<Pair> pairs, String pairsDescription,
+	List<Named> gallery) {
 
 	public record Named(String name, RgbImage image) {}
 
@@ -26,5 +28,6 @@ public record EvaluationData(String description, List<Named> tests, List<Named> 
 		tests = List.copyOf(tests);
 		references = List.copyOf(references);
 		pairs = List.copyOf(pairs);
+		gallery = List.copyOf(gallery);
 	}
 }

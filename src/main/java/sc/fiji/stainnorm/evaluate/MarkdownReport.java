@@ -47,6 +47,14 @@ final class MarkdownReport {
 			"Source scans normalized towards the other scanner and compared with its scan of the same tissue.", stats, directions,
 			conventions, result, figures);
 
+		if (result.montages().containsKey(Evaluation.GALLERY)) {
+			md.append("## Other images (no ground truth)\n\n");
+			md.append("Central crops of other shared H&E images (other labs, scanners, JPEG) normalized towards the matched reference `")
+				.append(result.referenceNames().isEmpty() ? "-" : result.referenceNames().get(0))
+				.append("`: a look at how each method behaves on unfamiliar input, with nothing to score against.\n\n");
+			md.append("![other images, every method](").append(figures).append("/montage_").append(Evaluation.GALLERY).append(".png)\n\n");
+		}
+
 		if (separation) {
 			md.append("## Stain separation (Table II analog)\n\n");
 			md.append("SH, SE, SBg: distance between the mean optical-density vectors of the ground truth and of the output over the ground truth's ")
