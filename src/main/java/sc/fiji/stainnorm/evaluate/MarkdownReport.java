@@ -158,7 +158,8 @@ final class MarkdownReport {
 					continue;
 				}
 				String cell = fmt(s.mean()) + " ± " + fmt(s.std());
-				md.append(' ').append(isBest(stats, s, result.methods(), directions) ? "**" + cell + "**" : cell).append(" |");
+				md.append(' ').append(isBest(stats, s, result.methods(), directions) ? "**" + cell + "**" : cell)
+					.append(s.n() < n ? " (n=" + s.n() + ")" : "").append(" |");
 			}
 			md.append('\n');
 		}
