@@ -16,7 +16,7 @@ import sc.fiji.stainnorm.core.RgbImage;
  * Negative terms raised to a fractional power are taken in complex arithmetic and the real part is reported,
  * as the reference implementations do.
  */
-final class MsSsim implements Metric {
+final class MsSsim extends NamedMetric {
 	static final double[] WEIGHTS = { 0.0448, 0.2856, 0.3001, 0.2363, 0.1333 };
 	/** Octave's {@code rgb2gray} coefficients (the inverse of the NTSC matrix), used by the paper's code. */
 	static final double[] OCTAVE_GRAY = { 0.298936021293775, 0.587043074451121, 0.114020904255103 };
@@ -24,17 +24,8 @@ final class MsSsim implements Metric {
 	private final Convention convention;
 
 	MsSsim(Convention convention) {
+		super("MS-SSIM", true);
 		this.convention = convention;
-	}
-
-	@Override
-	public String name() {
-		return "MS-SSIM";
-	}
-
-	@Override
-	public boolean higherIsBetter() {
-		return true;
 	}
 
 	@Override
@@ -48,11 +39,7 @@ final class MsSsim implements Metric {
 			return paper(x, y, w, h);
 		}
 		Planes.checkAtLeast(groundTruth, 176, name(), "an 11x11 window at 5 scales");
-		double[][] x = Planes.rgb(groundTruth), y = Planes.rgb(prediction);
-		double sum = 0;
-		for (int c = 0; c < 3; c++)
-			sum += standard(x[c], y[c], w, h);
-		return sum / 3;
+		return Planes.channelMean(groundTruth, prediction, MsSsim::standard);
 	}
 
 	private static double standard(double[] x, double[] y, int w, int h) {
