@@ -19,6 +19,11 @@ final class Fft {
 		transform2d(re, im, rows, cols, false);
 	}
 
+	/** In-place 2-D inverse transform without the {@code 1 / (rows cols)} factor (callers fold it in elsewhere). */
+	static void inverse2dUnscaled(double[] re, double[] im, int rows, int cols) {
+		transform2d(re, im, rows, cols, true);
+	}
+
 	/** In-place 2-D inverse transform including the {@code 1 / (rows cols)} factor. */
 	static void inverse2d(double[] re, double[] im, int rows, int cols) {
 		transform2d(re, im, rows, cols, true);
