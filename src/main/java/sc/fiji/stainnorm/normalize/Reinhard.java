@@ -17,7 +17,9 @@ import sc.fiji.stainnorm.core.TissueMask;
  * not skew them; every pixel is transformed either way. Several references are pooled: the statistics are those
  * of all their (tissue) pixels together.
  * <p>
- * Options: {@code space=ruderman|cielab}, {@code mask=true|false} (default false, the original method).
+ * Options: {@code space=ruderman|cielab}, {@code mask=true|false}. The mask is on by default: without it a patch that
+ * is mostly background gets its background stained (a 5%-tissue patch: background luma 178 instead of 246);
+ * {@code mask=false} is the original method, as in the STST paper.
  */
 public final class Reinhard implements StainNormalizer {
 
@@ -129,7 +131,7 @@ public final class Reinhard implements StainNormalizer {
 	private Statistics target;
 
 	public Reinhard(MethodOptions options) {
-		this(Space.parse(options.getString("space", "ruderman")), options.getBoolean("mask", false));
+		this(Space.parse(options.getString("space", "ruderman")), options.getBoolean("mask", true));
 	}
 
 	public Reinhard(Space space, boolean mask) {
