@@ -19,7 +19,8 @@ public final class Main {
 	static List<Subcommand> subcommands() {
 		return List.of(
 			new NormalizeCli(),
-			new DeconvolveCli());
+			new DeconvolveCli(),
+			new BenchmarkCli());
 	}
 
 	private Main() {}
