@@ -96,11 +96,13 @@ final class MarkdownReport {
 		if (!timings.isEmpty()) {
 			md.append("## Speed (Table III analog)\n\n");
 			ReportWriter.Timing t0 = timings.get(0);
-			md.append(String.format(Locale.ROOT, "Seconds to fit and normalize %d patches of %d×%d on %s (%s).%n%n", t0.patches(), t0.size(), t0.size(),
-				run.machine(), "threads per method in the table"));
-			md.append("| method | seconds | patches/s | threads | note |\n|---|---|---|---|---|\n");
+			md.append(String.format(Locale.ROOT, "Wall-clock seconds to fit once and normalize %d patches of %d×%d, after a warm-up, on %s. "
+				+ "CPU seconds (of the normalizing threads) do not grow when other programs share the cores. %s%n%n", t0.patches(), t0.size(),
+				t0.size(), run.machine(), t0.note()));
+			md.append("| method | total s | fit s | normalize s | patches/s | CPU s | threads |\n|---|---|---|---|---|---|---|\n");
 			for (ReportWriter.Timing t : timings)
-				md.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %d | %s |%n", t.method(), t.seconds(), t.patches() / t.seconds(), t.threads(), t.note()));
+				md.append(String.format(Locale.ROOT, "| %s | %.1f | %.2f | %.1f | %.1f | %.1f | %d |%n", t.method(), t.seconds(), t.fitSeconds(),
+					t.normalizeSeconds(), t.patches() / t.seconds(), t.cpuSeconds(), t.threads()));
 			md.append("\n![seconds per method](").append(figures).append("/timing.png)\n\n");
 		}
 		if (lossPlot) {

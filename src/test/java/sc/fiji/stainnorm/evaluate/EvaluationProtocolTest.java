@@ -245,7 +245,7 @@ public class EvaluationProtocolTest {
 		Map<String, Boolean> directions = Map.of("MSE", false, "absRedShift", false);
 		for (Path dir : dirs) {
 			Evaluation.Result r = run(data, 3, 2);
-			new ReportWriter(dir).write(data, r, directions, List.of(new ReportWriter.Timing("identity", 10, SIZE, 1, 0.5, "")), null,
+			new ReportWriter(dir).write(data, r, directions, List.of(new ReportWriter.Timing("identity", 10, SIZE, 1, 0.1, 0.5, 0.4, "synthetic")), null,
 				new ReportWriter.RunInfo("./stainnorm evaluate --synthetic", "test machine", 1, 2, 3, ""), null, List.of("A note."));
 		}
 		for (String f : List.of("scores.csv", "summary.csv", "sensitivity.csv", "shifts.csv"))
