@@ -13,7 +13,7 @@ import sc.fiji.stainnorm.core.RgbImage;
  * images, for reports and for the Fiji commands that show them in a window.
  */
 public final class Plots {
-	public static final int WIDTH = 560, HEIGHT = 300;
+	public static final int WIDTH = 460, HEIGHT = 260;
 	private static final Color FILL = new Color(170, 195, 240);
 	private static final Color[] LINE_COLOURS = { new Color(31, 119, 180), new Color(214, 39, 40), new Color(44, 160, 44),
 		new Color(148, 103, 189), new Color(255, 127, 14), new Color(23, 190, 207) };
