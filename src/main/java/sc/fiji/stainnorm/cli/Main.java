@@ -18,7 +18,8 @@ public final class Main {
 	/** Every subcommand, in the order of the overview. */
 	static List<Subcommand> subcommands() {
 		return List.of(
-			new NormalizeCli());
+			new NormalizeCli(),
+			new TrainCli());
 	}
 
 	private Main() {}
