@@ -275,6 +275,7 @@ public final class TfEngine implements StstEngine {
 		private final Placeholder<TFloat32> valRgb;
 		private final Op trainD, trainG;
 
+		@SuppressWarnings({ "unchecked", "rawtypes" })
 		TfTraining(UNetSpec spec, Hyper hyper) {
 			this.spec = spec;
 			this.p = spec.patchSize();
@@ -300,8 +301,17 @@ public final class TfEngine implements StstEngine {
 				lossGan = tf.withName("lossGan").identity(net.meanBce(dFake, 1f));
 				lossL1 = tf.withName("lossL1").math.mean(tf.math.abs(tf.math.sub(rgb, fake)), tf.constant(new int[] { 0, 1, 2, 3 }));
 				Operand<TFloat32> lossG = tf.math.add(lossGan, tf.math.mul(tf.constant(hyper.lambda()), lossL1));
-				trainD = minimize(new Adam(graph, "AdamD", hyper.learningRate(), hyper.beta1(), 0.999f, 1e-8f), lossD, dVars.keySet(), "trainD");
-				trainG = minimize(new Adam(graph, "AdamG", hyper.learningRate(), hyper.beta1(), 0.999f, 1e-8f), lossG, gVars.keySet(), "trainG");
+				List<Output<?>> dList = outputs(dVars.keySet()), gList = outputs(gVars.keySet());
+				Output<?>[] dGrads = graph.addGradients(lossD.asOutput(), dList.toArray(new Output<?>[0]));
+				Output<?>[] gGrads = graph.addGradients(lossG.asOutput(), gList.toArray(new Output<?>[0]));
+				// Variables are updated in place and their identity reads alias the variable's buffer: no update may
+				// start before every gradient is computed, or results would depend on thread timing.
+				List<Op> all = new ArrayList<>();
+				for (Output<?> g : dGrads) all.add(tf.identity((Operand) g));
+				for (Output<?> g : gGrads) all.add(tf.identity((Operand) g));
+				var afterAll = tf.withControlDependencies(all);
+				trainD = apply(new Adam(graph, "AdamD", hyper.learningRate(), hyper.beta1(), 0.999f, 1e-8f), afterAll, dGrads, dList, "trainD");
+				trainG = apply(new Adam(graph, "AdamG", hyper.learningRate(), hyper.beta1(), 0.999f, 1e-8f), afterAll, gGrads, gList, "trainG");
 				valGray = tf.withName("valGray").placeholder(TFloat32.class, Placeholder.shape(Shape.of(1, p, p, 1)));
 				valRgb = tf.withName("valRgb").placeholder(TFloat32.class, Placeholder.shape(Shape.of(1, p, p, 3)));
 				Operand<TFloat32> valFake = net.generator(spec, valGray, 1, p, p, null);
@@ -320,13 +330,16 @@ public final class TfEngine implements StstEngine {
 			}
 		}
 
-		@SuppressWarnings({ "unchecked", "rawtypes" })
-		private Op minimize(Adam adam, Operand<TFloat32> loss, Iterable<String> names, String opName) {
+		private List<Output<?>> outputs(Iterable<String> names) {
 			List<Output<?>> vars = new ArrayList<>();
 			for (String n : names) vars.add(net.variables.get(n).asOutput());
-			Output<?>[] grads = graph.addGradients(loss.asOutput(), vars.toArray(new Output<?>[0]));
+			return vars;
+		}
+
+		@SuppressWarnings({ "unchecked", "rawtypes" })
+		private Op apply(Adam adam, org.tensorflow.op.Ops afterAll, Output<?>[] grads, List<Output<?>> vars, String opName) {
 			List<GradAndVar<?>> pairs = new ArrayList<>();
-			for (int i = 0; i < grads.length; i++) pairs.add(new GradAndVar(grads[i], vars.get(i)));
+			for (int i = 0; i < grads.length; i++) pairs.add(new GradAndVar(afterAll.identity((Operand) grads[i]).asOutput(), vars.get(i)));
 			return adam.applyGradients((List) pairs, opName);
 		}
 
