@@ -2,7 +2,7 @@
 # Trains the bundled default STST model (src/main/resources/sc/fiji/stainnorm/stst/default-model.zip) from the
 # 40 glioblastoma tiles of ../shared/data/he/pengyzhang_cell_seg_matlab (4 held out for validation by the seed).
 # Run from the repository root. The committed model was produced by exactly these options, with the classes of
-# commit b36a069 (copied aside so that editing sources during the run could not change the running code).
+# commit 52c1be5 (copied aside so that editing sources during the run could not change the running code).
 set -euo pipefail
 ./stainnorm train --images ../shared/data/he/pengyzhang_cell_seg_matlab \
 	--output docs/stst-default-model/default-model.zip \
