@@ -13,7 +13,15 @@ import org.scijava.ItemVisibility;
 import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
+import org.scijava.log.LogLevel;
+import org.scijava.log.LogService;
 import org.scijava.module.ModuleItem;
+import org.scijava.module.ModuleRunner;
+import org.scijava.module.ModuleService;
+import org.scijava.module.process.LoadInputsPreprocessor;
+import org.scijava.module.process.PostprocessorPlugin;
+import org.scijava.module.process.PreprocessorPlugin;
+import org.scijava.plugin.PluginService;
 
 import sc.fiji.stainnorm.core.StainNormException;
 
@@ -27,7 +35,7 @@ final class HeadlessRunner {
 
 	private HeadlessRunner() {}
 
-	static int run(List<String> args, PrintStream out, PrintStream err) {
+	static int run(List<String> args, boolean debug, PrintStream out, PrintStream err) {
 		int at = args.indexOf("--run");
 		if (at + 1 >= args.size()) throw new UsageException("--run needs a command label, e.g. --run \"Normalize Stain (Folder)\" \"key=value,...\"");
 		String label = args.get(at + 1);
@@ -43,7 +51,10 @@ final class HeadlessRunner {
 			for (String key : inputs.keySet())
 				if (!known.contains(key))
 					throw new UsageException("\"" + info.getLabel() + "\" has no parameter '" + key + "'; its parameters are " + String.join(", ", known));
-			CommandModule module = commands.run(info, true, inputs).get();
+			if (!debug) // the failure is reported once, as one line, by Main
+				context.service(LogService.class).setLevel(ModuleRunner.class.getName(), LogLevel.NONE);
+			CommandModule module = (CommandModule) context.service(ModuleService.class).run(
+				commands.getModuleService().createModule(info), preprocessorsWithoutPersistedValues(context), postprocessors(context), inputs).get();
 			if (module.isCanceled()) {
 				String reason = module.getCancelReason();
 				throw new StainNormException("\"" + info.getLabel() + "\" did not run: "
@@ -62,6 +73,20 @@ final class HeadlessRunner {
 			if (cause instanceof StainNormException sne) throw sne;
 			throw new StainNormException("\"" + label + "\" failed: " + e.getCause(), e.getCause());
 		}
+	}
+
+	/**
+	 * Every preprocessor but the one that fills unset inputs with values remembered from earlier runs: a
+	 * headless run must do what its parameter string says, not what the last run said.
+	 */
+	private static List<PreprocessorPlugin> preprocessorsWithoutPersistedValues(Context context) {
+		List<PreprocessorPlugin> pre = new ArrayList<>(context.service(PluginService.class).createInstancesOfType(PreprocessorPlugin.class));
+		pre.removeIf(p -> p instanceof LoadInputsPreprocessor);
+		return pre;
+	}
+
+	private static List<PostprocessorPlugin> postprocessors(Context context) {
+		return context.service(PluginService.class).createInstancesOfType(PostprocessorPlugin.class);
 	}
 
 	private static boolean isService(ModuleItem<?> item) {

@@ -19,7 +19,8 @@ public final class Main {
 	static List<Subcommand> subcommands() {
 		return List.of(
 			new NormalizeCli(),
-			new TrainCli());
+			new TrainCli(),
+			new DemoCli());
 	}
 
 	private Main() {}
@@ -41,7 +42,7 @@ public final class Main {
 				return args.isEmpty() ? USAGE : OK;
 			}
 			if (args.contains("--run") && (args.get(0).equals("--headless") || args.get(0).equals("--run")))
-				return HeadlessRunner.run(args, out, err);
+				return HeadlessRunner.run(args, debug, out, err);
 			String name = args.get(0);
 			Subcommand sub = subcommands().stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
 			if (sub == null) {

@@ -69,7 +69,7 @@ public final class ColorSpaces {
 	// --- Ruderman lαβ (Reinhard et al. 2001, the colour space of the STST paper's Reinhard baseline) ---
 
 	/** Intensities below this (of 255) are clamped before the logarithm, so black stays finite. */
-	private static final double LMS_FLOOR = 1.0 / 255;
+	public static final double LMS_FLOOR = 1.0 / 255;
 	private static final double[][] RGB_TO_LMS = {
 		{ 0.3811, 0.5783, 0.0402 },
 		{ 0.1967, 0.7244, 0.0782 },
@@ -77,6 +77,16 @@ public final class ColorSpaces {
 	/** The exact inverse, not the paper's 4-digit one, so that RGB → lαβ → RGB round-trips. */
 	private static final double[][] LMS_TO_RGB = Matrix3.inverse(RGB_TO_LMS);
 	private static final double S3 = Math.sqrt(3), S6 = Math.sqrt(6), S2 = Math.sqrt(2);
+
+	/** Reinhard's RGB (in [0, 1]) to LMS matrix, a copy. */
+	public static double[][] rgbToLmsMatrix() {
+		return new double[][] { RGB_TO_LMS[0].clone(), RGB_TO_LMS[1].clone(), RGB_TO_LMS[2].clone() };
+	}
+
+	/** The exact inverse of {@link #rgbToLmsMatrix()}, a copy. */
+	public static double[][] lmsToRgbMatrix() {
+		return new double[][] { LMS_TO_RGB[0].clone(), LMS_TO_RGB[1].clone(), LMS_TO_RGB[2].clone() };
+	}
 
 	/** RGB in [0, 255] to lαβ: LMS cone space (Reinhard's matrix), log10, then the decorrelating rotation. */
 	public static double[] rgbToRuderman(double r, double g, double b) {

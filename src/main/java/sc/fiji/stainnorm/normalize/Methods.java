@@ -19,6 +19,7 @@ public final class Methods {
 	static {
 		// One line per method; the order is the order of menus, tables and montages.
 		register("stst", sc.fiji.stainnorm.stst.Stst::new);
+		register("reinhard", Reinhard::new);
 	}
 
 	private Methods() {}

@@ -1,0 +1,40 @@
+package sc.fiji.stainnorm.fiji;
+
+import java.io.File;
+
+import org.scijava.command.Command;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import sc.fiji.stainnorm.core.Progress;
+import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.demo.Demo;
+
+/** Menu door to {@link Demo}: every method on the built-in synthetic test images, with a montage. */
+@Plugin(type = Command.class, label = DemoCommand.LABEL, menuPath = "Plugins>Stain Normalization>" + DemoCommand.LABEL)
+public class DemoCommand implements Command {
+	public static final String LABEL = "Stain Normalization Demo";
+
+	// not required, so that headless runs without it fail with our message instead of a silent cancel
+	@Parameter(label = "Output folder", style = "directory", required = false)
+	private File output_folder;
+
+	@Parameter(label = "Overwrite an existing demo output", required = false)
+	private boolean overwrite;
+
+	@Parameter
+	private LogService log;
+
+	@Override
+	public void run() {
+		if (output_folder == null) throw new StainNormException("Missing parameter output_folder: the folder to write the demo into");
+		Demo.Result r = Demo.run(output_folder.toPath(), overwrite, new Progress() {
+			@Override
+			public void update(long done, long total, String message) {
+				log.info(message);
+			}
+		});
+		log.info("Stain normalization demo: methods " + r.methods() + ", montage " + r.montage());
+	}
+}

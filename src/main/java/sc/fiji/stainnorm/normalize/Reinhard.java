@@ -1,0 +1,255 @@
+package sc.fiji.stainnorm.normalize;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import sc.fiji.stainnorm.core.ColorSpaces;
+import sc.fiji.stainnorm.core.FastMath;
+import sc.fiji.stainnorm.core.RgbImage;
+import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.core.TissueMask;
+
+/**
+ * Reinhard et al. (2001) colour transfer: per channel, {@code out = (x − μ_source) · σ_target / σ_source + μ_target}
+ * in a decorrelated colour space, Ruderman's lαβ (the paper's, default) or CIE L*a*b*. With {@code mask=true} the
+ * means and standard deviations come from tissue pixels only ({@link TissueMask}), so that white background does
+ * not skew them; every pixel is transformed either way. Several references are pooled: the statistics are those
+ * of all their (tissue) pixels together.
+ * <p>
+ * Options: {@code space=ruderman|cielab}, {@code mask=true|false} (default false, the original method).
+ */
+public final class Reinhard implements StainNormalizer {
+
+	public enum Space {
+		/** Ruderman's lαβ, log-LMS decorrelated; the space of Reinhard et al. and of the STST paper. */
+		RUDERMAN(1e-3),
+		/** CIE L*a*b* (sRGB, D65). */
+		CIELAB(0.25);
+
+		/**
+		 * Below this standard deviation a channel counts as constant (about a quarter of one gray level's step),
+		 * so it is shifted but not stretched: dividing by it would blow noise up into colour.
+		 */
+		final double minStd;
+
+		Space(double minStd) {
+			this.minStd = minStd;
+		}
+
+		static Space parse(String text) {
+			for (Space s : values())
+				if (s.name().equalsIgnoreCase(text)) return s;
+			throw new StainNormException("Option space=" + text + " is not known; use space=ruderman or space=cielab");
+		}
+
+		void forward(int rgb, double[] out) {
+			if (this == RUDERMAN) {
+				Ruderman.forward(rgb, out);
+				return;
+			}
+			double[] v = ColorSpaces.rgbToLab(RgbImage.red(rgb), RgbImage.green(rgb), RgbImage.blue(rgb));
+			out[0] = v[0];
+			out[1] = v[1];
+			out[2] = v[2];
+		}
+	}
+
+	/**
+	 * lαβ without allocation, and the whole transfer folded into one affine map in log-LMS space, because lαβ is
+	 * an orthonormal rotation of log LMS: {@code ln LMS' = Rᵀ D R · ln LMS + ln10 · Rᵀ (μ_t − D μ_s)}. Same numbers
+	 * as {@link ColorSpaces#rgbToRuderman} / {@link ColorSpaces#rudermanToRgb}, about three times faster.
+	 */
+	static final class Ruderman {
+		private static final double LN10 = Math.log(10);
+		private static final double[][] TO_LMS = scaled(ColorSpaces.rgbToLmsMatrix(), 1 / 255.0);
+		private static final double[][] TO_RGB = scaled(ColorSpaces.lmsToRgbMatrix(), 255);
+		private static final double A = 1 / Math.sqrt(3), B = 1 / Math.sqrt(6), C = 1 / Math.sqrt(2);
+		/** Rows: l, α, β as combinations of log L, log M, log S. */
+		static final double[][] ROTATION = { { A, A, A }, { B, B, -2 * B }, { C, -C, 0 } };
+
+		private Ruderman() {}
+
+		private static double[][] scaled(double[][] m, double f) {
+			double[][] r = new double[3][3];
+			for (int i = 0; i < 3; i++)
+				for (int j = 0; j < 3; j++)
+					r[i][j] = m[i][j] * f;
+			return r;
+		}
+
+		private static void lnLms(int rgb, double[] out) {
+			double r = RgbImage.red(rgb), g = RgbImage.green(rgb), b = RgbImage.blue(rgb);
+			double[][] m = TO_LMS;
+			out[0] = FastMath.ln(Math.max(m[0][0] * r + m[0][1] * g + m[0][2] * b, ColorSpaces.LMS_FLOOR));
+			out[1] = FastMath.ln(Math.max(m[1][0] * r + m[1][1] * g + m[1][2] * b, ColorSpaces.LMS_FLOOR));
+			out[2] = FastMath.ln(Math.max(m[2][0] * r + m[2][1] * g + m[2][2] * b, ColorSpaces.LMS_FLOOR));
+		}
+
+		static void forward(int rgb, double[] out) {
+			lnLms(rgb, out);
+			double l = out[0] / LN10, m = out[1] / LN10, s = out[2] / LN10;
+			out[0] = A * (l + m + s);
+			out[1] = B * (l + m - 2 * s);
+			out[2] = C * (l - m);
+		}
+
+		/** The transfer as a pixel function. */
+		static int[] transfer(int[] src, double[] sourceMean, double[] scale, double[] targetMean) {
+			// affine map in lαβ: D x + (μt − D μs); conjugate it by the rotation into ln-LMS space
+			double[][] a = new double[3][3];
+			double[] c = new double[3];
+			for (int i = 0; i < 3; i++) {
+				for (int j = 0; j < 3; j++)
+					for (int k = 0; k < 3; k++)
+						a[i][j] += ROTATION[k][i] * scale[k] * ROTATION[k][j];
+				for (int k = 0; k < 3; k++)
+					c[i] += LN10 * ROTATION[k][i] * (targetMean[k] - scale[k] * sourceMean[k]);
+			}
+			double[][] o = TO_RGB;
+			int[] dst = new int[src.length];
+			double[] u = new double[3];
+			for (int p = 0; p < src.length; p++) {
+				lnLms(src[p], u);
+				double l = FastMath.exp(a[0][0] * u[0] + a[0][1] * u[1] + a[0][2] * u[2] + c[0]);
+				double m = FastMath.exp(a[1][0] * u[0] + a[1][1] * u[1] + a[1][2] * u[2] + c[1]);
+				double s = FastMath.exp(a[2][0] * u[0] + a[2][1] * u[1] + a[2][2] * u[2] + c[2]);
+				dst[p] = RgbImage.pack(RgbImage.toByte(o[0][0] * l + o[0][1] * m + o[0][2] * s),
+					RgbImage.toByte(o[1][0] * l + o[1][1] * m + o[1][2] * s), RgbImage.toByte(o[2][0] * l + o[2][1] * m + o[2][2] * s));
+			}
+			return dst;
+		}
+	}
+
+	/** Per-channel mean and standard deviation in the method's colour space. */
+	public record Statistics(double[] mean, double[] std, long pixels) {}
+
+	private final Space space;
+	private final boolean mask;
+	private Statistics target;
+
+	public Reinhard(MethodOptions options) {
+		this(Space.parse(options.getString("space", "ruderman")), options.getBoolean("mask", false));
+	}
+
+	public Reinhard(Space space, boolean mask) {
+		this.space = space;
+		this.mask = mask;
+	}
+
+	@Override
+	public String name() {
+		return "reinhard";
+	}
+
+	@Override
+	public boolean needsReference() {
+		return true;
+	}
+
+	public Space space() {
+		return space;
+	}
+
+	/** The pooled target statistics, or null before {@link #fit}. */
+	public Statistics target() {
+		return target;
+	}
+
+	@Override
+	public void fit(List<RgbImage> references) {
+		if (references.isEmpty()) throw new StainNormException("Reinhard needs at least one reference image");
+		Accumulator pooled = new Accumulator();
+		for (int i = 0; i < references.size(); i++) {
+			RgbImage ref = references.get(i);
+			long tissue = TissueMask.count(ref);
+			if (!TissueMask.enough(tissue, ref.pixelCount()))
+				throw new StainNormException("Reference image " + (i + 1) + " (" + ref.width() + "x" + ref.height()
+					+ ") has almost no tissue (" + TissueMask.describe(tissue, ref.pixelCount())
+					+ " darker than background); choose a reference showing stained tissue");
+			pooled.add(ref, space, mask);
+		}
+		Statistics stats = pooled.statistics();
+		for (int c = 0; c < 3; c++)
+			if (stats.std()[c] < space.minStd)
+				throw new StainNormException("The reference image" + (references.size() > 1 ? "s have" : " has")
+					+ " (almost) no colour variation in " + space.name().toLowerCase(Locale.ROOT) + " channel " + c
+					+ " (a gray or single-colour image?); choose a colour H&E reference");
+		target = stats;
+	}
+
+	/** Mean and standard deviation of an image's pixels (tissue pixels only when {@code tissueOnly}). */
+	public static Statistics statistics(RgbImage image, Space space, boolean tissueOnly) {
+		Accumulator a = new Accumulator();
+		a.add(image, space, tissueOnly);
+		return a.statistics();
+	}
+
+	@Override
+	public Normalized normalize(RgbImage source) {
+		Statistics t = target;
+		if (t == null) throw new IllegalStateException("fit must be called before normalize");
+		long tissue = TissueMask.count(source);
+		if (!TissueMask.enough(tissue, source.pixelCount()))
+			return Normalized.unchanged(source, "no tissue found (" + TissueMask.describe(tissue, source.pixelCount())
+				+ " darker than background): returned unchanged");
+		Statistics s = statistics(source, space, mask);
+		List<String> warnings = new ArrayList<>();
+		double[] scale = new double[3];
+		int constant = 0;
+		for (int c = 0; c < 3; c++) {
+			if (s.std()[c] < space.minStd) {
+				scale[c] = 1;
+				constant++;
+			}
+			else scale[c] = t.std()[c] / s.std()[c];
+		}
+		if (constant == 3) return Normalized.unchanged(source, "the image has a single colour: returned unchanged");
+		if (constant > 0)
+			warnings.add("the image has almost no colour variation (grayscale?): its colour was shifted to the reference's mean, not stretched");
+
+		int[] dst = space == Space.RUDERMAN ? Ruderman.transfer(source.pixels(), s.mean(), scale, t.mean())
+			: transferLab(source.pixels(), s.mean(), scale, t.mean());
+		return new Normalized(RgbImage.wrap(source.width(), source.height(), dst), warnings);
+	}
+
+	private static int[] transferLab(int[] src, double[] sourceMean, double[] scale, double[] targetMean) {
+		int[] dst = new int[src.length];
+		double[] v = new double[3];
+		for (int i = 0; i < src.length; i++) {
+			Space.CIELAB.forward(src[i], v);
+			double[] rgb = ColorSpaces.labToRgb((v[0] - sourceMean[0]) * scale[0] + targetMean[0],
+				(v[1] - sourceMean[1]) * scale[1] + targetMean[1], (v[2] - sourceMean[2]) * scale[2] + targetMean[2]);
+			dst[i] = RgbImage.pack(RgbImage.toByte(rgb[0]), RgbImage.toByte(rgb[1]), RgbImage.toByte(rgb[2]));
+		}
+		return dst;
+	}
+
+	/** Running sums in double; values are small (|x| < 200), so sum of squares loses nothing that matters. */
+	private static final class Accumulator {
+		final double[] sum = new double[3], sumSq = new double[3];
+		long n;
+
+		void add(RgbImage image, Space space, boolean tissueOnly) {
+			double[] v = new double[3];
+			for (int rgb : image.pixels()) {
+				if (tissueOnly && !TissueMask.isTissue(rgb)) continue;
+				space.forward(rgb, v);
+				for (int c = 0; c < 3; c++) {
+					sum[c] += v[c];
+					sumSq[c] += v[c] * v[c];
+				}
+				n++;
+			}
+		}
+
+		Statistics statistics() {
+			double[] mean = new double[3], std = new double[3];
+			for (int c = 0; c < 3; c++) {
+				mean[c] = n == 0 ? 0 : sum[c] / n;
+				std[c] = n == 0 ? 0 : Math.sqrt(Math.max(0, sumSq[c] / n - mean[c] * mean[c]));
+			}
+			return new Statistics(mean, std, n);
+		}
+	}
+}

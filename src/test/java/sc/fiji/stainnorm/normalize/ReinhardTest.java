@@ -1,0 +1,248 @@
+package sc.fiji.stainnorm.normalize;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.Test;
+
+import sc.fiji.stainnorm.SharedData;
+import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.RgbImage;
+import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.synth.StainStyle;
+import sc.fiji.stainnorm.synth.TestImages;
+
+public class ReinhardTest {
+	private static final RgbImage A1 = TestImages.render(1, StainStyle.A), B1 = TestImages.render(1, StainStyle.B),
+		B2 = TestImages.render(2, StainStyle.B), C2 = TestImages.render(2, StainStyle.C);
+
+	/**
+	 * Reinhard et al. 2001 written out from the paper. The paper's printed LMS-to-RGB matrix is not the inverse of
+	 * its RGB-to-LMS matrix (third row off by up to 0.017, i.e. up to 2 levels of blue), so the inverse is
+	 * computed here by Gauss-Jordan elimination.
+	 */
+	private static final class PaperReinhard {
+		static final double[][] RGB_TO_LMS = { { 0.3811, 0.5783, 0.0402 }, { 0.1967, 0.7244, 0.0782 }, { 0.0241, 0.1288, 0.8444 } };
+		static final double[][] LMS_TO_RGB = gaussJordanInverse(RGB_TO_LMS);
+
+		static double[][] gaussJordanInverse(double[][] m) {
+			double[][] a = new double[3][6];
+			for (int i = 0; i < 3; i++) {
+				System.arraycopy(m[i], 0, a[i], 0, 3);
+				a[i][3 + i] = 1;
+			}
+			for (int col = 0; col < 3; col++) {
+				int pivot = col;
+				for (int r = col + 1; r < 3; r++)
+					if (Math.abs(a[r][col]) > Math.abs(a[pivot][col])) pivot = r;
+				double[] t = a[col];
+				a[col] = a[pivot];
+				a[pivot] = t;
+				double d = a[col][col];
+				for (int j = 0; j < 6; j++)
+					a[col][j] /= d;
+				for (int r = 0; r < 3; r++)
+					if (r != col) {
+						double f = a[r][col];
+						for (int j = 0; j < 6; j++)
+							a[r][j] -= f * a[col][j];
+					}
+			}
+			double[][] inv = new double[3][3];
+			for (int i = 0; i < 3; i++)
+				System.arraycopy(a[i], 3, inv[i], 0, 3);
+			return inv;
+		}
+
+		static double[] toLab(int rgb) {
+			double[] c = { RgbImage.red(rgb) / 255.0, RgbImage.green(rgb) / 255.0, RgbImage.blue(rgb) / 255.0 };
+			double[] log = new double[3];
+			for (int i = 0; i < 3; i++)
+				log[i] = Math.log10(Math.max(1.0 / 255, RGB_TO_LMS[i][0] * c[0] + RGB_TO_LMS[i][1] * c[1] + RGB_TO_LMS[i][2] * c[2]));
+			return new double[] { (log[0] + log[1] + log[2]) / Math.sqrt(3), (log[0] + log[1] - 2 * log[2]) / Math.sqrt(6),
+				(log[0] - log[1]) / Math.sqrt(2) };
+		}
+
+		static double[] toRgb(double[] lab) {
+			double a = lab[0] * Math.sqrt(3) / 3, b = lab[1] * Math.sqrt(6) / 6, c = lab[2] * Math.sqrt(2) / 2;
+			double[] lms = { Math.pow(10, a + b + c), Math.pow(10, a + b - c), Math.pow(10, a - 2 * b) };
+			double[] rgb = new double[3];
+			for (int i = 0; i < 3; i++)
+				rgb[i] = 255 * (LMS_TO_RGB[i][0] * lms[0] + LMS_TO_RGB[i][1] * lms[1] + LMS_TO_RGB[i][2] * lms[2]);
+			return rgb;
+		}
+
+		static double[][] stats(RgbImage img) {
+			double[] mean = new double[3], sq = new double[3];
+			int n = img.pixelCount();
+			for (int p : img.pixels()) {
+				double[] v = toLab(p);
+				for (int c = 0; c < 3; c++) {
+					mean[c] += v[c] / n;
+					sq[c] += v[c] * v[c] / n;
+				}
+			}
+			double[] std = new double[3];
+			for (int c = 0; c < 3; c++)
+				std[c] = Math.sqrt(sq[c] - mean[c] * mean[c]);
+			return new double[][] { mean, std };
+		}
+
+		static RgbImage transfer(RgbImage src, RgbImage ref) {
+			double[][] s = stats(src), t = stats(ref);
+			int[] out = new int[src.pixelCount()];
+			for (int i = 0; i < out.length; i++) {
+				double[] v = toLab(src.pixels()[i]);
+				for (int c = 0; c < 3; c++)
+					v[c] = (v[c] - s[0][c]) * t[1][c] / s[1][c] + t[0][c];
+				double[] rgb = toRgb(v);
+				out[i] = RgbImage.pack(RgbImage.toByte(rgb[0]), RgbImage.toByte(rgb[1]), RgbImage.toByte(rgb[2]));
+			}
+			return RgbImage.wrap(src.width(), src.height(), out);
+		}
+	}
+
+	private static RgbImage normalize(Reinhard r, RgbImage src, RgbImage... refs) {
+		r.fit(List.of(refs));
+		Normalized n = r.normalize(src);
+		assertEquals(List.of(), n.warnings());
+		return n.image();
+	}
+
+	@Test
+	public void agreesWithThePaperWrittenOutIndependently() {
+		for (RgbImage[] pair : new RgbImage[][] { { A1, B1 }, { A1, C2 }, { C2, B2 } }) {
+			RgbImage ours = normalize(new Reinhard(Reinhard.Space.RUDERMAN, false), pair[0], pair[1]);
+			PixelDiff d = PixelDiff.of(ours, PaperReinhard.transfer(pair[0], pair[1]));
+			assertTrue(d.toString(), d.max() <= 1 && d.mean() < 0.02);
+		}
+	}
+
+	@Test
+	public void outputHasTheTargetStatistics() {
+		Reinhard r = new Reinhard(Reinhard.Space.RUDERMAN, false);
+		RgbImage out = normalize(r, A1, B2);
+		Reinhard.Statistics got = Reinhard.statistics(out, Reinhard.Space.RUDERMAN, false), want = r.target();
+		for (int c = 0; c < 3; c++) {
+			assertEquals("mean " + c, want.mean()[c], got.mean()[c], 0.002);
+			assertEquals("std " + c, want.std()[c], got.std()[c], 0.03 * want.std()[c]);
+		}
+		// and it really moved: the source statistics were elsewhere
+		Reinhard.Statistics before = Reinhard.statistics(A1, Reinhard.Space.RUDERMAN, false);
+		assertTrue(Math.abs(before.mean()[1] - want.mean()[1]) > 0.01 || Math.abs(before.mean()[2] - want.mean()[2]) > 0.01);
+	}
+
+	@Test
+	public void cieLabOutputHasTheTargetStatistics() {
+		Reinhard r = new Reinhard(Reinhard.Space.CIELAB, false);
+		RgbImage out = normalize(r, C2, B1);
+		Reinhard.Statistics got = Reinhard.statistics(out, Reinhard.Space.CIELAB, false), want = r.target();
+		for (int c = 0; c < 3; c++) {
+			assertEquals("mean " + c, want.mean()[c], got.mean()[c], 0.3);
+			assertEquals("std " + c, want.std()[c], got.std()[c], 0.04 * want.std()[c] + 0.2);
+		}
+	}
+
+	@Test
+	public void normalizingTheReferenceToItselfChangesNothing() {
+		for (Reinhard.Space space : Reinhard.Space.values()) {
+			PixelDiff d = PixelDiff.of(normalize(new Reinhard(space, false), B1, B1), B1);
+			assertTrue(space + ": " + d, d.max() <= 1);
+		}
+	}
+
+	@Test
+	public void severalReferencesPoolTheirPixels() {
+		RgbImage stacked = RgbImage.create(256, 512);
+		System.arraycopy(B1.pixels(), 0, stacked.pixels(), 0, B1.pixelCount());
+		System.arraycopy(C2.pixels(), 0, stacked.pixels(), B1.pixelCount(), C2.pixelCount());
+		for (boolean mask : new boolean[] { false, true }) {
+			Reinhard pooled = new Reinhard(Reinhard.Space.RUDERMAN, mask), single = new Reinhard(Reinhard.Space.RUDERMAN, mask);
+			pooled.fit(List.of(B1, C2));
+			single.fit(List.of(stacked));
+			for (int c = 0; c < 3; c++) {
+				assertEquals(single.target().mean()[c], pooled.target().mean()[c], 1e-9);
+				assertEquals(single.target().std()[c], pooled.target().std()[c], 1e-9);
+			}
+			assertTrue(pooled.normalize(A1).image().sameRgb(single.normalize(A1).image()));
+		}
+	}
+
+	@Test
+	public void theTissueMaskKeepsWhiteBackgroundOutOfTheStatistics() {
+		// the same tissue with three times its area of white slide around it
+		RgbImage padded = RgbImage.create(512, 512);
+		for (int y = 0; y < 256; y++)
+			System.arraycopy(A1.pixels(), y * 256, padded.pixels(), (y + 128) * 512 + 128, 256);
+		boolean[] inner = new boolean[512 * 512];
+		for (int y = 128; y < 384; y++)
+			for (int x = 128; x < 384; x++)
+				inner[y * 512 + x] = true;
+		for (boolean mask : new boolean[] { true, false }) {
+			RgbImage plain = normalize(new Reinhard(Reinhard.Space.RUDERMAN, mask), A1, B1);
+			RgbImage fromPadded = normalize(new Reinhard(Reinhard.Space.RUDERMAN, mask), padded, B1).crop(128, 128, 256, 256);
+			PixelDiff d = PixelDiff.of(plain, fromPadded);
+			if (mask) assertTrue("with mask: " + d, d.max() <= 1);
+			else assertTrue("without mask the background skews the result: " + d, d.mean() > 5);
+		}
+	}
+
+	@Test
+	public void cieLabStatisticsMatchTorchstain() {
+		// torchstain's Reinhard (OpenCV 8-bit LAB, rescaled to L*a*b* units) on the whole target image
+		RgbImage target = ImageFiles.read(SharedData.he("EIDOSLAB_torchstain/target.png"));
+		Reinhard.Statistics s = Reinhard.statistics(target, Reinhard.Space.CIELAB, false);
+		double[] mean = { 70.39622497558594, 11.843820571899414, -19.95210075378418 };
+		double[] std = { 14.091207504272461, 7.232985496520996, 10.121306419372559 };
+		for (int c = 0; c < 3; c++) {
+			assertEquals("mean " + c, mean[c], s.mean()[c], 0.5);
+			assertEquals("std " + c, std[c], s.std()[c], 0.3);
+		}
+	}
+
+	@Test
+	public void realImageMovesTowardsTheTargetColours() {
+		RgbImage source = ImageFiles.read(SharedData.he("EIDOSLAB_torchstain/source.png"));
+		RgbImage target = ImageFiles.read(SharedData.he("EIDOSLAB_torchstain/target.png"));
+		Reinhard r = new Reinhard(Reinhard.Space.RUDERMAN, false);
+		RgbImage out = normalize(r, source, target);
+		Reinhard.Statistics got = Reinhard.statistics(out, Reinhard.Space.RUDERMAN, false);
+		Reinhard.Statistics before = Reinhard.statistics(source, Reinhard.Space.RUDERMAN, false);
+		for (int c = 0; c < 3; c++) {
+			double was = Math.abs(before.mean()[c] - r.target().mean()[c]), is = Math.abs(got.mean()[c] - r.target().mean()[c]);
+			assertTrue("channel " + c + ": " + was + " -> " + is, is < 0.5 * was + 0.003);
+		}
+	}
+
+	@Test
+	public void grayInputIsShiftedWithAWarningAndGrayReferenceIsRefused() {
+		RgbImage gray = sc.fiji.stainnorm.core.ColorSpaces.grayscale(A1);
+		Reinhard r = new Reinhard(Reinhard.Space.RUDERMAN, false);
+		r.fit(List.of(B1));
+		Normalized n = r.normalize(gray);
+		assertEquals(1, n.warnings().size());
+		assertFalse(n.image().sameRgb(gray));
+		StainNormException e = assertThrows(StainNormException.class, () -> new Reinhard(Reinhard.Space.RUDERMAN, false).fit(List.of(gray)));
+		assertTrue(e.getMessage(), e.getMessage().contains("no colour variation"));
+	}
+
+	@Test
+	public void optionsAreCheckedByName() {
+		assertEquals(Reinhard.Space.CIELAB, ((Reinhard) Methods.create("reinhard", new MethodOptions(Map.of("space", "cielab", "mask", "true")))).space());
+		assertThrows(StainNormException.class, () -> Methods.create("reinhard", MethodOptions.parse("space=hsv")));
+		assertThrows(StainNormException.class, () -> Methods.create("reinhard", MethodOptions.parse("mask=perhaps")));
+		StainNormException e = assertThrows(StainNormException.class, () -> Methods.create("reinhard", MethodOptions.parse("io=240")));
+		assertTrue(e.getMessage(), e.getMessage().contains("space") && e.getMessage().contains("mask"));
+	}
+
+	@Test
+	public void normalizeBeforeFitIsAProgrammingError() {
+		assertThrows(IllegalStateException.class, () -> new Reinhard(Reinhard.Space.RUDERMAN, false).normalize(A1));
+		assertThrows(StainNormException.class, () -> new Reinhard(Reinhard.Space.RUDERMAN, false).fit(List.of()));
+	}
+}
