@@ -107,7 +107,10 @@ public final class EngineLoader {
 				if (!m.matches()) continue;
 				if (e.getKey().equals("tensorflow-core-native") && file.matches(".*-(linux|macosx|windows)-.*")) continue;
 				String v = m.group(1);
-				if (!found.containsKey(e.getKey()) || compareVersions(v, versions.get(e.getKey())) > 0) {
+				int c = found.containsKey(e.getKey()) ? compareVersions(v, versions.get(e.getKey())) : 1;
+				// the GPU natives (Maven profile "gpu") fall back to the CPU when no driver is present
+				if (c == 0 && file.contains("-gpu") && !found.get(e.getKey()).getFileName().toString().contains("-gpu")) c = 1;
+				if (c > 0) {
 					found.put(e.getKey(), p);
 					versions.put(e.getKey(), v);
 				}

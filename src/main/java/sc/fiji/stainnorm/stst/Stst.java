@@ -25,6 +25,7 @@ import sc.fiji.stainnorm.normalize.StainNormalizer;
  */
 public final class Stst implements StainNormalizer {
 	private static final Map<String, Loaded> CACHE = new ConcurrentHashMap<>();
+	private static final java.util.concurrent.atomic.AtomicBoolean LOGGED_DEVICE = new java.util.concurrent.atomic.AtomicBoolean();
 
 	private final String modelOption;
 	private final int tileOption, overlapOption, batch;
@@ -96,7 +97,9 @@ public final class Stst implements StainNormalizer {
 				key += dropout ? "|dropout" : "";
 				loaded = CACHE.computeIfAbsent(key, k -> {
 					StstModel m = modelOption == null ? StstModel.bundled() : StstModel.read(Path.of(modelOption));
-					return new Loaded(m, EngineLoader.engine().generator(m.spec(), m.weights(), dropout, 0));
+					StstEngine engine = EngineLoader.engine();
+					if (LOGGED_DEVICE.compareAndSet(false, true)) System.err.println("STST: " + engine.describe());
+					return new Loaded(m, engine.generator(m.spec(), m.weights(), dropout, 0));
 				});
 				int g = loaded.model.spec().granularity();
 				int tile = tile();
@@ -130,11 +133,12 @@ public final class Stst implements StainNormalizer {
 		int tileSize = t * t;
 		for (int first = 0; first < tiler.count(); first += batch) {
 			int n = Math.min(batch, tiler.count() - first);
-			float[] in = new float[batch * tileSize];
+			// a partial batch is padded to a power of two, so a few graph shapes serve every image size
+			int padded = Math.min(batch, Integer.highestOneBit(n) == n ? n : Integer.highestOneBit(n) << 1);
+			float[] in = new float[padded * tileSize];
 			for (int k = 0; k < n; k++) NhwcBatch.putGray(source, tiler.tileX(first + k), tiler.tileY(first + k), t, t, in, k * tileSize);
-			// a partial last batch is padded with copies so that one graph shape serves every call
-			for (int k = n; k < batch; k++) System.arraycopy(in, 0, in, k * tileSize, tileSize);
-			float[] out = l.generator.run(in, batch, t, t, seed + first);
+			for (int k = n; k < padded; k++) System.arraycopy(in, 0, in, k * tileSize, tileSize);
+			float[] out = l.generator.run(in, padded, t, t, seed + first);
 			for (int k = 0; k < n; k++) accumulate(out, k, tiler, first + k, w, h, sum, weight);
 		}
 		int[] px = new int[w * h];

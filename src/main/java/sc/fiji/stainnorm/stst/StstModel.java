@@ -140,6 +140,12 @@ public final class StstModel {
 			Files.createDirectories(dir);
 			Path tmp = Files.createTempFile(dir, ".stst-model", ".tmp");
 			try {
+				try {
+					Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+				}
+				catch (UnsupportedOperationException e) {
+					// not a POSIX file system: keep the default permissions
+				}
 				try (OutputStream out = Files.newOutputStream(tmp)) {
 					write(out);
 				}
