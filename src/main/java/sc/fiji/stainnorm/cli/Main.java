@@ -20,6 +20,8 @@ public final class Main {
 		return List.of(
 			new NormalizeCli(),
 			new TrainCli(),
+			new DeconvolveCli(),
+			new MetricsCli(),
 			new DemoCli());
 	}
 

@@ -3,6 +3,7 @@ package sc.fiji.stainnorm.deconvolution;
 import sc.fiji.stainnorm.core.Matrix3;
 import sc.fiji.stainnorm.core.OpticalDensity;
 import sc.fiji.stainnorm.core.RgbImage;
+import sc.fiji.stainnorm.core.StainNormException;
 
 /**
  * Ruifrok &amp; Johnston colour deconvolution: per-pixel optical density {@code od = C · M} (rows of M are
@@ -15,6 +16,7 @@ public final class ColourDeconvolution {
 	private final double[][] inverse;
 
 	public ColourDeconvolution(StainVectors stains, double io) {
+		if (!(io >= 1 && io <= 255)) throw new StainNormException("The background intensity io=" + io + " must be from 1 to 255");
 		this.stains = stains;
 		this.io = io;
 		this.inverse = Matrix3.inverse(stains.vectors());
@@ -42,6 +44,23 @@ public final class ColourDeconvolution {
 		return c;
 	}
 
+	/**
+	 * Sets negative concentrations to 0 (in place), for output: a negative amount of stain has no physical
+	 * meaning; it marks colours outside the stains' cone (noise, background brighter than {@code io}).
+	 *
+	 * @return how many values were negative
+	 */
+	public static long clampNegative(float[][] concentrations) {
+		long clamped = 0;
+		for (float[] plane : concentrations)
+			for (int i = 0; i < plane.length; i++)
+				if (!(plane[i] >= 0)) {
+					plane[i] = 0;
+					clamped++;
+				}
+		return clamped;
+	}
+
 	/** The image the given concentrations produce with all three stains. */
 	public RgbImage reconstruct(int width, int height, float[][] concentrations) {
 		return render(width, height, concentrations, -1);
@@ -54,11 +73,13 @@ public final class ColourDeconvolution {
 	}
 
 	private RgbImage render(int width, int height, float[][] c, int only) {
-		int n = width * height;
+		int n = Math.multiplyExact(width, height);
+		if (c.length != 3 || c[0].length != n || c[1].length != n || c[2].length != n)
+			throw new IllegalArgumentException("need 3 concentration planes of " + width + "x" + height);
 		double[][] m = stains.vectors();
 		int[] out = new int[n];
+		int[] rgb = new int[3];
 		for (int i = 0; i < n; i++) {
-			int[] rgb = new int[3];
 			for (int ch = 0; ch < 3; ch++) {
 				double od = 0;
 				for (int s = 0; s < 3; s++)

@@ -20,6 +20,9 @@ public final class Methods {
 		// One line per method; the order is the order of menus, tables and montages.
 		register("stst", sc.fiji.stainnorm.stst.Stst::new);
 		register("reinhard", Reinhard::new);
+		register("macenko", Macenko::new);
+		register("khan", Khan::new);
+		register("vahadane", Vahadane::new);
 	}
 
 	private Methods() {}

@@ -1,0 +1,157 @@
+package sc.fiji.stainnorm.metrics;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Complex discrete Fourier transforms of any length: iterative radix-2 for powers of two, Bluestein's chirp-z
+ * algorithm otherwise. Unnormalised in both directions, as {@code fft}; the inverse is divided by n here so that
+ * {@link #inverse2d} matches MATLAB's {@code ifft2}.
+ */
+final class Fft {
+	private static final Map<Integer, double[][]> TWIDDLES = new ConcurrentHashMap<>();
+	private static final Map<Integer, Bluestein> BLUESTEIN = new ConcurrentHashMap<>();
+
+	private Fft() {}
+
+	/** In-place 2-D forward transform of a row-major {@code rows x cols} array. */
+	static void forward2d(double[] re, double[] im, int rows, int cols) {
+		transform2d(re, im, rows, cols, false);
+	}
+
+	/** In-place 2-D inverse transform including the {@code 1 / (rows cols)} factor. */
+	static void inverse2d(double[] re, double[] im, int rows, int cols) {
+		transform2d(re, im, rows, cols, true);
+		double scale = 1.0 / ((double) rows * cols);
+		for (int i = 0; i < re.length; i++) {
+			re[i] *= scale;
+			im[i] *= scale;
+		}
+	}
+
+	private static void transform2d(double[] re, double[] im, int rows, int cols, boolean inverse) {
+		double[] lr = new double[Math.max(rows, cols)], li = new double[lr.length];
+		for (int y = 0; y < rows; y++) {
+			System.arraycopy(re, y * cols, lr, 0, cols);
+			System.arraycopy(im, y * cols, li, 0, cols);
+			transform(lr, li, cols, inverse);
+			System.arraycopy(lr, 0, re, y * cols, cols);
+			System.arraycopy(li, 0, im, y * cols, cols);
+		}
+		for (int x = 0; x < cols; x++) {
+			for (int y = 0; y < rows; y++) {
+				lr[y] = re[y * cols + x];
+				li[y] = im[y * cols + x];
+			}
+			transform(lr, li, rows, inverse);
+			for (int y = 0; y < rows; y++) {
+				re[y * cols + x] = lr[y];
+				im[y * cols + x] = li[y];
+			}
+		}
+	}
+
+	/** In-place unnormalised 1-D transform of the first n entries; {@code inverse} flips the exponent's sign. */
+	static void transform(double[] re, double[] im, int n, boolean inverse) {
+		if (n <= 1) return;
+		if (Integer.bitCount(n) == 1) radix2(re, im, n, inverse);
+		else BLUESTEIN.computeIfAbsent(n, Bluestein::new).transform(re, im, inverse);
+	}
+
+	private static void radix2(double[] re, double[] im, int n, boolean inverse) {
+		for (int i = 1, j = 0; i < n; i++) {
+			int bit = n >> 1;
+			for (; (j & bit) != 0; bit >>= 1)
+				j ^= bit;
+			j ^= bit;
+			if (i < j) {
+				double t = re[i];
+				re[i] = re[j];
+				re[j] = t;
+				t = im[i];
+				im[i] = im[j];
+				im[j] = t;
+			}
+		}
+		double[][] tw = TWIDDLES.computeIfAbsent(n, Fft::twiddles);
+		double[] cos = tw[0], sin = tw[1];
+		double sign = inverse ? 1 : -1;
+		for (int len = 2; len <= n; len <<= 1) {
+			int half = len >> 1, step = n / len;
+			for (int i = 0; i < n; i += len)
+				for (int k = 0; k < half; k++) {
+					double wr = cos[k * step], wi = sign * sin[k * step];
+					int a = i + k, b = a + half;
+					double xr = re[b] * wr - im[b] * wi, xi = re[b] * wi + im[b] * wr;
+					re[b] = re[a] - xr;
+					im[b] = im[a] - xi;
+					re[a] += xr;
+					im[a] += xi;
+				}
+		}
+	}
+
+	private static double[][] twiddles(int n) {
+		double[] cos = new double[n / 2], sin = new double[n / 2];
+		for (int k = 0; k < n / 2; k++) {
+			cos[k] = Math.cos(2 * Math.PI * k / n);
+			sin[k] = Math.sin(2 * Math.PI * k / n);
+		}
+		return new double[][] { cos, sin };
+	}
+
+	/** A length-n transform as a circular convolution of power-of-two length m &ge; 2n - 1. */
+	private static final class Bluestein {
+		private final int n, m;
+		private final double[] chirpRe, chirpIm, kernelRe, kernelIm;
+
+		Bluestein(int n) {
+			this.n = n;
+			int size = 1;
+			while (size < 2 * n - 1)
+				size <<= 1;
+			this.m = size;
+			chirpRe = new double[n];
+			chirpIm = new double[n];
+			for (int k = 0; k < n; k++) {
+				// k² mod 2n keeps the angle exact for large k
+				double angle = Math.PI * ((long) k * k % (2L * n)) / n;
+				chirpRe[k] = Math.cos(angle);
+				chirpIm[k] = -Math.sin(angle);
+			}
+			kernelRe = new double[m];
+			kernelIm = new double[m];
+			for (int k = 0; k < n; k++) {
+				kernelRe[k] = chirpRe[k];
+				kernelIm[k] = -chirpIm[k];
+				if (k > 0) {
+					kernelRe[m - k] = chirpRe[k];
+					kernelIm[m - k] = -chirpIm[k];
+				}
+			}
+			radix2(kernelRe, kernelIm, m, false);
+		}
+
+		void transform(double[] re, double[] im, boolean inverse) {
+			double s = inverse ? -1 : 1; // the inverse is the conjugate of the forward transform of the conjugate
+			double[] ar = new double[m], ai = new double[m];
+			for (int k = 0; k < n; k++) {
+				double xr = re[k], xi = s * im[k];
+				ar[k] = xr * chirpRe[k] - xi * chirpIm[k];
+				ai[k] = xr * chirpIm[k] + xi * chirpRe[k];
+			}
+			radix2(ar, ai, m, false);
+			for (int k = 0; k < m; k++) {
+				double r = ar[k] * kernelRe[k] - ai[k] * kernelIm[k];
+				ai[k] = ar[k] * kernelIm[k] + ai[k] * kernelRe[k];
+				ar[k] = r;
+			}
+			radix2(ar, ai, m, true);
+			for (int k = 0; k < n; k++) {
+				double cr = ar[k] / m, ci = ai[k] / m;
+				re[k] = cr * chirpRe[k] - ci * chirpIm[k];
+				im[k] = s * (cr * chirpIm[k] + ci * chirpRe[k]);
+			}
+		}
+	}
+}

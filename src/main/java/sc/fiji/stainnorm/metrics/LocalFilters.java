@@ -1,0 +1,141 @@
+package sc.fiji.stainnorm.metrics;
+
+/**
+ * Local window filters on row-major double planes, with the exact window placement and boundary handling the
+ * reference implementations use (so that the paper convention reproduces their numbers).
+ */
+final class LocalFilters {
+	/** How a "same"-size filter reads outside the image. */
+	enum Boundary {
+		/** Half-sample symmetric ({@code d c b a | a b c d | d c b a}), scipy.ndimage's {@code reflect}. */
+		REFLECT,
+		/** Zeros outside, as {@code convolve2d(..., 'same')}. */
+		ZERO
+	}
+
+	private LocalFilters() {}
+
+	/** scipy.ndimage's {@code reflect} index for any (also far outside) position. */
+	static int reflect(int i, int n) {
+		if (i >= 0 && i < n) return i;
+		int period = 2 * n;
+		int m = Math.floorMod(i, period);
+		return m < n ? m : period - 1 - m;
+	}
+
+	/**
+	 * Separable correlation with {@code kernel} along x and y, keeping only positions where the window lies
+	 * inside the image ("valid"): the result is {@code (w - m + 1) x (h - m + 1)}.
+	 */
+	static double[] correlateValid(double[] img, int w, int h, double[] kernel) {
+		int m = kernel.length, ow = w - m + 1, oh = h - m + 1;
+		double[] rows = new double[ow * h];
+		for (int y = 0; y < h; y++) {
+			int in = y * w, out = y * ow;
+			for (int x = 0; x < ow; x++) {
+				double s = 0;
+				for (int k = 0; k < m; k++)
+					s += kernel[k] * img[in + x + k];
+				rows[out + x] = s;
+			}
+		}
+		double[] out = new double[ow * oh];
+		for (int y = 0; y < oh; y++)
+			for (int k = 0; k < m; k++) {
+				double kk = kernel[k];
+				int in = (y + k) * ow, o = y * ow;
+				for (int x = 0; x < ow; x++)
+					out[o + x] += kk * rows[in + x];
+			}
+		return out;
+	}
+
+	/** A normalised {@code size}-tap uniform kernel. */
+	static double[] uniform(int size) {
+		double[] k = new double[size];
+		java.util.Arrays.fill(k, 1.0 / size);
+		return k;
+	}
+
+	/** A normalised Gaussian kernel of {@code size} taps (size odd). */
+	static double[] gaussian(int size, double sigma) {
+		double[] k = new double[size];
+		double sum = 0;
+		for (int i = 0; i < size; i++) {
+			double d = i - (size - 1) / 2.0;
+			k[i] = Math.exp(-d * d / (2 * sigma * sigma));
+			sum += k[i];
+		}
+		for (int i = 0; i < size; i++)
+			k[i] /= sum;
+		return k;
+	}
+
+	/**
+	 * Mean over a {@code size x size} box, same size as the input. The window at i covers
+	 * {@code i - size/2 .. i + (size-1)/2}, which is where scipy's {@code uniform_filter} and
+	 * {@code convolve2d(..., 'same')} put an even-sized box.
+	 */
+	static double[] boxMeanSame(double[] img, int w, int h, int size, Boundary boundary) {
+		return boxMeanSame(img, w, h, size, size / 2, boundary);
+	}
+
+	/**
+	 * As {@link #boxMeanSame(double[], int, int, int, Boundary)} with the window at i covering
+	 * {@code i - before .. i - before + size - 1}; MATLAB's {@code conv2(..., 'same')} uses {@code before = (size - 1) / 2}.
+	 */
+	static double[] boxMeanSame(double[] img, int w, int h, int size, int before, Boundary boundary) {
+		double[] tmp = new double[w * h];
+		double[] out = new double[w * h];
+		double[] line = new double[Math.max(w, h)];
+		for (int y = 0; y < h; y++) {
+			System.arraycopy(img, y * w, line, 0, w);
+			boxLine(line, w, size, before, boundary, tmp, y * w, 1);
+		}
+		for (int x = 0; x < w; x++) {
+			for (int y = 0; y < h; y++)
+				line[y] = tmp[y * w + x];
+			boxLine(line, h, size, before, boundary, out, x, w);
+		}
+		return out;
+	}
+
+	private static void boxLine(double[] line, int n, int size, int before, Boundary boundary, double[] out, int offset, int stride) {
+		// running sum over the line extended by the boundary rule; exact for the integer-valued planes most callers pass
+		double[] ext = new double[n + size - 1];
+		for (int t = 0; t < ext.length; t++) {
+			int j = t - before;
+			ext[t] = j >= 0 && j < n ? line[j] : boundary == Boundary.REFLECT ? line[reflect(j, n)] : 0;
+		}
+		double s = 0;
+		for (int t = 0; t < size - 1; t++)
+			s += ext[t];
+		for (int i = 0; i < n; i++) {
+			s += ext[i + size - 1];
+			out[offset + i * stride] = s / size;
+			s -= ext[i];
+		}
+	}
+
+	/** Correlation with the 3x3 Laplacian {@code [-1 -1 -1; -1 8 -1; -1 -1 -1]}, reflect boundary. */
+	static double[] laplacian(double[] img, int w, int h) {
+		double[] out = new double[w * h];
+		for (int y = 0; y < h; y++) {
+			int up = reflect(y - 1, h) * w, row = y * w, down = reflect(y + 1, h) * w;
+			for (int x = 0; x < w; x++) {
+				int left = reflect(x - 1, w), right = reflect(x + 1, w);
+				double neighbours = img[up + left] + img[up + x] + img[up + right] + img[row + left] + img[row + x] + img[row + right]
+					+ img[down + left] + img[down + x] + img[down + right];
+				out[row + x] = 9 * img[row + x] - neighbours;
+			}
+		}
+		return out;
+	}
+
+	static double[] multiply(double[] a, double[] b) {
+		double[] out = new double[a.length];
+		for (int i = 0; i < a.length; i++)
+			out[i] = a[i] * b[i];
+		return out;
+	}
+}

@@ -1,0 +1,167 @@
+package sc.fiji.stainnorm.metrics;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Phase congruency (Kovesi 1999, 2003; the measure FSIM builds on, Zhang et al. 2011 section III.A): a bank of
+ * log-Gabor quadrature filters, 4 scales (shortest wavelength 6 pixels, scale factor 2, {@code sigmaOnf} 0.55)
+ * times 4 orientations (angular Gaussian with {@code thetaSigma = pi / 4 / 1.2}), applied in the Fourier domain;
+ * per orientation the energy {@code sum_s (A_s cos(dphi) - |A_s sin(dphi)|)} minus a noise threshold estimated
+ * from the median response at the finest scale (Rayleigh model, k = 2, the empirical factor 1/1.7 for this
+ * measure), summed over orientations and divided by the summed amplitudes. The filters are multiplied by a
+ * Butterworth low-pass (cutoff 0.45, order 15) so the FFT's corners add nothing.
+ */
+final class PhaseCongruency {
+	private static final int SCALES = 4, ORIENTATIONS = 4;
+	private static final double MIN_WAVELENGTH = 6, MULT = 2, SIGMA_ON_F = 0.55, D_THETA_ON_SIGMA = 1.2, K = 2;
+	private static final double EPSILON = 1e-4, NOISE_RESCALE = 1.7;
+	private static final Map<Long, Bank> BANKS = new LinkedHashMap<>(8, 0.75f, true) {
+		private static final long serialVersionUID = 1L;
+
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<Long, Bank> eldest) {
+			return size() > 4;
+		}
+	};
+
+	private PhaseCongruency() {}
+
+	/** The phase congruency map of a row-major {@code rows x cols} image, in [0, 1]. */
+	static double[] of(double[] image, int rows, int cols) {
+		Bank bank = bank(rows, cols);
+		int n = rows * cols;
+		double[] fRe = image.clone(), fIm = new double[n];
+		Fft.forward2d(fRe, fIm, rows, cols);
+		double[] energyAll = new double[n], amplitudeAll = new double[n];
+		double[][] eoRe = new double[SCALES][n], eoIm = new double[SCALES][n];
+		double[] sumE = new double[n], sumO = new double[n];
+		for (int o = 0; o < ORIENTATIONS; o++) {
+			java.util.Arrays.fill(sumE, 0);
+			java.util.Arrays.fill(sumO, 0);
+			for (int s = 0; s < SCALES; s++) {
+				double[] filter = bank.filters[o][s], re = eoRe[s], im = eoIm[s];
+				for (int i = 0; i < n; i++) {
+					re[i] = fRe[i] * filter[i];
+					im[i] = fIm[i] * filter[i];
+				}
+				Fft.inverse2d(re, im, rows, cols);
+				for (int i = 0; i < n; i++) {
+					sumE[i] += re[i];
+					sumO[i] += im[i];
+					amplitudeAll[i] += Math.sqrt(re[i] * re[i] + im[i] * im[i]);
+				}
+			}
+			double threshold = noiseThreshold(eoRe[0], eoIm[0], bank, o);
+			for (int i = 0; i < n; i++) {
+				double norm = Math.sqrt(sumE[i] * sumE[i] + sumO[i] * sumO[i]) + EPSILON;
+				double meanE = sumE[i] / norm, meanO = sumO[i] / norm;
+				double energy = 0;
+				for (int s = 0; s < SCALES; s++) {
+					double e = eoRe[s][i], od = eoIm[s][i];
+					energy += e * meanE + od * meanO - Math.abs(e * meanO - od * meanE);
+				}
+				energyAll[i] += Math.max(energy - threshold, 0);
+			}
+		}
+		double[] pc = new double[n];
+		for (int i = 0; i < n; i++)
+			pc[i] = amplitudeAll[i] == 0 ? 0 : energyAll[i] / amplitudeAll[i];
+		return pc;
+	}
+
+	/** Noise energy threshold for one orientation from the finest scale's squared amplitudes. */
+	private static double noiseThreshold(double[] re, double[] im, Bank bank, int o) {
+		double[] squared = new double[re.length];
+		for (int i = 0; i < re.length; i++)
+			squared[i] = re[i] * re[i] + im[i] * im[i];
+		double meanSquaredNoise = -Select.median(squared) / Math.log(0.5);
+		double noisePower = meanSquaredNoise / bank.finestFilterEnergy[o];
+		double noiseEnergySquared = 2 * noisePower * bank.sumSquares[o] + 4 * noisePower * bank.sumCrossProducts[o];
+		double tau = Math.sqrt(noiseEnergySquared / 2);
+		double mean = tau * Math.sqrt(Math.PI / 2), sigma = Math.sqrt((2 - Math.PI / 2) * tau * tau);
+		return (mean + K * sigma) / NOISE_RESCALE;
+	}
+
+	private static Bank bank(int rows, int cols) {
+		long key = (long) rows << 32 | cols;
+		synchronized (BANKS) {
+			Bank b = BANKS.get(key);
+			if (b == null) BANKS.put(key, b = new Bank(rows, cols));
+			return b;
+		}
+	}
+
+	/** The filters for one image size, with their image-independent noise statistics. */
+	private static final class Bank {
+		final double[][][] filters = new double[ORIENTATIONS][SCALES][];
+		final double[] finestFilterEnergy = new double[ORIENTATIONS];
+		final double[] sumSquares = new double[ORIENTATIONS], sumCrossProducts = new double[ORIENTATIONS];
+
+		Bank(int rows, int cols) {
+			int n = rows * cols;
+			double[] radius = new double[n], sinTheta = new double[n], cosTheta = new double[n], lowPass = new double[n];
+			for (int r = 0; r < rows; r++) {
+				double y = frequency(r, rows);
+				for (int c = 0; c < cols; c++) {
+					double x = frequency(c, cols);
+					int i = r * cols + c;
+					double rad = Math.sqrt(x * x + y * y);
+					lowPass[i] = 1 / (1 + Math.pow(rad / 0.45, 2 * 15));
+					radius[i] = i == 0 ? 1 : rad; // log(0) avoided; the DC term is zeroed below
+					double theta = Math.atan2(-y, x); // negative y: angles increase anticlockwise
+					sinTheta[i] = Math.sin(theta);
+					cosTheta[i] = Math.cos(theta);
+				}
+			}
+			double[][] radial = new double[SCALES][n];
+			double logSigma = Math.log(SIGMA_ON_F);
+			for (int s = 0; s < SCALES; s++) {
+				double centre = 1 / (MIN_WAVELENGTH * Math.pow(MULT, s));
+				for (int i = 0; i < n; i++) {
+					double l = Math.log(radius[i] / centre);
+					radial[s][i] = Math.exp(-l * l / (2 * logSigma * logSigma)) * lowPass[i];
+				}
+				radial[s][0] = 0;
+			}
+			double thetaSigma = Math.PI / ORIENTATIONS / D_THETA_ON_SIGMA;
+			for (int o = 0; o < ORIENTATIONS; o++) {
+				double angle = o * Math.PI / ORIENTATIONS, ca = Math.cos(angle), sa = Math.sin(angle);
+				double[] spread = new double[n];
+				for (int i = 0; i < n; i++) {
+					double ds = sinTheta[i] * ca - cosTheta[i] * sa, dc = cosTheta[i] * ca + sinTheta[i] * sa;
+					double dTheta = Math.abs(Math.atan2(ds, dc));
+					spread[i] = Math.exp(-dTheta * dTheta / (2 * thetaSigma * thetaSigma));
+				}
+				double[][] spatial = new double[SCALES][];
+				for (int s = 0; s < SCALES; s++) {
+					double[] f = LocalFilters.multiply(radial[s], spread);
+					filters[o][s] = f;
+					if (s == 0) for (double v : f)
+						finestFilterEnergy[o] += v * v;
+					double[] re = f.clone(), im = new double[n];
+					Fft.inverse2d(re, im, rows, cols);
+					double scale = Math.sqrt(n);
+					for (int i = 0; i < n; i++)
+						re[i] *= scale;
+					spatial[s] = re;
+				}
+				for (int si = 0; si < SCALES; si++)
+					for (int i = 0; i < n; i++) {
+						sumSquares[o] += spatial[si][i] * spatial[si][i];
+						for (int sj = si + 1; sj < SCALES; sj++)
+							sumCrossProducts[o] += spatial[si][i] * spatial[sj][i];
+					}
+			}
+		}
+
+		/**
+		 * The normalised frequency (cycles per pixel, within +-0.5) of FFT index i of n; odd n use the
+		 * {@code (n - 1)} denominator of Kovesi's grid.
+		 */
+		private static double frequency(int i, int n) {
+			if (n % 2 == 0) return (i < n / 2 ? i : i - n) / (double) n;
+			return (i <= (n - 1) / 2 ? i : i - n) / (double) (n - 1);
+		}
+	}
+}

@@ -1,0 +1,43 @@
+package sc.fiji.stainnorm.metrics;
+
+/**
+ * The SSIM building block shared by SSIM and MS-SSIM in both conventions: local means, variances and covariance
+ * with a given separable window ("valid" region, population statistics) and the means of the resulting maps.
+ */
+final class StructuralSimilarity {
+	static final int WINDOW = 11;
+	static final double C1 = Math.pow(0.01 * 255, 2), C2 = Math.pow(0.03 * 255, 2), C3 = C2 / 2;
+	static final double[] GAUSSIAN = LocalFilters.gaussian(WINDOW, 1.5);
+	static final double[] UNIFORM = LocalFilters.uniform(WINDOW);
+
+	/**
+	 * Means over the window positions of: the SSIM map, the contrast-structure map {@code (2 sxy + C2) / (sx² + sy² + C2)},
+	 * and of the separate luminance, contrast and structure terms (with {@code C3 = C2 / 2}).
+	 */
+	record Stats(double ssim, double cs, double luminance, double contrast, double structure) {}
+
+	private StructuralSimilarity() {}
+
+	static Stats stats(double[] x, double[] y, int w, int h, double[] window) {
+		double[] mx = LocalFilters.correlateValid(x, w, h, window);
+		double[] my = LocalFilters.correlateValid(y, w, h, window);
+		double[] mxx = LocalFilters.correlateValid(LocalFilters.multiply(x, x), w, h, window);
+		double[] myy = LocalFilters.correlateValid(LocalFilters.multiply(y, y), w, h, window);
+		double[] mxy = LocalFilters.correlateValid(LocalFilters.multiply(x, y), w, h, window);
+		double ssim = 0, cs = 0, l = 0, c = 0, s = 0;
+		int n = mx.length;
+		for (int i = 0; i < n; i++) {
+			double ux = mx[i], uy = my[i];
+			double vx = mxx[i] - ux * ux, vy = myy[i] - uy * uy, cov = mxy[i] - ux * uy;
+			double lum = (2 * ux * uy + C1) / (ux * ux + uy * uy + C1);
+			double csi = (2 * cov + C2) / (vx + vy + C2);
+			double sx = Math.sqrt(Math.max(vx, 0)), sy = Math.sqrt(Math.max(vy, 0));
+			ssim += lum * csi;
+			cs += csi;
+			l += lum;
+			c += (2 * sx * sy + C2) / (vx + vy + C2);
+			s += (cov + C3) / (sx * sy + C3);
+		}
+		return new Stats(ssim / n, cs / n, l / n, c / n, s / n);
+	}
+}

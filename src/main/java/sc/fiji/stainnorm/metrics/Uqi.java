@@ -1,0 +1,79 @@
+package sc.fiji.stainnorm.metrics;
+
+import sc.fiji.stainnorm.core.RgbImage;
+
+/**
+ * Universal quality index (Wang &amp; Bovik 2002), {@code Q = 4 sxy mx my / ((sx² + sy²)(mx² + my²))} in a sliding
+ * 8x8 window, per channel, averaged. Flat windows follow the authors' code: {@code 2 mx my / (mx² + my²)} when
+ * only the variances vanish, 1 when the means do too.
+ * <ul>
+ * <li>Standard: every window position inside the image ("valid").</li>
+ * <li>Paper (sewar 0.4.3 {@code uqi}): the authors' formula written for window sums but fed window means, so the
+ * {@code N = 64} factors no longer cancel; reflect boundary, map cropped by 4 pixels on each side. Not the
+ * textbook value (about 0.975 where the textbook gives 0.707).</li>
+ * </ul>
+ */
+final class Uqi implements Metric {
+	private static final int WINDOW = 8;
+	private final Convention convention;
+
+	Uqi(Convention convention) {
+		this.convention = convention;
+	}
+
+	@Override
+	public String name() {
+		return "UQI";
+	}
+
+	@Override
+	public boolean higherIsBetter() {
+		return true;
+	}
+
+	@Override
+	public double compute(RgbImage groundTruth, RgbImage prediction) {
+		Planes.checkSameSize(groundTruth, prediction);
+		Planes.checkAtLeast(groundTruth, convention == Convention.PAPER ? 9 : WINDOW, name(), "one 8x8 window");
+		int w = groundTruth.width(), h = groundTruth.height();
+		double[][] x = Planes.rgb(groundTruth), y = Planes.rgb(prediction);
+		double sum = 0;
+		for (int c = 0; c < 3; c++)
+			sum += convention == Convention.PAPER ? paper(x[c], y[c], w, h) : standard(x[c], y[c], w, h);
+		return sum / 3;
+	}
+
+	private static double standard(double[] x, double[] y, int w, int h) {
+		double[] k = LocalFilters.uniform(WINDOW);
+		double[] q = map(LocalFilters.correlateValid(x, w, h, k), LocalFilters.correlateValid(y, w, h, k),
+			LocalFilters.correlateValid(LocalFilters.multiply(x, x), w, h, k), LocalFilters.correlateValid(LocalFilters.multiply(y, y), w, h, k),
+			LocalFilters.correlateValid(LocalFilters.multiply(x, y), w, h, k), 1);
+		return Planes.mean(q);
+	}
+
+	private static double paper(double[] x, double[] y, int w, int h) {
+		LocalFilters.Boundary r = LocalFilters.Boundary.REFLECT;
+		double[] q = map(LocalFilters.boxMeanSame(x, w, h, WINDOW, r), LocalFilters.boxMeanSame(y, w, h, WINDOW, r),
+			LocalFilters.boxMeanSame(LocalFilters.multiply(x, x), w, h, WINDOW, r), LocalFilters.boxMeanSame(LocalFilters.multiply(y, y), w, h, WINDOW, r),
+			LocalFilters.boxMeanSame(LocalFilters.multiply(x, y), w, h, WINDOW, r), WINDOW * WINDOW);
+		return Planes.meanInside(q, w, h, WINDOW / 2);
+	}
+
+	/**
+	 * The quality map from local first and second moments; {@code n} is 1 for window means (the textbook index)
+	 * and 64 for sewar's mix of a sums formula with means.
+	 */
+	private static double[] map(double[] mx, double[] my, double[] mxx, double[] myy, double[] mxy, double n) {
+		double[] q = new double[mx.length];
+		for (int i = 0; i < q.length; i++) {
+			double meanProduct = mx[i] * my[i], meanSquares = mx[i] * mx[i] + my[i] * my[i];
+			double numerator = 4 * (n * mxy[i] - meanProduct) * meanProduct;
+			double spread = n * (mxx[i] + myy[i]) - meanSquares;
+			double denominator = spread * meanSquares;
+			if (denominator != 0) q[i] = numerator / denominator;
+			else if (spread == 0 && meanSquares != 0) q[i] = 2 * meanProduct / meanSquares;
+			else q[i] = 1;
+		}
+		return q;
+	}
+}

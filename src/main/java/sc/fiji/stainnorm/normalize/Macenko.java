@@ -1,0 +1,378 @@
+package sc.fiji.stainnorm.normalize;
+
+import java.util.List;
+import java.util.Locale;
+
+import sc.fiji.stainnorm.core.FastMath;
+import sc.fiji.stainnorm.core.RgbImage;
+import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.core.TissueMask;
+
+/**
+ * Macenko et al. (2009) stain normalization, computed as the reference implementations do (Macenko's MATLAB
+ * code as ported by HEnorm_python and torchstain), so that their outputs are reproduced:
+ * <ol>
+ * <li>optical density {@code OD = −ln((I + 1) / Io)} per channel;</li>
+ * <li>tissue = pixels whose OD is at least β in all three channels;</li>
+ * <li>the plane of the two largest eigenvectors of the (sample) covariance of tissue OD;</li>
+ * <li>the angle of every tissue pixel's projection in that plane; the stain vectors point along the α-th and
+ * (100−α)-th percentile angles (linear interpolation, as numpy); haematoxylin is the one with the larger red
+ * component;</li>
+ * <li>concentrations of every pixel by least squares; their 99th percentiles are the maximum concentrations;</li>
+ * <li>output {@code Io · exp(−S_target · C · maxC_target / maxC_source)}, clipped to [0, 255].</li>
+ * </ol>
+ * Several references: their stain vectors and maximum concentrations are averaged. Instead of fitting, the
+ * fixed target of the reference code can be used ({@code reference=henorm} or {@link #withFixedTarget}).
+ * <p>
+ * Options: {@code io} (default 240), {@code alpha} (1, percent), {@code beta} (0.15), {@code reference=henorm}.
+ */
+public final class Macenko implements StainNormalizer {
+	/** The fixed target of Macenko's reference code (HEnorm_python, torchstain before fit): rows H, E. */
+	public static final double[][] HENORM_STAINS = { { 0.5626, 0.7201, 0.4062 }, { 0.2159, 0.8012, 0.5581 } };
+	public static final double[] HENORM_MAX_CONCENTRATIONS = { 1.9705, 1.0308 };
+	/** Stain vectors closer than this (sine of their angle, about 3°) cannot be told apart. */
+	private static final double MIN_SEPARATION = 0.05;
+
+	/** The stain model of one image: unit OD vectors (rows H, E) and 99th-percentile concentrations. */
+	public record Stains(double[][] vectors, double[] maxConcentrations) {}
+
+	private final double io, alpha, beta;
+	private final boolean fixedTarget;
+	private Stains target;
+
+	public Macenko(MethodOptions options) {
+		this(options.getDouble("io", 240), options.getDouble("alpha", 1), options.getDouble("beta", 0.15),
+			fixedReference(options.getString("reference", null)));
+	}
+
+	private static Stains fixedReference(String name) {
+		if (name == null) return null;
+		if (!name.equalsIgnoreCase("henorm"))
+			throw new StainNormException("Option reference=" + name + " is not known; the only fixed reference is reference=henorm"
+				+ " (otherwise give reference images)");
+		return new Stains(HENORM_STAINS, HENORM_MAX_CONCENTRATIONS);
+	}
+
+	public Macenko(double io, double alpha, double beta) {
+		this(io, alpha, beta, null);
+	}
+
+	private Macenko(double io, double alpha, double beta, Stains fixed) {
+		if (!(io > 1 && io <= 255)) throw new StainNormException("Macenko option io=" + io + " must be above 1 and at most 255 (the white level)");
+		if (!(alpha >= 0 && alpha < 50)) throw new StainNormException("Macenko option alpha=" + alpha + " must be a percentile from 0 up to (not including) 50");
+		if (!(beta >= 0 && beta <= 3)) throw new StainNormException("Macenko option beta=" + beta + " must be an optical density from 0 to 3");
+		this.io = io;
+		this.alpha = alpha;
+		this.beta = beta;
+		this.fixedTarget = fixed != null;
+		this.target = fixed;
+	}
+
+	/** Normalizes to a given stain matrix (rows H, E; made unit length) and maximum concentrations; no fit needed. */
+	public static Macenko withFixedTarget(double[][] stains, double[] maxConcentrations, double io, double alpha, double beta) {
+		if (stains.length != 2 || maxConcentrations.length != 2)
+			throw new StainNormException("A Macenko target needs two stain vectors (H, E) and two maximum concentrations");
+		double[][] unit = { unit(stains[0]), unit(stains[1]) };
+		for (double c : maxConcentrations)
+			if (!(c > 0 && Double.isFinite(c))) throw new StainNormException("Maximum concentrations must be positive, got " + c);
+		return new Macenko(io, alpha, beta, new Stains(unit, maxConcentrations.clone()));
+	}
+
+	private static double[] unit(double[] v) {
+		double n = Math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+		if (v.length != 3 || !(n > 0 && Double.isFinite(n))) throw new StainNormException("A stain vector needs 3 finite components, not all zero");
+		return new double[] { v[0] / n, v[1] / n, v[2] / n };
+	}
+
+	@Override
+	public String name() {
+		return "macenko";
+	}
+
+	@Override
+	public boolean needsReference() {
+		return !fixedTarget;
+	}
+
+	/** The target stain model, or null before {@link #fit}. */
+	public Stains target() {
+		return target;
+	}
+
+	@Override
+	public void fit(List<RgbImage> references) {
+		if (fixedTarget) {
+			if (!references.isEmpty())
+				throw new StainNormException("Macenko with a fixed reference (reference=henorm) takes no reference images");
+			return;
+		}
+		if (references.isEmpty()) throw new StainNormException("Macenko needs at least one reference image");
+		double[][] sum = new double[2][3];
+		double[] maxC = new double[2];
+		for (int i = 0; i < references.size(); i++) {
+			Estimate e = estimate(references.get(i));
+			if (e.problem != null)
+				throw new StainNormException("Reference image " + (i + 1) + ": " + e.problem + "; choose a reference showing H&E-stained tissue");
+			for (int s = 0; s < 2; s++) {
+				for (int c = 0; c < 3; c++)
+					sum[s][c] += e.stains.vectors()[s][c];
+				maxC[s] += e.stains.maxConcentrations()[s] / references.size();
+			}
+		}
+		target = new Stains(new double[][] { unit(sum[0]), unit(sum[1]) }, maxC);
+	}
+
+	/** The stain model of one image as Macenko's method estimates it. */
+	public Stains stainsOf(RgbImage image) {
+		Estimate e = estimate(image);
+		if (e.problem != null) throw new StainNormException(e.problem);
+		return e.stains;
+	}
+
+	@Override
+	public Normalized normalize(RgbImage source) {
+		Stains t = target;
+		if (t == null) throw new IllegalStateException("fit must be called before normalize");
+		Estimate e = estimate(source);
+		if (e.problem != null) return Normalized.unchanged(source, e.problem + ": returned unchanged");
+		return Normalized.of(RgbImage.wrap(source.width(), source.height(), transfer(source.pixels(), e.stains, t)));
+	}
+
+	/**
+	 * The single-stain images of the normalized source: only haematoxylin ({@code stain} 0) or only eosin (1),
+	 * with the target's stain vectors, as torchstain's {@code stains=True}. Null when the source has no usable tissue.
+	 */
+	public RgbImage normalizedSingleStain(RgbImage source, int stain) {
+		Stains t = target;
+		if (t == null) throw new IllegalStateException("fit must be called before normalize");
+		if (stain != 0 && stain != 1) throw new IllegalArgumentException("stain must be 0 (H) or 1 (E)");
+		Estimate e = estimate(source);
+		if (e.problem != null) return null;
+		double[][] only = new double[2][];
+		only[stain] = t.vectors()[stain];
+		only[1 - stain] = new double[3];
+		return RgbImage.wrap(source.width(), source.height(), transfer(source.pixels(), e.stains, new Stains(only, t.maxConcentrations())));
+	}
+
+	private double[] odTable() {
+		double[] od = new double[256];
+		for (int v = 0; v < 256; v++)
+			od[v] = -Math.log((v + 1) / io);
+		return od;
+	}
+
+	/** Least-squares concentrations {@code C = (SᵀS)⁻¹ Sᵀ od}: rows H, E of a 2x3 matrix. */
+	private static double[][] pseudoInverse(double[][] s) {
+		double a = dot(s[0], s[0]), b = dot(s[0], s[1]), d = dot(s[1], s[1]);
+		double det = a * d - b * b;
+		double[][] p = new double[2][3];
+		for (int c = 0; c < 3; c++) {
+			p[0][c] = (d * s[0][c] - b * s[1][c]) / det;
+			p[1][c] = (-b * s[0][c] + a * s[1][c]) / det;
+		}
+		return p;
+	}
+
+	private static double dot(double[] x, double[] y) {
+		return x[0] * y[0] + x[1] * y[1] + x[2] * y[2];
+	}
+
+	/**
+	 * Source OD → concentrations → scaled to the target's maxima → target OD is one linear map per pixel,
+	 * {@code od_out = S_targetᵀ · diag(maxC_target / maxC_source) · pinv(S_source) · od}.
+	 */
+	private int[] transfer(int[] src, Stains source, Stains target) {
+		double[][] p = pseudoInverse(source.vectors());
+		double[][] t = target.vectors();
+		double[][] m = new double[3][3];
+		for (int s = 0; s < 2; s++) {
+			double scale = target.maxConcentrations()[s] / source.maxConcentrations()[s];
+			for (int out = 0; out < 3; out++)
+				for (int in = 0; in < 3; in++)
+					m[out][in] += t[s][out] * scale * p[s][in];
+		}
+		double[] od = odTable();
+		int[] dst = new int[src.length];
+		for (int i = 0; i < src.length; i++) {
+			int rgb = src[i];
+			double r = od[(rgb >> 16) & 0xFF], g = od[(rgb >> 8) & 0xFF], b = od[rgb & 0xFF];
+			dst[i] = RgbImage.pack(toByte(io * FastMath.exp(-(m[0][0] * r + m[0][1] * g + m[0][2] * b))),
+				toByte(io * FastMath.exp(-(m[1][0] * r + m[1][1] * g + m[1][2] * b))),
+				toByte(io * FastMath.exp(-(m[2][0] * r + m[2][1] * g + m[2][2] * b))));
+		}
+		return dst;
+	}
+
+	/** Truncates like the reference code's cast to uint8 after clipping at 255. */
+	private static int toByte(double v) {
+		if (!(v > 0)) return 0;
+		return v >= 255 ? 255 : (int) v;
+	}
+
+	/** Either stains or the reason there are none. */
+	private record Estimate(Stains stains, String problem) {
+		static Estimate failed(String problem) {
+			return new Estimate(null, problem);
+		}
+	}
+
+	private Estimate estimate(RgbImage image) {
+		int[] px = image.pixels();
+		double[] od = odTable();
+		// pass 1: tissue pixels and their OD covariance
+		long n = 0;
+		double[] sum = new double[3];
+		double[][] cross = new double[3][3];
+		for (int rgb : px) {
+			double r = od[(rgb >> 16) & 0xFF], g = od[(rgb >> 8) & 0xFF], b = od[rgb & 0xFF];
+			if (r < beta || g < beta || b < beta) continue;
+			n++;
+			sum[0] += r;
+			sum[1] += g;
+			sum[2] += b;
+			cross[0][0] += r * r;
+			cross[0][1] += r * g;
+			cross[0][2] += r * b;
+			cross[1][1] += g * g;
+			cross[1][2] += g * b;
+			cross[2][2] += b * b;
+		}
+		if (!TissueMask.enough(n, px.length))
+			return Estimate.failed("no tissue found (" + TissueMask.describe(n, px.length) + " with an optical density of at least beta="
+				+ beta + " in all channels)");
+		double[][] cov = new double[3][3];
+		for (int i = 0; i < 3; i++)
+			for (int j = i; j < 3; j++)
+				cov[i][j] = cov[j][i] = (cross[i][j] - sum[i] * sum[j] / n) / (n - 1);
+		double trace = cov[0][0] + cov[1][1] + cov[2][2];
+		if (!(trace > 1e-10)) return Estimate.failed("the tissue has a single colour, so two stains cannot be separated");
+		double[][] eig = symmetricEigenvectors(cov);
+		// eig[2] has the largest eigenvalue; orient it along the tissue (all OD positive) so that angles stay in (-π, π)
+		double[] largest = eig[2], second = eig[1];
+		if (largest[0] + largest[1] + largest[2] < 0)
+			for (int c = 0; c < 3; c++)
+				largest[c] = -largest[c];
+
+		// pass 2: angles of the tissue pixels in the plane (second, largest), as numpy's arctan2(That[:,1], That[:,0])
+		float[] buffer = new float[px.length];
+		int k = 0;
+		for (int rgb : px) {
+			double r = od[(rgb >> 16) & 0xFF], g = od[(rgb >> 8) & 0xFF], b = od[rgb & 0xFF];
+			if (r < beta || g < beta || b < beta) continue;
+			buffer[k++] = (float) Math.atan2(largest[0] * r + largest[1] * g + largest[2] * b, second[0] * r + second[1] * g + second[2] * b);
+		}
+		double minPhi = percentile(buffer, k, alpha), maxPhi = percentile(buffer, k, 100 - alpha);
+		double[] vMin = new double[3], vMax = new double[3];
+		for (int c = 0; c < 3; c++) {
+			vMin[c] = second[c] * Math.cos(minPhi) + largest[c] * Math.sin(minPhi);
+			vMax[c] = second[c] * Math.cos(maxPhi) + largest[c] * Math.sin(maxPhi);
+		}
+		double[][] stains = vMin[0] > vMax[0] ? new double[][] { vMin, vMax } : new double[][] { vMax, vMin };
+		double[] cr = { stains[0][1] * stains[1][2] - stains[0][2] * stains[1][1], stains[0][2] * stains[1][0] - stains[0][0] * stains[1][2],
+			stains[0][0] * stains[1][1] - stains[0][1] * stains[1][0] };
+		if (!(Math.sqrt(dot(cr, cr)) >= MIN_SEPARATION))
+			return Estimate.failed("the tissue colours span no two distinct stains (a gray or single-colour image?)");
+
+		// passes 3 and 4: 99th percentile of each stain's concentration over all pixels
+		double[][] p = pseudoInverse(stains);
+		double[] maxC = new double[2];
+		for (int s = 0; s < 2; s++) {
+			for (int i = 0; i < px.length; i++) {
+				int rgb = px[i];
+				buffer[i] = (float) (p[s][0] * od[(rgb >> 16) & 0xFF] + p[s][1] * od[(rgb >> 8) & 0xFF] + p[s][2] * od[rgb & 0xFF]);
+			}
+			maxC[s] = percentile(buffer, px.length, 99);
+			if (!(maxC[s] > 1e-6))
+				return Estimate.failed("too little " + (s == 0 ? "haematoxylin" : "eosin") + " stain (99th percentile concentration "
+					+ String.format(Locale.ROOT, "%.3g", maxC[s]) + ")");
+		}
+		return new Estimate(new Stains(stains, maxC), null);
+	}
+
+	/**
+	 * The p-th percentile of the first {@code length} values, interpolated linearly between order statistics as
+	 * numpy's default: position {@code p/100 · (length − 1)}. Reorders those values.
+	 */
+	static double percentile(float[] values, int length, double p) {
+		double pos = p / 100 * (length - 1);
+		int lo = (int) Math.floor(pos);
+		double below = select(values, length, lo);
+		if (lo + 1 >= length) return below;
+		// after selection every value right of lo is >= it; the next order statistic is their minimum
+		float above = Float.POSITIVE_INFINITY;
+		for (int i = lo + 1; i < length; i++)
+			if (values[i] < above) above = values[i];
+		return below + (pos - lo) * (above - below);
+	}
+
+	/** Hoare quickselect (middle pivot, deterministic): puts the k-th smallest at k, smaller left, larger right. */
+	private static float select(float[] a, int length, int k) {
+		int left = 0, right = length - 1;
+		while (left < right) {
+			float pivot = a[(left + right) >>> 1];
+			int i = left, j = right;
+			while (i <= j) {
+				while (a[i] < pivot) i++;
+				while (a[j] > pivot) j--;
+				if (i <= j) {
+					float t = a[i];
+					a[i++] = a[j];
+					a[j--] = t;
+				}
+			}
+			if (k <= j) right = j;
+			else if (k >= i) left = i;
+			else break;
+		}
+		return a[k];
+	}
+
+	/**
+	 * Eigenvectors of a symmetric 3x3 matrix by cyclic Jacobi rotations, as rows, sorted by ascending eigenvalue
+	 * (the order of numpy's {@code eigh}).
+	 */
+	static double[][] symmetricEigenvectors(double[][] matrix) {
+		double[][] a = { matrix[0].clone(), matrix[1].clone(), matrix[2].clone() };
+		double[][] v = { { 1, 0, 0 }, { 0, 1, 0 }, { 0, 0, 1 } };
+		for (int sweep = 0; sweep < 50; sweep++) {
+			double off = a[0][1] * a[0][1] + a[0][2] * a[0][2] + a[1][2] * a[1][2];
+			if (!(off > 1e-30 * (a[0][0] * a[0][0] + a[1][1] * a[1][1] + a[2][2] * a[2][2]))) break;
+			for (int p = 0; p < 2; p++)
+				for (int q = p + 1; q < 3; q++) {
+					if (a[p][q] == 0) continue;
+					double theta = (a[q][q] - a[p][p]) / (2 * a[p][q]);
+					double t = Math.signum(theta) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+					if (theta == 0) t = 1;
+					double c = 1 / Math.sqrt(t * t + 1), s = t * c;
+					for (int r = 0; r < 3; r++) {
+						double arp = a[r][p], arq = a[r][q];
+						a[r][p] = c * arp - s * arq;
+						a[r][q] = s * arp + c * arq;
+					}
+					for (int r = 0; r < 3; r++) {
+						double apr = a[p][r], aqr = a[q][r];
+						a[p][r] = c * apr - s * aqr;
+						a[q][r] = s * apr + c * aqr;
+					}
+					for (int r = 0; r < 3; r++) {
+						double vrp = v[r][p], vrq = v[r][q];
+						v[r][p] = c * vrp - s * vrq;
+						v[r][q] = s * vrp + c * vrq;
+					}
+				}
+		}
+		Integer[] order = { 0, 1, 2 };
+		java.util.Arrays.sort(order, (x, y) -> Double.compare(a[x][x], a[y][y]));
+		double[][] rows = new double[3][];
+		for (int i = 0; i < 3; i++) {
+			int col = order[i];
+			rows[i] = new double[] { v[0][col], v[1][col], v[2][col] };
+		}
+		return rows;
+	}
+
+	@Override
+	public String toString() {
+		return String.format(Locale.ROOT, "macenko(io=%s, alpha=%s, beta=%s)", io, alpha, beta);
+	}
+}

@@ -1,0 +1,247 @@
+package sc.fiji.stainnorm.normalize;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import sc.fiji.stainnorm.core.ColorSpaces;
+import sc.fiji.stainnorm.core.RgbImage;
+import sc.fiji.stainnorm.core.StainNormException;
+
+/**
+ * Vahadane et al. 2016, "Structure-preserving color normalization and sparse stain separation for
+ * histological images" (IEEE TMI), as in their code and staintools:
+ * <ol>
+ * <li>tissue = pixels with CIE L* / 100 &lt; 0.8; OD = −ln(I/255);</li>
+ * <li>stain matrix = 2-atom sparse non-negative dictionary of the tissue OD (λ = 0.1,
+ * {@link SparseStainDictionary}), haematoxylin first;</li>
+ * <li>concentrations of every pixel by non-negative least squares on that matrix ({@link TwoStainSolver}
+ * with λ = 0);</li>
+ * <li>each stain's concentrations scaled so their 99th percentile (over all pixels) matches the target's,
+ * then rendered with the target stain matrix.</li>
+ * </ol>
+ * Several references: their tissue OD samples are stacked into one dictionary-learning problem and their
+ * concentrations pooled for the 99th percentiles. Deterministic: a regular pixel subsample, a fixed start
+ * and a fixed iteration budget.
+ */
+public final class Vahadane implements StainNormalizer {
+	public static final double DEFAULT_LAMBDA = 0.1;
+	public static final double DEFAULT_LUMINOSITY = 0.8;
+	/** Tissue OD samples per image for dictionary learning: enough for 2 atoms, fast on a 256² patch. */
+	public static final int DEFAULT_SAMPLES = 4096;
+	public static final int DEFAULT_ITERATIONS = 50;
+	/** Pixels whose luminosity is tested, at most (a regular grid); keeps the tissue mask cheap on big images. */
+	static final int MASK_CANDIDATES = 16384;
+	/** Pixels used for the 99th percentile, at most (a regular grid; every pixel of a 1024² image). */
+	static final int PERCENTILE_PIXELS = 1 << 20;
+	/** Fewer tissue pixels than this among the candidates: "no tissue". */
+	static final int MIN_TISSUE = 16;
+	/** Atoms closer than this (degrees) are one stain, not two. */
+	static final double MIN_STAIN_ANGLE = 3;
+	static final double PERCENTILE = 99;
+
+	private final double lambda, luminosity;
+	private final int samples, iterations;
+	private double[][] targetStains;
+	private double[] targetMax;
+
+	public Vahadane(MethodOptions options) {
+		lambda = options.getDouble("lambda", DEFAULT_LAMBDA);
+		luminosity = options.getDouble("luminosity", DEFAULT_LUMINOSITY);
+		samples = options.getInt("samples", DEFAULT_SAMPLES);
+		iterations = options.getInt("iterations", DEFAULT_ITERATIONS);
+		if (!(lambda >= 0)) throw new StainNormException("Vahadane option lambda=" + lambda + " must be 0 or more");
+		if (!(luminosity > 0 && luminosity <= 1))
+			throw new StainNormException("Vahadane option luminosity=" + luminosity + " must be in (0, 1]");
+		if (samples < MIN_TISSUE) throw new StainNormException("Vahadane option samples=" + samples + " must be at least " + MIN_TISSUE);
+		if (iterations < 1) throw new StainNormException("Vahadane option iterations=" + iterations + " must be at least 1");
+	}
+
+	public Vahadane() {
+		this(MethodOptions.none());
+	}
+
+	@Override
+	public String name() {
+		return "vahadane";
+	}
+
+	@Override
+	public boolean needsReference() {
+		return true;
+	}
+
+	@Override
+	public void fit(List<RgbImage> references) {
+		if (references.isEmpty()) throw new StainNormException("Vahadane needs at least one reference image of the target stain style");
+		double[] pooled = new double[0];
+		int count = 0;
+		for (int i = 0; i < references.size(); i++) {
+			RgbImage ref = references.get(i);
+			double[] od = tissueOd(ref);
+			int n = od.length / 3;
+			if (n < MIN_TISSUE)
+				throw new StainNormException("Reference image " + (i + 1) + " (" + ref.width() + "x" + ref.height()
+					+ ") shows no tissue: no pixels darker than luminosity " + luminosity + "; choose a reference with stained tissue");
+			pooled = Arrays.copyOf(pooled, 3 * (count + n));
+			System.arraycopy(od, 0, pooled, 3 * count, 3 * n);
+			count += n;
+		}
+		double[][] stains = SparseStainDictionary.learn(pooled, count, lambda, iterations);
+		String problem = separationProblem(stains);
+		if (problem != null)
+			throw new StainNormException("The reference images' stains cannot be separated (" + problem
+				+ "); choose references showing both haematoxylin and eosin");
+		TwoStainSolver solver = new TwoStainSolver(stains, 0);
+		List<float[][]> concentrations = new ArrayList<>();
+		for (RgbImage ref : references)
+			concentrations.add(sampledConcentrations(ref, solver));
+		double[] max = new double[2];
+		for (int s = 0; s < 2; s++) {
+			int total = 0;
+			for (float[][] c : concentrations)
+				total += c[s].length;
+			float[] all = new float[total];
+			int at = 0;
+			for (float[][] c : concentrations) {
+				System.arraycopy(c[s], 0, all, at, c[s].length);
+				at += c[s].length;
+			}
+			max[s] = percentile(all, PERCENTILE);
+			if (!(max[s] > 1e-3))
+				throw new StainNormException("The reference images contain almost no " + (s == 0 ? "haematoxylin" : "eosin")
+					+ " (99th percentile concentration " + max[s] + "); choose references showing both stains");
+		}
+		targetStains = stains;
+		targetMax = max;
+	}
+
+	/** The fitted target stain matrix, rows H and E (unit OD vectors); for tests and reports. */
+	public double[][] targetStains() {
+		requireFit();
+		return new double[][] { targetStains[0].clone(), targetStains[1].clone() };
+	}
+
+	@Override
+	public Normalized normalize(RgbImage source) {
+		requireFit();
+		double[] od = tissueOd(source);
+		if (od.length / 3 < MIN_TISSUE)
+			return Normalized.unchanged(source, "no tissue found (no pixels darker than luminosity " + luminosity + "): returned unchanged");
+		double[][] stains = SparseStainDictionary.learn(od, od.length / 3, lambda, iterations);
+		String problem = separationProblem(stains);
+		if (problem != null)
+			return Normalized.unchanged(source, "stains cannot be separated (" + problem + "): returned unchanged");
+		TwoStainSolver solver = new TwoStainSolver(stains, 0);
+		float[][] c = sampledConcentrations(source, solver);
+		double[] scale = new double[2];
+		for (int s = 0; s < 2; s++) {
+			double max = percentile(c[s], PERCENTILE);
+			// one stain unused: a single colour (pen ink, a flat or gray patch) rather than H&E tissue
+			if (!(max > 1e-3))
+				return Normalized.unchanged(source, "only one stain colour found (no " + (s == 0 ? "haematoxylin" : "eosin")
+					+ "-like pixels): returned unchanged");
+			scale[s] = targetMax[s] / max;
+		}
+		return Normalized.of(render(source, solver, scale));
+	}
+
+	/** Per pixel: NNLS concentrations on the source stains, rescaled, rendered with the target stains. */
+	private RgbImage render(RgbImage source, TwoStainSolver solver, double[] scale) {
+		int[] in = source.pixels();
+		int[] out = new int[in.length];
+		double[] h = targetStains[0], e = targetStains[1], a = new double[2];
+		for (int i = 0; i < in.length; i++) {
+			int p = in[i];
+			solver.solve(OdTables.od(RgbImage.red(p)), OdTables.od(RgbImage.green(p)), OdTables.od(RgbImage.blue(p)), a);
+			double ch = a[0] * scale[0], ce = a[1] * scale[1];
+			out[i] = RgbImage.pack(OdTables.toByte(ch * h[0] + ce * e[0]), OdTables.toByte(ch * h[1] + ce * e[1]),
+				OdTables.toByte(ch * h[2] + ce * e[2]));
+		}
+		return RgbImage.wrap(source.width(), source.height(), out);
+	}
+
+	/** NNLS concentrations of every pixel of the image (for tests: the method's own separation of it). */
+	float[][] concentrations(RgbImage image, double[][] stains) {
+		TwoStainSolver solver = new TwoStainSolver(stains, 0);
+		int[] p = image.pixels();
+		float[][] c = new float[2][p.length];
+		double[] a = new double[2];
+		for (int i = 0; i < p.length; i++) {
+			solver.solve(OdTables.od(RgbImage.red(p[i])), OdTables.od(RgbImage.green(p[i])), OdTables.od(RgbImage.blue(p[i])), a);
+			c[0][i] = (float) a[0];
+			c[1][i] = (float) a[1];
+		}
+		return c;
+	}
+
+	/** The source's own stain matrix as this method estimates it (for tests and reports). */
+	double[][] estimateStains(RgbImage image) {
+		double[] od = tissueOd(image);
+		if (od.length / 3 < MIN_TISSUE) throw new StainNormException("no tissue in " + image);
+		return SparseStainDictionary.learn(od, od.length / 3, lambda, iterations);
+	}
+
+	/** OD triples of up to {@code samples} tissue pixels, taken on regular grids (deterministic). */
+	private double[] tissueOd(RgbImage image) {
+		int[] p = image.pixels();
+		int step = Math.max(1, (int) Math.ceil(p.length / (double) MASK_CANDIDATES));
+		int[] tissue = new int[(p.length + step - 1) / step];
+		int n = 0;
+		double maxL = 100 * luminosity;
+		for (int i = 0; i < p.length; i += step) {
+			int v = p[i];
+			if (ColorSpaces.rgbToLab(RgbImage.red(v), RgbImage.green(v), RgbImage.blue(v))[0] < maxL) tissue[n++] = v;
+		}
+		int keep = Math.min(n, samples);
+		double[] od = new double[3 * keep];
+		for (int k = 0; k < keep; k++) {
+			int v = tissue[(int) ((long) k * n / keep)];
+			od[3 * k] = OdTables.od(RgbImage.red(v));
+			od[3 * k + 1] = OdTables.od(RgbImage.green(v));
+			od[3 * k + 2] = OdTables.od(RgbImage.blue(v));
+		}
+		return od;
+	}
+
+	/** Concentrations of a regular grid of at most {@link #PERCENTILE_PIXELS} pixels, {@code [stain][pixel]}. */
+	private static float[][] sampledConcentrations(RgbImage image, TwoStainSolver solver) {
+		int[] p = image.pixels();
+		int step = Math.max(1, (int) Math.ceil(p.length / (double) PERCENTILE_PIXELS));
+		int n = (p.length + step - 1) / step;
+		float[][] c = new float[2][n];
+		double[] a = new double[2];
+		for (int k = 0, i = 0; k < n; k++, i += step) {
+			solver.solve(OdTables.od(RgbImage.red(p[i])), OdTables.od(RgbImage.green(p[i])), OdTables.od(RgbImage.blue(p[i])), a);
+			c[0][k] = (float) a[0];
+			c[1][k] = (float) a[1];
+		}
+		return c;
+	}
+
+	/** Null when the two atoms are two distinct stains, else what is wrong with them. */
+	static String separationProblem(double[][] stains) {
+		for (int s = 0; s < 2; s++)
+			for (double v : stains[s])
+				if (!Double.isFinite(v)) return "the stain matrix is not finite";
+		double cos = stains[0][0] * stains[1][0] + stains[0][1] * stains[1][1] + stains[0][2] * stains[1][2];
+		double angle = Math.toDegrees(Math.acos(Math.max(-1, Math.min(1, cos))));
+		if (angle < MIN_STAIN_ANGLE)
+			return String.format("the two stain vectors are only %.1f degrees apart: one colour, or a gray image", angle);
+		return null;
+	}
+
+	/** The p-th percentile with linear interpolation between order statistics (numpy's default). Sorts {@code v}. */
+	static double percentile(float[] v, double p) {
+		if (v.length == 0) return 0;
+		Arrays.sort(v);
+		double pos = p / 100 * (v.length - 1);
+		int lo = (int) Math.floor(pos);
+		int hi = Math.min(lo + 1, v.length - 1);
+		return v[lo] + (pos - lo) * (v[hi] - v[lo]);
+	}
+
+	private void requireFit() {
+		if (targetStains == null) throw new IllegalStateException("Vahadane: call fit(references) before normalize");
+	}
+}

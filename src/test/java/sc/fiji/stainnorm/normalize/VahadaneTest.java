@@ -1,0 +1,204 @@
+package sc.fiji.stainnorm.normalize;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.util.List;
+
+import org.junit.Test;
+
+import sc.fiji.stainnorm.SharedData;
+import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.RgbImage;
+import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.synth.StainStyle;
+import sc.fiji.stainnorm.synth.SyntheticTissue;
+import sc.fiji.stainnorm.synth.TestImages;
+
+public class VahadaneTest {
+
+	private static Vahadane fitted(RgbImage... refs) {
+		Vahadane v = new Vahadane();
+		v.fit(List.of(refs));
+		return v;
+	}
+
+	/** A style with background 255, so the image's OD is exactly the stains' (no background offset). */
+	private static StainStyle white(StainStyle s) {
+		return new StainStyle(s.name() + "255", s.hematoxylin(), s.eosin(), s.hStrength(), s.eStrength(), 255);
+	}
+
+	/**
+	 * Tissue that fits Vahadane's model exactly: every stained pixel holds one stain only (sparse), background
+	 * 255. The two atoms must then be the true stain vectors.
+	 */
+	@Test
+	public void recoversTheStainMatrixOfSparselyStainedTissue() {
+		SyntheticTissue tissue = SyntheticTissue.generate(11, 256, 256);
+		float[] h = tissue.hematoxylin(), e = tissue.eosin();
+		for (StainStyle s : StainStyle.ALL) {
+			int[] p = new int[h.length];
+			double[] hv = s.hematoxylin(), ev = s.eosin();
+			for (int i = 0; i < p.length; i++) {
+				boolean nucleus = h[i] > e[i];
+				double ch = nucleus ? s.hStrength() * h[i] : 0, ce = nucleus ? 0 : s.eStrength() * e[i];
+				int[] rgb = new int[3];
+				for (int c = 0; c < 3; c++)
+					rgb[c] = RgbImage.toByte(255 * Math.exp(-(ch * hv[c] + ce * ev[c])));
+				p[i] = RgbImage.pack(rgb[0], rgb[1], rgb[2]);
+			}
+			double[][] m = new Vahadane().estimateStains(RgbImage.wrap(256, 256, p));
+			double hAngle = TestSupport.angleDegrees(m[0], hv), eAngle = TestSupport.angleDegrees(m[1], ev);
+			System.out.printf("Vahadane stain recovery, sparse tissue, style %s: H off by %.2f deg, E off by %.2f deg%n", s.name(), hAngle, eAngle);
+			assertTrue("H angle " + hAngle, hAngle < 1.5);
+			assertTrue("E angle " + eAngle, eAngle < 1.5);
+		}
+	}
+
+	/**
+	 * The project's synthetic tissue mixes the stains in every pixel (stroma carries some haematoxylin, nuclei
+	 * keep some eosin), which pulls the sparse atoms a few degrees into the cone; with io &lt; 255 the gray
+	 * background OD adds to every pixel as well.
+	 */
+	@Test
+	public void recoversTheKnownStainMatrixOfSyntheticTissue() {
+		SyntheticTissue tissue = SyntheticTissue.generate(11, 256, 256);
+		for (StainStyle style : StainStyle.ALL) {
+			StainStyle s = white(style);
+			double[][] m = new Vahadane().estimateStains(tissue.render(s, 1.0));
+			double hAngle = TestSupport.angleDegrees(m[0], s.hematoxylin()), eAngle = TestSupport.angleDegrees(m[1], s.eosin());
+			System.out.printf("Vahadane stain recovery, style %s (io 255): H off by %.2f deg, E off by %.2f deg%n", style.name(), hAngle, eAngle);
+			assertTrue("H angle " + hAngle, hAngle < 8);
+			assertTrue("E angle " + eAngle, eAngle < 8);
+			double[][] m2 = new Vahadane().estimateStains(tissue.render(style, 1.0));
+			double h2 = TestSupport.angleDegrees(m2[0], style.hematoxylin()), e2 = TestSupport.angleDegrees(m2[1], style.eosin());
+			System.out.printf("Vahadane stain recovery, style %s (io %.0f): H off by %.2f deg, E off by %.2f deg%n", style.name(), style.io(), h2, e2);
+			assertTrue("H angle " + h2, h2 < 13);
+			assertTrue("E angle " + e2, e2 < 13);
+		}
+	}
+
+	@Test
+	public void isBitIdenticalAcrossRuns() {
+		RgbImage ref = TestImages.render(2, StainStyle.B), src = TestImages.render(1, StainStyle.A);
+		RgbImage first = fitted(ref).normalize(src).image();
+		RgbImage second = fitted(ref).normalize(src).image();
+		assertTrue(first.sameRgb(second));
+		Vahadane v = fitted(ref);
+		assertTrue(v.normalize(src).image().sameRgb(v.normalize(src).image()));
+	}
+
+	@Test
+	public void mapsScannerATowardsScannerB() {
+		for (StainStyle from : new StainStyle[] { StainStyle.A, StainStyle.C }) {
+			RgbImage src = TestImages.render(1, from), truth = TestImages.render(1, StainStyle.B);
+			// the reference is a different tissue of style B: the method must not copy the answer
+			Normalized out = fitted(TestImages.render(2, StainStyle.B)).normalize(src);
+			double before = TestSupport.mse(src, truth), after = TestSupport.mse(out.image(), truth);
+			System.out.printf("Vahadane %s->B (tissue 1, reference tissue 2): MSE %.1f -> %.1f%n", from.name(), before, after);
+			assertTrue(out.warnings().toString(), out.warnings().isEmpty());
+			assertTrue(from.name() + ": " + before + " -> " + after, after < 0.5 * before);
+		}
+	}
+
+	@Test
+	public void acceptsSeveralReferences() {
+		RgbImage src = TestImages.render(1, StainStyle.A), truth = TestImages.render(1, StainStyle.B);
+		Vahadane pooled = fitted(TestImages.render(2, StainStyle.B), TestImages.render(1, StainStyle.B));
+		double after = TestSupport.mse(pooled.normalize(src).image(), truth);
+		assertTrue(after < 0.5 * TestSupport.mse(src, truth));
+		// pooled stain vectors lie close to the true ones
+		double[][] m = pooled.targetStains();
+		assertTrue(TestSupport.angleDegrees(m[0], StainStyle.B.hematoxylin()) < 13);
+		assertTrue(TestSupport.angleDegrees(m[1], StainStyle.B.eosin()) < 13);
+		// and differ from a fit to one reference only (the references are really pooled)
+		double[][] single = fitted(TestImages.render(2, StainStyle.B)).targetStains();
+		assertFalse(java.util.Arrays.deepEquals(single, m));
+	}
+
+	@Test
+	public void concentrationsAreNeverNegative() {
+		Vahadane v = fitted(TestImages.render(2, StainStyle.B));
+		RgbImage img = TestSupport.withPenMarks(TestImages.render(1, StainStyle.C));
+		float[][] c = v.concentrations(img, v.estimateStains(img));
+		for (float[] plane : c)
+			for (float x : plane)
+				assertTrue(x >= 0 && Float.isFinite(x));
+	}
+
+	@Test
+	public void tissueFreePatchesComeBackUnchangedWithAWarning() {
+		Vahadane v = fitted(TestImages.render(2, StainStyle.B));
+		RgbImage tissue = TestImages.render(1, StainStyle.A);
+		for (RgbImage blank : new RgbImage[] { TestSupport.uniform(64, 64, 255, 255, 255), TestSupport.uniform(64, 64, 240, 238, 241),
+			TestSupport.nearlyEmpty(tissue) }) {
+			Normalized out = v.normalize(blank);
+			assertTrue(out.image().sameRgb(blank));
+			assertEquals(1, out.warnings().size());
+			assertTrue(out.warnings().get(0), out.warnings().get(0).contains("no tissue"));
+		}
+	}
+
+	@Test
+	public void oneColourAndGrayPatchesComeBackUnchangedWithAWarning() {
+		Vahadane v = fitted(TestImages.render(2, StainStyle.B));
+		for (RgbImage flat : new RgbImage[] { TestSupport.uniform(32, 32, 0, 0, 0), TestSupport.uniform(32, 32, 180, 90, 160),
+			TestSupport.gray(TestImages.render(1, StainStyle.A)) }) {
+			Normalized out = v.normalize(flat);
+			assertTrue(out.image().sameRgb(flat));
+			assertFalse(out.warnings().isEmpty());
+		}
+	}
+
+	@Test
+	public void tinyAndPenMarkedPatchesAreNormalized() {
+		Vahadane v = fitted(TestImages.render(2, StainStyle.B));
+		RgbImage tiny = TestImages.render(1, StainStyle.A).crop(100, 100, 8, 8);
+		Normalized small = v.normalize(tiny);
+		assertEquals(8, small.image().width());
+		RgbImage pen = TestSupport.withPenMarks(TestImages.render(1, StainStyle.A));
+		Normalized out = v.normalize(pen);
+		assertNotNull(out.image());
+		assertEquals(pen.pixelCount(), out.image().pixelCount());
+	}
+
+	@Test
+	public void referenceWithoutTissueOrStainsIsAClearError() {
+		StainNormException e = assertThrows(StainNormException.class, () -> fitted(TestSupport.uniform(64, 64, 255, 255, 255)));
+		assertTrue(e.getMessage(), e.getMessage().contains("no tissue"));
+		e = assertThrows(StainNormException.class, () -> fitted(TestSupport.gray(TestImages.render(2, StainStyle.B))));
+		assertTrue(e.getMessage(), e.getMessage().contains("choose references showing both"));
+		assertThrows(StainNormException.class, () -> new Vahadane().fit(List.of()));
+		assertThrows(StainNormException.class, () -> Methods.create("vahadane", MethodOptions.parse("lambda=-1")));
+	}
+
+	@Test
+	public void largeImagesAreProcessedInOnePass() {
+		Vahadane v = fitted(TestImages.render(2, StainStyle.B));
+		RgbImage patch = TestImages.render(1, StainStyle.A);
+		RgbImage big = TestSupport.tiled(patch, 3000, 2000);
+		RgbImage out = v.normalize(big).image();
+		// a tiled image has the statistics of its tile, so its first tile matches the tile normalized alone up to
+		// the subsampling of the percentile; compare loosely
+		assertTrue(TestSupport.mse(out.crop(0, 0, 256, 256), v.normalize(patch).image()) < 4);
+	}
+
+	@Test
+	public void realImageGetsAPlausibleStainMatrix() {
+		RgbImage ref = ImageFiles.read(SharedData.he("pegahs1993_Stain-to-Stain-Translation/7.tiff"));
+		RgbImage src = ImageFiles.read(SharedData.he("EIDOSLAB_torchstain/source.png"));
+		Vahadane v = fitted(ref);
+		double[][] m = v.targetStains();
+		double[][] ruifrok = StainStyle.A.matrix();
+		System.out.printf("Vahadane on 7.tiff: H %s (%.1f deg from Ruifrok), E %s (%.1f deg)%n", java.util.Arrays.toString(m[0]),
+			TestSupport.angleDegrees(m[0], ruifrok[0]), java.util.Arrays.toString(m[1]), TestSupport.angleDegrees(m[1], ruifrok[1]));
+		assertTrue(TestSupport.angleDegrees(m[0], ruifrok[0]) < 25);
+		assertTrue(TestSupport.angleDegrees(m[1], ruifrok[1]) < 25);
+		Normalized out = v.normalize(src);
+		assertTrue(out.warnings().isEmpty());
+		assertFalse(out.image().sameRgb(src));
+	}
+}
