@@ -45,7 +45,7 @@ public class BundledModelTest {
 		HeldOutValidation.Shift identity = new HeldOutValidation.Shift("identity", sc.fiji.stainnorm.deconvolution.StainVectors.H_E.vector(0),
 			sc.fiji.stainnorm.deconvolution.StainVectors.H_E.vector(1), 1, 1);
 		RgbImage same = HeldOutValidation.shift(tile, identity);
-		assertTrue(Similarity.psnr(same, tile) > 45);
-		assertTrue(Similarity.psnr(HeldOutValidation.shift(tile, HeldOutValidation.SHIFTS.get(0)), tile) < 30);
+		assertTrue(HeldOutValidation.PSNR.compute(tile, same) > 45);
+		assertTrue(HeldOutValidation.PSNR.compute(tile, HeldOutValidation.shift(tile, HeldOutValidation.SHIFTS.get(0))) < 30);
 	}
 }
