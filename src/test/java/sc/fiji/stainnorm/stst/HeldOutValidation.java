@@ -33,9 +33,10 @@ final class HeldOutValidation {
 
 	record Shift(String name, double[] hematoxylin, double[] eosin, double hScale, double eScale) {}
 
+	/** Two shifts of about the size of a real scanner change (aperio vs nz210 of the same tissue: PSNR 18.8 dB). */
 	static final List<Shift> SHIFTS = List.of(
-		new Shift("B-like (H x1.25, E x0.75)", StainStyle.B.hematoxylin(), StainStyle.B.eosin(), 1.25, 0.75),
-		new Shift("C-like (H x0.8, E x1.35)", StainStyle.C.hematoxylin(), StainStyle.C.eosin(), 0.8, 1.35));
+		new Shift("B-like (H x1.4, E x0.6)", StainStyle.B.hematoxylin(), StainStyle.B.eosin(), 1.4, 0.6),
+		new Shift("C-like (H x0.7, E x1.6)", StainStyle.C.hematoxylin(), StainStyle.C.eosin(), 0.7, 1.6));
 
 	record Score(String method, String tile, String shift, double ssim, double psnr) {}
 
