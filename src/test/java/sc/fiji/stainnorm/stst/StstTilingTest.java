@@ -23,6 +23,7 @@ public class StstTilingTest {
 		String model = "model=" + TinyModels.trained().model() + ",tile=" + TILE + ",batch=4";
 		double blended = seamRatio(Methods.create("stst", MethodOptions.parse(model + ",overlap=16")), img, 16);
 		double hard = seamRatio(Methods.create("stst", MethodOptions.parse(model + ",overlap=0")), img, 0);
+		System.out.printf("STST seams (border step / other steps): blended %.3f, hard-edged %.3f%n", blended, hard);
 		// a ratio of 1 means the tile borders look like any other column
 		assertTrue("blended seam ratio " + blended + " (hard-edged tiles: " + hard + ")", blended < 1.25);
 		assertTrue("hard-edged tiles should show seams: " + hard + " vs " + blended, hard > blended + 0.2);
