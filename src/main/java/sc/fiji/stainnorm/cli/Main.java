@@ -23,7 +23,8 @@ public final class Main {
 			new DeconvolveCli(),
 			new MetricsCli(),
 			new BenchmarkCli(),
-			new DemoCli());
+			new DemoCli(),
+			new EvaluateCli());
 	}
 
 	private Main() {}
