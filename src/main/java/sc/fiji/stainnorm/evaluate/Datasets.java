@@ -130,7 +130,8 @@ public final class Datasets {
 					+ "S210 (ground truth). Registration: the whole-pixel shift within ±%d px maximising the luma correlation is "
 					+ "dx=%d, dy=%d (r=%.3f; r=%.3f unshifted); the %d×%d overlap is cut into four %d×%d quadrants, each normalized "
 					+ "with the other three Hamamatsu quadrants (side by side in one reference image) as reference, never its own ground "
-					+ "truth; a single quadrant holds too little haematoxylin for Macenko and Khan. Residual misalignment "
+					+ "truth; a single quadrant holds too little haematoxylin for Macenko and Khan. The quadrants are too small for "
+					+ "the standard 5-scale MS-SSIM (at least 176 px), which is therefore left blank. Residual misalignment "
 					+ "(sub-pixel, focus, scanner optics) stays in the scores: they are a floor, not a target.",
 				SCANNERS, Registration.DEFAULT_MAX_SHIFT, al.dx(), al.dy(), al.correlation(), al.unshifted(), truth.width(), truth.height(), w, h);
 		}

@@ -115,6 +115,8 @@ public final class EvaluateRun {
 	/** Which model, how it was trained, and which tiles it never saw, from its metadata. */
 	static String describe(StstModel m, String which, List<String> testTiles) {
 		String settings = m.metadata("trainingSettings"), images = m.metadata("trainingImages");
+		// "folder: 36 images (01.tif 02.tif ...)": the count is enough here, the names are in the model
+		if (images != null && images.indexOf(" (") > 0) images = images.substring(0, images.indexOf(" ("));
 		return which + (settings == null ? "" : " (" + settings + (images == null ? "" : "; " + images) + ")") + ", never trained on tiles "
 			+ String.join(", ", testTiles);
 	}

@@ -25,7 +25,7 @@ final class MarkdownReport {
 		md.append("\n\n");
 		result.skipped().forEach((m, why) -> md.append("- **").append(m).append(" skipped:** ").append(why).append('\n'));
 		result.warnings().forEach((m, w) -> md.append("- ").append(m).append(" warned ").append(w.size()).append(" distinct time")
-			.append(w.size() == 1 ? "" : "s").append(", e.g. “").append(w.get(0)).append("”\n"));
+			.append(w.size() == 1 ? "" : "s").append(", e.g. “").append(String.join("”; “", w.subList(0, Math.min(2, w.size())))).append("”\n"));
 		if (!result.skipped().isEmpty() || !result.warnings().isEmpty()) md.append('\n');
 
 		md.append("## Data\n\n").append(data.description()).append("\n\n");
@@ -97,7 +97,8 @@ final class MarkdownReport {
 			md.append("## Speed (Table III analog)\n\n");
 			ReportWriter.Timing t0 = timings.get(0);
 			md.append(String.format(Locale.ROOT, "Wall-clock seconds to fit once and normalize %d patches of %d×%d, after a warm-up, on %s. "
-				+ "CPU seconds (of the normalizing threads) do not grow when other programs share the cores. %s%n%n", t0.patches(), t0.size(),
+				+ "CPU seconds (of the normalizing Java threads; STST's TensorFlow work runs on its own native threads and is not in them) "
+				+ "do not grow when other programs share the cores. %s%n%n", t0.patches(), t0.size(),
 				t0.size(), run.machine(), t0.note()));
 			md.append("| method | total s | fit s | normalize s | patches/s | CPU s | threads |\n|---|---|---|---|---|---|---|\n");
 			for (ReportWriter.Timing t : timings)
@@ -107,7 +108,8 @@ final class MarkdownReport {
 		}
 		if (lossPlot) {
 			md.append("## STST training losses (Fig. 4 analog)\n\n");
-			md.append("Losses of the STST model used above, per step (training losses as a moving mean of 25 steps; `val_l1` on held-out patches).\n\n");
+			md.append("Losses of the STST model used above against the training step: discriminator, generator cGAN and generator L1 ")
+				.append("(with the validation L1 on held-out tiles).\n\n");
 			md.append("![training losses](").append(figures).append("/training_loss.png)\n\n");
 		}
 		if (result.methods().contains(HEADLINE)) claims(md, stats, directions, timings, result.methods(), conventions, separation);

@@ -123,7 +123,22 @@ public final class ReportWriter {
 		return method.equals(Evaluation.UNNORMALIZED) ? "none" : method;
 	}
 
+	/**
+	 * The training-loss figure: the trainer's own plot when it lies beside the CSV (as for the bundled model),
+	 * otherwise one panel per loss drawn here from the CSV.
+	 */
 	private boolean writeLossPlot(Path lossCsv) {
+		String name = lossCsv.getFileName().toString();
+		Path trainerPlot = lossCsv.resolveSibling(name.replaceFirst("\\.csv$", "") + ".png");
+		if (name.endsWith(".csv") && Files.isRegularFile(trainerPlot)) {
+			try {
+				writePng(sc.fiji.stainnorm.core.ImageFiles.read(trainerPlot), "training_loss.png");
+				return true;
+			}
+			catch (StainNormException e) {
+				// unreadable plot: draw our own below
+			}
+		}
 		List<String> lines;
 		try {
 			lines = Files.readAllLines(lossCsv);
@@ -141,17 +156,28 @@ public final class ReportWriter {
 				v[i] = i < f.length && !f[i].isEmpty() ? Double.parseDouble(f[i]) : Double.NaN;
 			rows.add(v);
 		}
-		List<String> names = new ArrayList<>();
-		List<double[]> xs = new ArrayList<>(), ys = new ArrayList<>();
+		// one panel per training loss (their scales differ by orders of magnitude); validation joins the L1 panel
+		List<RgbImage> panels = new ArrayList<>();
 		for (int c = 1; c < header.length; c++) {
-			if (header[c].equals("seconds")) continue;
-			int col = c;
-			double[][] pts = rows.stream().filter(r -> Double.isFinite(r[col])).map(r -> new double[] { r[0], r[col] }).toArray(double[][]::new);
-			names.add(header[c]);
-			xs.add(java.util.Arrays.stream(pts).mapToDouble(p -> p[0]).toArray());
-			ys.add(smooth(java.util.Arrays.stream(pts).mapToDouble(p -> p[1]).toArray(), header[c].startsWith("val") ? 1 : 25));
+			if (header[c].equals("seconds") || header[c].startsWith("val")) continue;
+			List<String> names = new ArrayList<>();
+			List<double[]> xs = new ArrayList<>(), ys = new ArrayList<>();
+			for (int k : new int[] { c, header[c].endsWith("l1") ? java.util.Arrays.asList(header).indexOf("val_l1") : -1 }) {
+				if (k < 0) continue;
+				int col = k;
+				double[][] pts = rows.stream().filter(r -> Double.isFinite(r[col])).map(r -> new double[] { r[0], r[col] }).toArray(double[][]::new);
+				names.add(header[k] + (header[k].startsWith("val") ? "" : " (mean of 25 steps)"));
+				xs.add(java.util.Arrays.stream(pts).mapToDouble(pt -> pt[0]).toArray());
+				ys.add(smooth(java.util.Arrays.stream(pts).mapToDouble(pt -> pt[1]).toArray(), header[k].startsWith("val") ? 1 : 25));
+			}
+			panels.add(Plots.linePlot("step", header[c], names, xs, ys));
 		}
-		writePng(Plots.linePlot("step", "loss (training: moving mean of 25 steps)", names, xs, ys), "training_loss.png");
+		if (panels.isEmpty()) return false;
+		int w = panels.get(0).width(), h = panels.get(0).height();
+		ColorProcessor stack = new ColorProcessor(w, h * panels.size());
+		for (int i = 0; i < panels.size(); i++)
+			stack.insert(new ColorProcessor(w, h, panels.get(i).pixels()), 0, i * h);
+		writePng(RgbImage.wrap(w, h * panels.size(), (int[]) stack.getPixels()), "training_loss.png");
 		return true;
 	}
 
