@@ -27,8 +27,7 @@ public final class Datasets {
 	public static final List<String> GBM_TEST_TILES = List.of("22", "24", "34", "39");
 
 	/** Other shared H&amp;E images (no ground truth), shown normalized in a montage: other labs, scanners and formats. */
-	public static final List<String> GALLERY = List.of("EIDOSLAB_torchstain/source.png", "pegahs1993_Stain-to-Stain-Translation/Source_small.png",
-		"stardist_stardist/histo.jpg");
+	public static final List<String> GALLERY = List.of("EIDOSLAB_torchstain/source.png", "stardist_stardist/histo.jpg");
 
 	private Datasets() {}
 

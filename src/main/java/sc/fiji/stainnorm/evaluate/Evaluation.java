@@ -198,7 +198,7 @@ public final class Evaluation {
 					cells.add(outputs.get(GALLERY + "/" + m).get(g.name()));
 				gallery.addRow(g.name(), cells.toArray(RgbImage[]::new));
 			}
-			montages.put(GALLERY, gallery.render(100));
+			montages.put(GALLERY, gallery.render(88));
 		}
 		List<String> referenceNames = data.references().stream().map(EvaluationData.Named::name).toList();
 		return new Result(scores, shifts, ran, skipped, warnings, montages, referenceNames);
@@ -328,6 +328,6 @@ public final class Evaluation {
 			montage.addRow(image, cells.toArray(RgbImage[]::new));
 		}
 		// cells no larger than the images themselves: upscaled cells only make the file bigger
-		return montage.render(Math.min(100, truths.stream().mapToInt(t -> Math.max(t.width(), t.height())).max().orElse(128)));
+		return montage.render(Math.min(88, truths.stream().mapToInt(t -> Math.max(t.width(), t.height())).max().orElse(128)));
 	}
 }
