@@ -3,13 +3,13 @@ package sc.fiji.stainnorm.evaluate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import ij.process.ColorProcessor;
+import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.report.Plots;
@@ -198,17 +198,10 @@ public final class ReportWriter {
 	 * them several times smaller with no visible change, so a report with figures can live in the repository.
 	 */
 	private void writePng(RgbImage image, String name) {
-		Path file = figures.resolve(name);
-		try {
-			Files.createDirectories(figures);
-			Path tmp = figures.resolve("." + name + ".tmp.png");
-			var indexed = new ij.process.MedianCut(new ColorProcessor(image.width(), image.height(), image.pixels().clone())).convertToByte(256);
+		var indexed = new ij.process.MedianCut(new ColorProcessor(image.width(), image.height(), image.pixels().clone())).convertToByte(256);
+		AtomicFile.write(figures.resolve(name), tmp -> {
 			if (!new ij.io.FileSaver(new ij.ImagePlus(name, indexed)).saveAsPng(tmp.toString())) throw new IOException("ImageJ could not write PNG");
-			Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-		}
-		catch (IOException e) {
-			throw new StainNormException("Cannot write " + file + ": " + e.getMessage());
-		}
+		});
 	}
 
 	private void writeCsv(String name, String header, List<String> rows) {
@@ -219,16 +212,7 @@ public final class ReportWriter {
 	}
 
 	static void writeText(Path file, String text) {
-		try {
-			Path parent = file.toAbsolutePath().getParent();
-			Files.createDirectories(parent);
-			Path tmp = parent.resolve("." + file.getFileName() + ".tmp");
-			Files.writeString(tmp, text);
-			Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-		}
-		catch (IOException e) {
-			throw new StainNormException("Cannot write " + file + ": " + e.getMessage());
-		}
+		AtomicFile.writeString(file, text);
 	}
 
 	private static String relative(Path markdown, Path target) {
