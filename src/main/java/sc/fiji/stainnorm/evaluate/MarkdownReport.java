@@ -35,7 +35,7 @@ final class MarkdownReport {
 		md.append("Metrics are reported in ").append(conventions.size() == 1 ? "one convention" : conventions.size() + " conventions")
 			.append(" (").append(String.join(", ", conventions)).append("): `standard` follows the textbook definitions, `paper` the ")
 			.append("implementations the STST paper used (sewar 0.4.3, MATLAB FSIMc and MS-SSIM); see the metrics package. ")
-			.append("Cells are mean ± standard deviation over images; **bold** marks the best method per column (ignoring `")
+			.append("Cells are mean ± sample standard deviation (n−1) over images; **bold** marks the best method per column (ignoring `")
 			.append(Evaluation.UNNORMALIZED).append("`); ↑ higher is better, ↓ lower is better.\n\n");
 
 		section(md, "Matched ground truth (Table IV analog)", Evaluation.MATCHED,
