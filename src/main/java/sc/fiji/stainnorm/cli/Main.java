@@ -21,6 +21,7 @@ public final class Main {
 			new NormalizeCli(),
 			new DeconvolveCli(),
 			new MetricsCli(),
+			new BenchmarkCli(),
 			new DemoCli());
 	}
 

@@ -12,23 +12,14 @@ import sc.fiji.stainnorm.core.RgbImage;
  * extra division by 64), 4-pixel border cropped, averaged. Values in the thousands.</li>
  * </ul>
  */
-final class Ergas implements Metric {
+final class Ergas extends NamedMetric {
 	static final double RESOLUTION_RATIO = 1;
 	private static final double SEWAR_RATIO = 4;
 	private final Convention convention;
 
 	Ergas(Convention convention) {
+		super("ERGAS", false);
 		this.convention = convention;
-	}
-
-	@Override
-	public String name() {
-		return "ERGAS";
-	}
-
-	@Override
-	public boolean higherIsBetter() {
-		return false;
 	}
 
 	@Override

@@ -19,6 +19,11 @@ final class Fft {
 		transform2d(re, im, rows, cols, false);
 	}
 
+	/** In-place 2-D inverse transform without the {@code 1 / (rows cols)} factor (callers fold it in elsewhere). */
+	static void inverse2dUnscaled(double[] re, double[] im, int rows, int cols) {
+		transform2d(re, im, rows, cols, true);
+	}
+
 	/** In-place 2-D inverse transform including the {@code 1 / (rows cols)} factor. */
 	static void inverse2d(double[] re, double[] im, int rows, int cols) {
 		transform2d(re, im, rows, cols, true);
@@ -31,12 +36,21 @@ final class Fft {
 
 	private static void transform2d(double[] re, double[] im, int rows, int cols, boolean inverse) {
 		double[] lr = new double[Math.max(rows, cols)], li = new double[lr.length];
+		boolean rowsPow2 = Integer.bitCount(cols) == 1;
 		for (int y = 0; y < rows; y++) {
+			if (rowsPow2) {
+				radix2(re, im, y * cols, cols, inverse);
+				continue;
+			}
 			System.arraycopy(re, y * cols, lr, 0, cols);
 			System.arraycopy(im, y * cols, li, 0, cols);
 			transform(lr, li, cols, inverse);
 			System.arraycopy(lr, 0, re, y * cols, cols);
 			System.arraycopy(li, 0, im, y * cols, cols);
+		}
+		if (Integer.bitCount(rows) == 1) {
+			columnsRadix2(re, im, rows, cols, inverse);
+			return;
 		}
 		for (int x = 0; x < cols; x++) {
 			for (int y = 0; y < rows; y++) {
@@ -51,26 +65,66 @@ final class Fft {
 		}
 	}
 
+	/** Radix-2 along y for all columns at once: butterflies between whole rows, so memory is read in order. */
+	private static void columnsRadix2(double[] re, double[] im, int rows, int cols, boolean inverse) {
+		double[] tmp = new double[cols];
+		for (int i = 1, j = 0; i < rows; i++) {
+			int bit = rows >> 1;
+			for (; (j & bit) != 0; bit >>= 1)
+				j ^= bit;
+			j ^= bit;
+			if (i < j) {
+				swapRows(re, i * cols, j * cols, cols, tmp);
+				swapRows(im, i * cols, j * cols, cols, tmp);
+			}
+		}
+		double[][] tw = TWIDDLES.computeIfAbsent(rows, Fft::twiddles);
+		double sign = inverse ? 1 : -1;
+		for (int len = 2; len <= rows; len <<= 1) {
+			int half = len >> 1, step = rows / len;
+			for (int i = 0; i < rows; i += len)
+				for (int k = 0; k < half; k++) {
+					double wr = tw[0][k * step], wi = sign * tw[1][k * step];
+					int a = (i + k) * cols, b = (i + k + half) * cols;
+					for (int x = 0; x < cols; x++) {
+						double br = re[b + x], bi = im[b + x];
+						double xr = br * wr - bi * wi, xi = br * wi + bi * wr;
+						re[b + x] = re[a + x] - xr;
+						im[b + x] = im[a + x] - xi;
+						re[a + x] += xr;
+						im[a + x] += xi;
+					}
+				}
+		}
+	}
+
+	private static void swapRows(double[] a, int i, int j, int n, double[] tmp) {
+		System.arraycopy(a, i, tmp, 0, n);
+		System.arraycopy(a, j, a, i, n);
+		System.arraycopy(tmp, 0, a, j, n);
+	}
+
 	/** In-place unnormalised 1-D transform of the first n entries; {@code inverse} flips the exponent's sign. */
 	static void transform(double[] re, double[] im, int n, boolean inverse) {
 		if (n <= 1) return;
-		if (Integer.bitCount(n) == 1) radix2(re, im, n, inverse);
+		if (Integer.bitCount(n) == 1) radix2(re, im, 0, n, inverse);
 		else BLUESTEIN.computeIfAbsent(n, Bluestein::new).transform(re, im, inverse);
 	}
 
-	private static void radix2(double[] re, double[] im, int n, boolean inverse) {
+	/** In-place radix-2 transform of {@code re/im[offset .. offset + n)}. */
+	private static void radix2(double[] re, double[] im, int offset, int n, boolean inverse) {
 		for (int i = 1, j = 0; i < n; i++) {
 			int bit = n >> 1;
 			for (; (j & bit) != 0; bit >>= 1)
 				j ^= bit;
 			j ^= bit;
 			if (i < j) {
-				double t = re[i];
-				re[i] = re[j];
-				re[j] = t;
-				t = im[i];
-				im[i] = im[j];
-				im[j] = t;
+				double t = re[offset + i];
+				re[offset + i] = re[offset + j];
+				re[offset + j] = t;
+				t = im[offset + i];
+				im[offset + i] = im[offset + j];
+				im[offset + j] = t;
 			}
 		}
 		double[][] tw = TWIDDLES.computeIfAbsent(n, Fft::twiddles);
@@ -81,7 +135,7 @@ final class Fft {
 			for (int i = 0; i < n; i += len)
 				for (int k = 0; k < half; k++) {
 					double wr = cos[k * step], wi = sign * sin[k * step];
-					int a = i + k, b = a + half;
+					int a = offset + i + k, b = a + half;
 					double xr = re[b] * wr - im[b] * wi, xi = re[b] * wi + im[b] * wr;
 					re[b] = re[a] - xr;
 					im[b] = im[a] - xi;
@@ -129,7 +183,7 @@ final class Fft {
 					kernelIm[m - k] = -chirpIm[k];
 				}
 			}
-			radix2(kernelRe, kernelIm, m, false);
+			radix2(kernelRe, kernelIm, 0, m, false);
 		}
 
 		void transform(double[] re, double[] im, boolean inverse) {
@@ -140,13 +194,13 @@ final class Fft {
 				ar[k] = xr * chirpRe[k] - xi * chirpIm[k];
 				ai[k] = xr * chirpIm[k] + xi * chirpRe[k];
 			}
-			radix2(ar, ai, m, false);
+			radix2(ar, ai, 0, m, false);
 			for (int k = 0; k < m; k++) {
 				double r = ar[k] * kernelRe[k] - ai[k] * kernelIm[k];
 				ai[k] = ar[k] * kernelIm[k] + ai[k] * kernelRe[k];
 				ar[k] = r;
 			}
-			radix2(ar, ai, m, true);
+			radix2(ar, ai, 0, m, true);
 			for (int k = 0; k < n; k++) {
 				double cr = ar[k] / m, ci = ai[k] / m;
 				re[k] = cr * chirpRe[k] - ci * chirpIm[k];

@@ -12,7 +12,7 @@ import sc.fiji.stainnorm.core.StainNormException;
  * FSIMc multiplies in {@code (S_I S_Q)^0.03} with T3 = T4 = 200 (real part). Both are pooled with weight
  * {@code max(PC1, PC2)}.
  */
-final class Fsim implements Metric {
+final class Fsim extends NamedMetric {
 	private static final double T1 = 0.85, T2 = 160, T3 = 200, T4 = 200, LAMBDA = 0.03;
 	private final boolean colour;
 
@@ -20,17 +20,8 @@ final class Fsim implements Metric {
 	record Result(double fsim, double fsimc) {}
 
 	Fsim(boolean colour) {
+		super(colour ? "FSIMc" : "FSIM", true);
 		this.colour = colour;
-	}
-
-	@Override
-	public String name() {
-		return colour ? "FSIMc" : "FSIM";
-	}
-
-	@Override
-	public boolean higherIsBetter() {
-		return true;
 	}
 
 	@Override

@@ -22,6 +22,14 @@ public final class Metrics {
 			new Pcc(), new Mse(), new Rmse(), new Psnr(), new Ergas(convention), new Rase(convention), new Uqi(convention));
 	}
 
+	/**
+	 * sewar 0.4.3's {@code msssim} (5 scales, channel-mixing downsampling), for comparison with numbers computed with
+	 * sewar. The paper convention's MS-SSIM is the STST repository's MATLAB code instead, which is what Table I reports.
+	 */
+	public static Metric sewarMsSsim() {
+		return MsSsim.sewar();
+	}
+
 	/** One metric by its name (case-insensitive), e.g. {@code "ms-ssim"}. */
 	public static Metric byName(String name, Convention convention) {
 		for (Metric m : of(convention))

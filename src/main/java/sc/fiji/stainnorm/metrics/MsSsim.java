@@ -12,35 +12,45 @@ import sc.fiji.stainnorm.core.RgbImage;
  * <li>Paper (the STST repository's MATLAB {@code msssim.m}): on the Octave {@code rgb2gray} luma,
  * {@code l_1 * prod_{j=1..4} c_j^w_j * s_j^w_j} with the luminance of the finest scale only and scale 5 unused;
  * 2x2 mean over "valid" positions, then every second row and column.</li>
+ * <li>Sewar (sewar 0.4.3 {@code msssim}; not part of a convention, see {@link Metrics#sewarMsSsim()}):
+ * per scale the channel-averaged SSIM and CS, {@code prod_{j<5} cs_j^w_j * ssim_5^w_5}; between scales a 2-point
+ * box filter along rows, columns <i>and channels</i> (reflect; it mixes neighbouring channels), then every second
+ * row and column.</li>
  * </ul>
  * Negative terms raised to a fractional power are taken in complex arithmetic and the real part is reported,
  * as the reference implementations do.
  */
-final class MsSsim implements Metric {
+final class MsSsim extends NamedMetric {
 	static final double[] WEIGHTS = { 0.0448, 0.2856, 0.3001, 0.2363, 0.1333 };
 	/** Octave's {@code rgb2gray} coefficients (the inverse of the NTSC matrix), used by the paper's code. */
 	static final double[] OCTAVE_GRAY = { 0.298936021293775, 0.587043074451121, 0.114020904255103 };
 
 	private final Convention convention;
+	private final boolean sewar;
 
 	MsSsim(Convention convention) {
+		this(convention, false);
+	}
+
+	private MsSsim(Convention convention, boolean sewar) {
+		super("MS-SSIM", true);
 		this.convention = convention;
+		this.sewar = sewar;
 	}
 
-	@Override
-	public String name() {
-		return "MS-SSIM";
-	}
-
-	@Override
-	public boolean higherIsBetter() {
-		return true;
+	/** sewar 0.4.3's {@code msssim}, for comparison with numbers computed with it. */
+	static MsSsim sewar() {
+		return new MsSsim(Convention.PAPER, true);
 	}
 
 	@Override
 	public double compute(RgbImage groundTruth, RgbImage prediction) {
 		Planes.checkSameSize(groundTruth, prediction);
 		int w = groundTruth.width(), h = groundTruth.height();
+		if (sewar) {
+			Planes.checkAtLeast(groundTruth, 161, name(), "an 11x11 window at 5 scales");
+			return sewar(Planes.rgb(groundTruth), Planes.rgb(prediction), w, h);
+		}
 		if (convention == Convention.PAPER) {
 			Planes.checkAtLeast(groundTruth, 88, name(), "an 11x11 window at 4 scales");
 			double[] x = Planes.mix(groundTruth, OCTAVE_GRAY[0], OCTAVE_GRAY[1], OCTAVE_GRAY[2]);
@@ -48,11 +58,7 @@ final class MsSsim implements Metric {
 			return paper(x, y, w, h);
 		}
 		Planes.checkAtLeast(groundTruth, 176, name(), "an 11x11 window at 5 scales");
-		double[][] x = Planes.rgb(groundTruth), y = Planes.rgb(prediction);
-		double sum = 0;
-		for (int c = 0; c < 3; c++)
-			sum += standard(x[c], y[c], w, h);
-		return sum / 3;
+		return Planes.channelMean(groundTruth, prediction, MsSsim::standard);
 	}
 
 	private static double standard(double[] x, double[] y, int w, int h) {
@@ -86,6 +92,42 @@ final class MsSsim implements Metric {
 			h /= 2;
 		}
 		return finestLuminance * Planes.realPowerProduct(bases, weights);
+	}
+
+	private static double sewar(double[][] x, double[][] y, int w, int h) {
+		double[] bases = new double[WEIGHTS.length];
+		for (int scale = 0; scale < WEIGHTS.length; scale++) {
+			double ssim = 0, cs = 0;
+			for (int c = 0; c < 3; c++) {
+				StructuralSimilarity.Stats s = StructuralSimilarity.stats(x[c], y[c], w, h, StructuralSimilarity.GAUSSIAN);
+				ssim += s.ssim() / 3;
+				cs += s.cs() / 3;
+			}
+			bases[scale] = scale < WEIGHTS.length - 1 ? cs : ssim;
+			x = sewarDownsample(x, w, h);
+			y = sewarDownsample(y, w, h);
+			w = (w + 1) / 2;
+			h = (h + 1) / 2;
+		}
+		return Planes.realPowerProduct(bases, WEIGHTS);
+	}
+
+	/** {@code uniform_filter(img, 2)[::2, ::2, :]} on the H x W x 3 array: out[i] = (x[i-1] + x[i]) / 2 on every axis. */
+	private static double[][] sewarDownsample(double[][] img, int w, int h) {
+		double[][] box = new double[3][];
+		for (int c = 0; c < 3; c++)
+			box[c] = LocalFilters.boxMeanSame(img[c], w, h, 2, LocalFilters.Boundary.REFLECT);
+		int ow = (w + 1) / 2, oh = (h + 1) / 2;
+		double[][] out = new double[3][ow * oh];
+		for (int c = 0; c < 3; c++) {
+			double[] previous = box[Math.max(c - 1, 0)], current = box[c];
+			for (int yy = 0; yy < oh; yy++)
+				for (int xx = 0; xx < ow; xx++) {
+					int i = 2 * yy * w + 2 * xx;
+					out[c][yy * ow + xx] = (previous[i] + current[i]) / 2;
+				}
+		}
+		return out;
 	}
 
 	/**

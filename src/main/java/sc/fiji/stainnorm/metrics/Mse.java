@@ -3,15 +3,9 @@ package sc.fiji.stainnorm.metrics;
 import sc.fiji.stainnorm.core.RgbImage;
 
 /** Mean squared error over all pixels and channels (values 0..255); the same in both conventions. */
-final class Mse implements Metric {
-	@Override
-	public String name() {
-		return "MSE";
-	}
-
-	@Override
-	public boolean higherIsBetter() {
-		return false;
+final class Mse extends NamedMetric {
+	Mse() {
+		super("MSE", false);
 	}
 
 	@Override

@@ -7,15 +7,9 @@ import sc.fiji.stainnorm.core.RgbImage;
  * {@code scipy.stats.pearsonr} of the flattened arrays); the same in both conventions. When either image is flat
  * (zero variance) the coefficient is undefined: 1 is returned for identical images, 0 otherwise.
  */
-final class Pcc implements Metric {
-	@Override
-	public String name() {
-		return "PCC";
-	}
-
-	@Override
-	public boolean higherIsBetter() {
-		return true;
+final class Pcc extends NamedMetric {
+	Pcc() {
+		super("PCC", true);
 	}
 
 	@Override

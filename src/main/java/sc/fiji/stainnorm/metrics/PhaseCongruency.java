@@ -40,12 +40,12 @@ final class PhaseCongruency {
 			java.util.Arrays.fill(sumE, 0);
 			java.util.Arrays.fill(sumO, 0);
 			for (int s = 0; s < SCALES; s++) {
-				double[] filter = bank.filters[o][s], re = eoRe[s], im = eoIm[s];
+				double[] filter = bank.scaledFilters[o][s], re = eoRe[s], im = eoIm[s];
 				for (int i = 0; i < n; i++) {
 					re[i] = fRe[i] * filter[i];
 					im[i] = fIm[i] * filter[i];
 				}
-				Fft.inverse2d(re, im, rows, cols);
+				Fft.inverse2dUnscaled(re, im, rows, cols);
 				for (int i = 0; i < n; i++) {
 					sumE[i] += re[i];
 					sumO[i] += im[i];
@@ -94,7 +94,8 @@ final class PhaseCongruency {
 
 	/** The filters for one image size, with their image-independent noise statistics. */
 	private static final class Bank {
-		final double[][][] filters = new double[ORIENTATIONS][SCALES][];
+		/** The filters divided by the pixel count, which is the inverse FFT's normalisation. */
+		final double[][][] scaledFilters = new double[ORIENTATIONS][SCALES][];
 		final double[] finestFilterEnergy = new double[ORIENTATIONS];
 		final double[] sumSquares = new double[ORIENTATIONS], sumCrossProducts = new double[ORIENTATIONS];
 
@@ -136,7 +137,9 @@ final class PhaseCongruency {
 				double[][] spatial = new double[SCALES][];
 				for (int s = 0; s < SCALES; s++) {
 					double[] f = LocalFilters.multiply(radial[s], spread);
-					filters[o][s] = f;
+					scaledFilters[o][s] = new double[n];
+					for (int i = 0; i < n; i++)
+						scaledFilters[o][s][i] = f[i] / n;
 					if (s == 0) for (double v : f)
 						finestFilterEnergy[o] += v * v;
 					double[] re = f.clone(), im = new double[n];

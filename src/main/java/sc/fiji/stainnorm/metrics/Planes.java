@@ -34,6 +34,21 @@ final class Planes {
 		return c;
 	}
 
+	/** A score of one channel pair: ground truth x, prediction y, both {@code w x h}. */
+	@FunctionalInterface
+	interface ChannelScore {
+		double of(double[] x, double[] y, int w, int h);
+	}
+
+	/** The mean over the R, G and B channels of a per-channel score. */
+	static double channelMean(RgbImage groundTruth, RgbImage prediction, ChannelScore score) {
+		double[][] x = rgb(groundTruth), y = rgb(prediction);
+		double sum = 0;
+		for (int c = 0; c < 3; c++)
+			sum += score.of(x[c], y[c], groundTruth.width(), groundTruth.height());
+		return sum / 3;
+	}
+
 	/** A weighted sum of the three channels, e.g. a luma. */
 	static double[] mix(RgbImage image, double wr, double wg, double wb) {
 		int[] p = image.pixels();

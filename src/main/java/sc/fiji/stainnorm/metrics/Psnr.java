@@ -6,18 +6,11 @@ import sc.fiji.stainnorm.core.RgbImage;
  * Peak signal-to-noise ratio {@code 10 log10(255² / MSE)} in dB, MSE over all pixels and channels; the same in both
  * conventions. Identical images give positive infinity.
  */
-final class Psnr implements Metric {
+final class Psnr extends NamedMetric {
+	Psnr() {
+		super("PSNR", true);
+	}
 	static final double PEAK = 255;
-
-	@Override
-	public String name() {
-		return "PSNR";
-	}
-
-	@Override
-	public boolean higherIsBetter() {
-		return true;
-	}
 
 	@Override
 	public double compute(RgbImage groundTruth, RgbImage prediction) {

@@ -11,21 +11,12 @@ import sc.fiji.stainnorm.core.StainNormException;
  * map (extra division by 64, so about 64 times the textbook value), 4-pixel border cropped, averaged.</li>
  * </ul>
  */
-final class Rase implements Metric {
+final class Rase extends NamedMetric {
 	private final Convention convention;
 
 	Rase(Convention convention) {
+		super("RASE", false);
 		this.convention = convention;
-	}
-
-	@Override
-	public String name() {
-		return "RASE";
-	}
-
-	@Override
-	public boolean higherIsBetter() {
-		return false;
 	}
 
 	@Override

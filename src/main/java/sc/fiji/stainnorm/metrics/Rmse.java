@@ -3,15 +3,9 @@ package sc.fiji.stainnorm.metrics;
 import sc.fiji.stainnorm.core.RgbImage;
 
 /** Root mean squared error over all pixels and channels; the same in both conventions. */
-final class Rmse implements Metric {
-	@Override
-	public String name() {
-		return "RMSE";
-	}
-
-	@Override
-	public boolean higherIsBetter() {
-		return false;
+final class Rmse extends NamedMetric {
+	Rmse() {
+		super("RMSE", false);
 	}
 
 	@Override

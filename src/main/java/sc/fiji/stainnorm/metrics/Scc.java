@@ -11,35 +11,22 @@ import sc.fiji.stainnorm.core.RgbImage;
  * negative variances set to 0, 0 where a standard deviation is 0, averaged over all pixels.</li>
  * </ul>
  */
-final class Scc implements Metric {
+final class Scc extends NamedMetric {
 	private static final int WINDOW = 8;
 	private final Convention convention;
 
 	Scc(Convention convention) {
+		super("SCC", true);
 		this.convention = convention;
-	}
-
-	@Override
-	public String name() {
-		return "SCC";
-	}
-
-	@Override
-	public boolean higherIsBetter() {
-		return true;
 	}
 
 	@Override
 	public double compute(RgbImage groundTruth, RgbImage prediction) {
 		Planes.checkSameSize(groundTruth, prediction);
-		int w = groundTruth.width(), h = groundTruth.height();
-		double[][] x = Planes.rgb(groundTruth), y = Planes.rgb(prediction);
-		double sum = 0;
-		for (int c = 0; c < 3; c++) {
-			double[] hx = LocalFilters.laplacian(x[c], w, h), hy = LocalFilters.laplacian(y[c], w, h);
-			sum += convention == Convention.PAPER ? localCorrelation(hx, hy, w, h) : Pcc.correlation(hx, hy);
-		}
-		return sum / 3;
+		return Planes.channelMean(groundTruth, prediction, (x, y, w, h) -> {
+			double[] hx = LocalFilters.laplacian(x, w, h), hy = LocalFilters.laplacian(y, w, h);
+			return convention == Convention.PAPER ? localCorrelation(hx, hy, w, h) : Pcc.correlation(hx, hy);
+		});
 	}
 
 	private static double localCorrelation(double[] x, double[] y, int w, int h) {

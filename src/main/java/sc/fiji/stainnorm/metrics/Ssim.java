@@ -7,31 +7,18 @@ import sc.fiji.stainnorm.core.RgbImage;
  * mean of the map over the "valid" window positions. Standard: 11x11 Gaussian window, sigma 1.5. Paper (sewar
  * 0.4.3 {@code ssim}): 11x11 uniform window.
  */
-final class Ssim implements Metric {
+final class Ssim extends NamedMetric {
 	private final double[] window;
 
 	Ssim(Convention convention) {
+		super("SSIM", true);
 		this.window = convention == Convention.PAPER ? StructuralSimilarity.UNIFORM : StructuralSimilarity.GAUSSIAN;
-	}
-
-	@Override
-	public String name() {
-		return "SSIM";
-	}
-
-	@Override
-	public boolean higherIsBetter() {
-		return true;
 	}
 
 	@Override
 	public double compute(RgbImage groundTruth, RgbImage prediction) {
 		Planes.checkSameSize(groundTruth, prediction);
 		Planes.checkAtLeast(groundTruth, StructuralSimilarity.WINDOW, name(), "one 11x11 window");
-		double[][] x = Planes.rgb(groundTruth), y = Planes.rgb(prediction);
-		double sum = 0;
-		for (int c = 0; c < 3; c++)
-			sum += StructuralSimilarity.stats(x[c], y[c], groundTruth.width(), groundTruth.height(), window).ssim();
-		return sum / 3;
+		return Planes.channelMean(groundTruth, prediction, (x, y, w, h) -> StructuralSimilarity.stats(x, y, w, h, window).ssim());
 	}
 }

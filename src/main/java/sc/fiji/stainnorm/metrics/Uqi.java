@@ -13,34 +13,20 @@ import sc.fiji.stainnorm.core.RgbImage;
  * textbook value (about 0.975 where the textbook gives 0.707).</li>
  * </ul>
  */
-final class Uqi implements Metric {
+final class Uqi extends NamedMetric {
 	private static final int WINDOW = 8;
 	private final Convention convention;
 
 	Uqi(Convention convention) {
+		super("UQI", true);
 		this.convention = convention;
-	}
-
-	@Override
-	public String name() {
-		return "UQI";
-	}
-
-	@Override
-	public boolean higherIsBetter() {
-		return true;
 	}
 
 	@Override
 	public double compute(RgbImage groundTruth, RgbImage prediction) {
 		Planes.checkSameSize(groundTruth, prediction);
 		Planes.checkAtLeast(groundTruth, convention == Convention.PAPER ? 9 : WINDOW, name(), "one 8x8 window");
-		int w = groundTruth.width(), h = groundTruth.height();
-		double[][] x = Planes.rgb(groundTruth), y = Planes.rgb(prediction);
-		double sum = 0;
-		for (int c = 0; c < 3; c++)
-			sum += convention == Convention.PAPER ? paper(x[c], y[c], w, h) : standard(x[c], y[c], w, h);
-		return sum / 3;
+		return Planes.channelMean(groundTruth, prediction, convention == Convention.PAPER ? Uqi::paper : Uqi::standard);
 	}
 
 	private static double standard(double[] x, double[] y, int w, int h) {

@@ -67,10 +67,44 @@ public class ReferenceValuesTest {
 	}
 
 	@Test
+	public void sewarMsSsimIsSewar043s() {
+		for (int p = 0; p < pairs.size(); p++) {
+			double expected = MiniJson.number(pairs.get(p), "sewar_0_4_3", "msssim", "value", "real");
+			assertEquals(expected, Metrics.sewarMsSsim().compute(images.get(p)[0], images.get(p)[1]), expected * PAPER_TOLERANCE);
+		}
+	}
+
+	@Test
+	public void sewarIntermediatesContrastStructureAndSlidingRmse() {
+		for (int p = 0; p < pairs.size(); p++) {
+			RgbImage gt = images.get(p)[0], pred = images.get(p)[1];
+			int w = gt.width(), h = gt.height();
+			double cs = Planes.channelMean(gt, pred, (x, y, ww, hh) -> StructuralSimilarity.stats(x, y, ww, hh, StructuralSimilarity.UNIFORM).cs());
+			double expectedCs = MiniJson.number(pairs.get(p), "sewar_0_4_3", "ssim", "value", "cs");
+			assertEquals(expectedCs, cs, expectedCs * 1e-9);
+			double[][] maps = SlidingErrors.rmseMaps(Planes.rgb(gt), Planes.rgb(pred), w, h);
+			double rmseSw = 0;
+			for (double[] m : maps)
+				rmseSw += Planes.meanInside(m, w, h, 4) / 3;
+			double expectedRmseSw = MiniJson.number(pairs.get(p), "sewar_0_4_3", "rmse_sw", "value");
+			assertEquals(expectedRmseSw, rmseSw, expectedRmseSw * 1e-9);
+		}
+	}
+
+	@Test
 	public void fsimIsZhangsOriginal() {
-		paper("FSIM", "octave", "FSIM");
-		paper("FSIMc", "octave", "FSIMc");
-		check(Convention.STANDARD, "FSIMc", PAPER_TOLERANCE, "octave", "FSIMc");
+		for (int p = 0; p < pairs.size(); p++) {
+			// one phase-congruency computation gives both indices
+			Fsim.Result r = Fsim.both(images.get(p)[0], images.get(p)[1]);
+			double fsim = MiniJson.number(pairs.get(p), "octave", "FSIM"), fsimc = MiniJson.number(pairs.get(p), "octave", "FSIMc");
+			assertEquals("FSIM of " + MiniJson.at(pairs.get(p), "GT"), fsim, r.fsim(), fsim * PAPER_TOLERANCE);
+			assertEquals("FSIMc of " + MiniJson.at(pairs.get(p), "GT"), fsimc, r.fsimc(), fsimc * PAPER_TOLERANCE);
+		}
+		// the STST copy returns FSIMc only, with the same value
+		assertEquals(MiniJson.number(pairs.get(0), "octave", "FSIMc_stst"), MiniJson.number(pairs.get(0), "octave", "FSIMc"), 0);
+		for (Convention c : Convention.values())
+			assertEquals(MiniJson.number(pairs.get(0), "octave", "FSIMc"), Metrics.byName("FSIMc", c).compute(images.get(0)[0], images.get(0)[1]),
+				1e-6);
 	}
 
 	@Test

@@ -37,7 +37,7 @@ public class MacenkoTest {
 		RgbImage source = ImageFiles.read(SharedData.he("EIDOSLAB_torchstain/source.png"));
 		RgbImage target = ImageFiles.read(SharedData.he("EIDOSLAB_torchstain/target.png"));
 		String dir = "_reference_outputs/torchstain_source_to_target/";
-		Macenko m = new Macenko(240, 1, 0.15);
+		Macenko m = new Macenko(240, 1, 0.15, Macenko.TissueRule.CHANNELS);
 		m.fit(List.of(target));
 		// normalize_info.json (columns H, E there; rows here)
 		assertVector("target H", new double[] { 0.7216371864492118, 0.6620382833137305, 0.20234891292189797 }, m.target().vectors()[0], 1e-4);
@@ -60,7 +60,7 @@ public class MacenkoTest {
 
 	@Test
 	public void reproducesHEnormWithItsFixedReference() {
-		Macenko m = (Macenko) Methods.create("macenko", MethodOptions.parse("reference=henorm"));
+		Macenko m = (Macenko) Methods.create("macenko", MethodOptions.parse("reference=henorm,tissue=channels"));
 		m.fit(List.of());
 		for (String n : new String[] { "1", "2" }) {
 			RgbImage source = ImageFiles.read(SharedData.he("schaugf_HEnorm_python/example" + n + ".png"));
@@ -83,16 +83,36 @@ public class MacenkoTest {
 
 	@Test
 	public void recoversTheStainVectorsOfSyntheticTissue() {
-		// With the default beta=0.15 pure-eosin stroma (red OD about 0.05 here) falls below the all-channels
-		// threshold, and E leans 5-23 degrees towards H: a limit of the method (and the reference code) on pale
-		// eosin. A lower beta lets the geometry show.
 		for (StainStyle style : StainStyle.ALL) {
-			Macenko.Stains s = new Macenko(240, 1, 0.03).stainsOf(TestImages.render(1, style));
-			// percentile vectors lean slightly inwards from the true ones; a few degrees at most
+			Macenko.Stains s = new Macenko(240, 1, 0.15, Macenko.TissueRule.NORM).stainsOf(TestImages.render(1, style));
+			// the alpha-percentile vectors lean inwards from the extreme (true) ones, here by up to 10 degrees;
+			// a wrong estimate (e.g. eigenvectors mixed up) is 30 degrees or more off
 			double h = angleDegrees(s.vectors()[0], style.hematoxylin()), e = angleDegrees(s.vectors()[1], style.eosin());
 			System.out.println(style.name() + ": H off by " + h + " deg, E off by " + e + " deg");
-			assertTrue(style.name() + " H " + h, h < 6);
-			assertTrue(style.name() + " E " + e, e < 6);
+			assertTrue(style.name() + " H " + h, h < 12);
+			assertTrue(style.name() + " E " + e, e < 12);
+		}
+	}
+
+	@Test
+	public void theReferenceCodesTissueRuleLosesPaleEosin() {
+		// pure-eosin stroma has a red OD of about 0.05 here: below beta in red, so CHANNELS estimates E from
+		// haematoxylin-containing pixels only and it leans towards H
+		RgbImage a = TestImages.render(1, StainStyle.A);
+		double channels = angleDegrees(new Macenko(240, 1, 0.15, Macenko.TissueRule.CHANNELS).stainsOf(a).vectors()[1], StainStyle.A.eosin());
+		double norm = angleDegrees(new Macenko(240, 1, 0.15, Macenko.TissueRule.NORM).stainsOf(a).vectors()[1], StainStyle.A.eosin());
+		assertTrue(channels + " vs " + norm, channels > 15 && norm < 8);
+	}
+
+	@Test
+	public void realCrossScannerPairGetsCloser() {
+		RgbImage aperio = ImageFiles.read(SharedData.he("DeepMicroscopy_MultiScanner_SCC/aperio.png"));
+		RgbImage nz210 = ImageFiles.read(SharedData.he("DeepMicroscopy_MultiScanner_SCC/nz210.png"));
+		for (RgbImage[] pair : new RgbImage[][] { { aperio, nz210 }, { nz210, aperio } }) {
+			StainNormalizer m = Methods.create("macenko");
+			m.fit(List.of(pair[1]));
+			double before = PixelDiff.mse(pair[0], pair[1]), after = PixelDiff.mse(m.normalize(pair[0]).image(), pair[1]);
+			assertTrue(before + " -> " + after, after < 0.2 * before);
 		}
 	}
 
@@ -104,7 +124,7 @@ public class MacenkoTest {
 	@Test
 	public void severalReferencesAverageTheirStainMatrices() {
 		RgbImage b1 = TestImages.render(1, StainStyle.B), c2 = TestImages.render(2, StainStyle.C);
-		Macenko both = new Macenko(240, 1, 0.15), one = new Macenko(240, 1, 0.15), other = new Macenko(240, 1, 0.15);
+		Macenko both = new Macenko(240, 1, 0.15, Macenko.DEFAULT_RULE), one = new Macenko(240, 1, 0.15, Macenko.DEFAULT_RULE), other = new Macenko(240, 1, 0.15, Macenko.DEFAULT_RULE);
 		both.fit(List.of(b1, c2));
 		one.fit(List.of(b1));
 		other.fit(List.of(c2));
@@ -180,6 +200,6 @@ public class MacenkoTest {
 		StainNormalizer fixed = Methods.create("macenko", MethodOptions.parse("reference=henorm,io=250"));
 		assertTrue(!fixed.needsReference() && Methods.create("macenko").needsReference());
 		assertThrows(StainNormException.class, () -> fixed.fit(List.of(TestImages.render(1, StainStyle.A))));
-		assertNotNull(Macenko.withFixedTarget(Macenko.HENORM_STAINS, Macenko.HENORM_MAX_CONCENTRATIONS, 240, 1, 0.15).target());
+		assertNotNull(Macenko.withFixedTarget(Macenko.HENORM_STAINS, Macenko.HENORM_MAX_CONCENTRATIONS, 240, 1, 0.15, Macenko.TissueRule.CHANNELS).target());
 	}
 }

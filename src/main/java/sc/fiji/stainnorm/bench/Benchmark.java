@@ -1,0 +1,192 @@
+package sc.fiji.stainnorm.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.RgbImage;
+import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.core.TissueMask;
+import sc.fiji.stainnorm.normalize.Methods;
+import sc.fiji.stainnorm.normalize.StainNormalizer;
+import sc.fiji.stainnorm.synth.StainStyle;
+import sc.fiji.stainnorm.synth.SyntheticTissue;
+
+/**
+ * Times fit (once, on one reference patch) and normalization of many patches, spread over threads, per method:
+ * the measurement behind the STST paper's "seconds for 500 patches of 256x256". Patches are random crops of real
+ * images when a folder of them is given, otherwise synthetic tissue.
+ */
+public final class Benchmark {
+
+	/** The patches to normalize and the reference to fit on, with a line saying where they came from. */
+	public record Workload(List<RgbImage> patches, RgbImage reference, String description) {
+		public double megapixels() {
+			return patches.stream().mapToLong(RgbImage::pixelCount).sum() / 1e6;
+		}
+	}
+
+	/**
+	 * @param cpuSeconds CPU time of the normalizing threads: unlike the wall-clock {@code transformSeconds} it does not
+	 *        grow when other programs compete for the cores
+	 */
+	public record Result(String method, int patches, int threads, double fitSeconds, double transformSeconds, double cpuSeconds,
+		double megapixels, long warnings)
+	{
+		public double megapixelsPerSecond() {
+			return megapixels / transformSeconds;
+		}
+	}
+
+	private Benchmark() {}
+
+	/**
+	 * {@code count} random {@code size}x{@code size} crops (fixed seed, so runs are comparable) of the images in
+	 * {@code folder}, and one more crop from an image as the reference; synthetic tissue when the folder is null,
+	 * missing or has no image large enough.
+	 */
+	public static Workload workload(int count, int size, Path folder, long seed) {
+		if (count < 1) throw new StainNormException("The number of patches must be at least 1, got " + count);
+		if (size < 8 || size > 4096) throw new StainNormException("The patch size must be from 8 to 4096, got " + size);
+		Random rnd = new Random(seed);
+		List<RgbImage> sources = folder == null ? List.of() : readLargeEnough(folder, size);
+		List<RgbImage> patches = new ArrayList<>(count);
+		if (!sources.isEmpty()) {
+			for (int i = 0; i < count; i++)
+				patches.add(randomCrop(sources.get(rnd.nextInt(sources.size())), size, rnd));
+			RgbImage reference = null;
+			for (int attempt = 0; attempt < 50 && reference == null; attempt++) {
+				RgbImage candidate = randomCrop(sources.get(rnd.nextInt(sources.size())), size, rnd);
+				if (TissueMask.count(candidate) > 0.5 * candidate.pixelCount()) reference = candidate;
+			}
+			if (reference == null) reference = patches.get(0);
+			return new Workload(patches, reference, "real: " + count + " random " + size + "x" + size + " crops of " + sources.size()
+				+ " images in " + folder);
+		}
+		// synthetic: a few tissues, cropped at random, rendered in styles A and C; reference in style B
+		int tile = Math.max(size, 512);
+		List<SyntheticTissue> tissues = new ArrayList<>();
+		for (int t = 0; t < 4; t++)
+			tissues.add(SyntheticTissue.generate(seed + t, tile, tile));
+		List<RgbImage> rendered = new ArrayList<>();
+		for (SyntheticTissue t : tissues) {
+			rendered.add(t.render(StainStyle.A, 1));
+			rendered.add(t.render(StainStyle.C, 1));
+		}
+		for (int i = 0; i < count; i++)
+			patches.add(randomCrop(rendered.get(rnd.nextInt(rendered.size())), size, rnd));
+		RgbImage reference = randomCrop(SyntheticTissue.generate(seed + 100, tile, tile).render(StainStyle.B, 1), size, rnd);
+		return new Workload(patches, reference, "synthetic: " + count + " random " + size + "x" + size + " crops of SyntheticTissue renderings"
+			+ (folder == null ? "" : " (no image of at least " + size + "x" + size + " in " + folder + ")"));
+	}
+
+	private static List<RgbImage> readLargeEnough(Path folder, int size) {
+		if (!Files.isDirectory(folder)) return List.of();
+		List<Path> files;
+		try (Stream<Path> s = Files.list(folder)) {
+			files = s.filter(ImageFiles::isImageFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+		}
+		catch (IOException e) {
+			throw new StainNormException("Cannot list " + folder + ": " + e.getMessage());
+		}
+		List<RgbImage> images = new ArrayList<>();
+		for (Path f : files) {
+			RgbImage img = ImageFiles.read(f);
+			if (img.width() >= size && img.height() >= size) images.add(img);
+		}
+		return images;
+	}
+
+	private static RgbImage randomCrop(RgbImage img, int size, Random rnd) {
+		return img.crop(rnd.nextInt(img.width() - size + 1), rnd.nextInt(img.height() - size + 1), size, size);
+	}
+
+	/**
+	 * Fits {@code method} (with its default options) on the workload's reference, then normalizes every patch on
+	 * {@code threads} threads. Before timing, the same work runs once on a few patches so that the JIT has compiled
+	 * the code: the times are those of a warm, long-running Fiji or batch job.
+	 */
+	public static Result run(String method, Workload workload, int threads) {
+		if (threads < 1) throw new StainNormException("The number of threads must be at least 1, got " + threads);
+		StainNormalizer warm = Methods.create(method);
+		List<RgbImage> refs = warm.needsReference() ? List.of(workload.reference()) : List.of();
+		warm.fit(refs);
+		int warmup = Math.min(workload.patches().size(), 20);
+		transformAll(warm, workload.patches().subList(0, warmup), threads, new AtomicLong());
+
+		StainNormalizer normalizer = Methods.create(method);
+		long t0 = System.nanoTime();
+		normalizer.fit(refs);
+		long t1 = System.nanoTime();
+		AtomicLong cpu = new AtomicLong();
+		long warnings = transformAll(normalizer, workload.patches(), threads, cpu);
+		long t2 = System.nanoTime();
+		return new Result(method, workload.patches().size(), threads, (t1 - t0) / 1e9, (t2 - t1) / 1e9, cpu.get() / 1e9, workload.megapixels(),
+			warnings);
+	}
+
+	/** @return the number of patches that came back with warnings */
+	private static long transformAll(StainNormalizer normalizer, List<RgbImage> patches, int threads, AtomicLong cpuNanos) {
+		ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+		boolean cpuTime = bean.isCurrentThreadCpuTimeSupported();
+		AtomicInteger next = new AtomicInteger();
+		AtomicLong warned = new AtomicLong();
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<?>> futures = new ArrayList<>();
+			for (int t = 0; t < threads; t++)
+				futures.add(pool.submit(() -> {
+					long start = cpuTime ? bean.getCurrentThreadCpuTime() : 0;
+					for (int i = next.getAndIncrement(); i < patches.size(); i = next.getAndIncrement())
+						if (!normalizer.normalize(patches.get(i)).warnings().isEmpty()) warned.incrementAndGet();
+					if (cpuTime) cpuNanos.addAndGet(bean.getCurrentThreadCpuTime() - start);
+				}));
+			for (Future<?> f : futures)
+				f.get();
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			throw new StainNormException("Interrupted");
+		}
+		catch (ExecutionException e) {
+			if (e.getCause() instanceof StainNormException sne) throw sne;
+			throw new StainNormException("Benchmark of " + normalizer.name() + " failed: " + e.getCause(), e.getCause());
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		return warned.get();
+	}
+
+	/** "Linux amd64, 2 cores (Intel Xeon ...), Java 17.0.x": what the numbers were measured on. */
+	public static String machine() {
+		String cpu = null;
+		try {
+			Path info = Path.of("/proc/cpuinfo");
+			if (Files.isReadable(info))
+				try (Stream<String> lines = Files.lines(info)) {
+					cpu = lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(null);
+				}
+		}
+		catch (IOException | RuntimeException e) {
+			// the CPU model is a nicety
+		}
+		return String.format(Locale.ROOT, "%s %s, %d cores available%s, Java %s (%s)", System.getProperty("os.name"), System.getProperty("os.arch"),
+			Runtime.getRuntime().availableProcessors(), cpu == null ? "" : " (" + cpu + ")", System.getProperty("java.version"),
+			System.getProperty("java.vm.name"));
+	}
+}

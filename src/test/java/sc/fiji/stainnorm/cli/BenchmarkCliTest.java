@@ -1,0 +1,61 @@
+package sc.fiji.stainnorm.cli;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import sc.fiji.stainnorm.bench.Benchmark;
+
+public class BenchmarkCliTest {
+	@Rule
+	public TemporaryFolder tmp = new TemporaryFolder();
+
+	@Test
+	public void syntheticWorkloadWhenThereAreNoImages() {
+		Benchmark.Workload w = Benchmark.workload(5, 64, tmp.getRoot().toPath().resolve("nothing-here"), 1);
+		assertEquals(5, w.patches().size());
+		assertEquals(64, w.reference().width());
+		assertTrue(w.description(), w.description().startsWith("synthetic"));
+		assertEquals(5 * 64 * 64 / 1e6, w.megapixels(), 1e-12);
+		// same seed, same patches
+		assertTrue(w.patches().get(3).sameRgb(Benchmark.workload(5, 64, null, 1).patches().get(3)));
+		Benchmark.Result r = Benchmark.run("reinhard", w, 2);
+		assertEquals(5, r.patches());
+		assertTrue(r.transformSeconds() > 0 && r.fitSeconds() >= 0 && r.megapixelsPerSecond() > 0);
+	}
+
+	@Test
+	public void tableAndCsv() throws Exception {
+		Path csv = tmp.getRoot().toPath().resolve("out/bench.csv");
+		ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+		int code = Main.run(new String[] { "benchmark", "--patches", "6", "--size", "48", "--methods", "reinhard,macenko", "--threads", "1",
+			"--images", tmp.getRoot().toString(), "--csv", csv.toString() }, new PrintStream(out, true, StandardCharsets.UTF_8),
+			new PrintStream(err, true, StandardCharsets.UTF_8));
+		String text = out.toString(StandardCharsets.UTF_8);
+		assertEquals(err.toString(StandardCharsets.UTF_8), 0, code);
+		assertTrue(text, text.contains("Machine: ") && text.contains("Threads: 1") && text.contains("synthetic") && text.contains("macenko"));
+		List<String> rows = Files.readAllLines(csv);
+		assertEquals(3, rows.size());
+		assertTrue(rows.get(1), rows.get(1).startsWith("reinhard,6,48,1,"));
+	}
+
+	@Test
+	public void unknownMethodIsAClearError() {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+		int code = Main.run(new String[] { "benchmark", "--methods", "reinhard,nosuch" }, new PrintStream(out, true, StandardCharsets.UTF_8),
+			new PrintStream(err, true, StandardCharsets.UTF_8));
+		assertEquals(Main.FAILED, code);
+		String e = err.toString(StandardCharsets.UTF_8);
+		assertTrue(e, e.contains("nosuch") && e.contains("reinhard") && e.strip().lines().count() == 1);
+	}
+}

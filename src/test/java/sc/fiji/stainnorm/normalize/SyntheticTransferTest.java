@@ -1,0 +1,64 @@
+package sc.fiji.stainnorm.normalize;
+
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assume.assumeTrue;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
+import org.junit.runners.Parameterized.Parameters;
+
+import sc.fiji.stainnorm.core.RgbImage;
+import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.synth.StainStyle;
+import sc.fiji.stainnorm.synth.TestImages;
+
+/**
+ * On the synthetic test images every method fitted to a "scanner B" rendering (of the other tissue) must bring the
+ * "scanner A" and "scanner C" renderings of a tissue closer to that tissue's own B rendering.
+ */
+@RunWith(Parameterized.class)
+public class SyntheticTransferTest {
+
+	@Parameters(name = "{0}")
+	public static Collection<Object[]> methods() {
+		List<Object[]> m = new ArrayList<>();
+		for (String name : Methods.names())
+			m.add(new Object[] { name });
+		return m;
+	}
+
+	private final String method;
+
+	public SyntheticTransferTest(String method) {
+		this.method = method;
+	}
+
+	@Test
+	public void movesOtherScannersTowardsTheTargetScanner() {
+		StainNormalizer n;
+		try {
+			n = Methods.create(method);
+		}
+		catch (StainNormException e) {
+			assumeTrue("skipped: " + method + " cannot be created: " + e.getMessage(), false);
+			return;
+		}
+		assumeTrue("skipped: " + method + " brings its own target style", n.needsReference());
+		for (long seed : TestImages.SEEDS) {
+			long other = seed == 1 ? 2 : 1;
+			n.fit(List.of(TestImages.render(other, StainStyle.B)));
+			RgbImage target = TestImages.render(seed, StainStyle.B);
+			for (StainStyle from : new StainStyle[] { StainStyle.A, StainStyle.C }) {
+				RgbImage source = TestImages.render(seed, from);
+				double before = PixelDiff.mse(source, target), after = PixelDiff.mse(n.normalize(source).image(), target);
+				System.out.printf("%s tissue%d %s->B: MSE %.1f -> %.1f%n", method, seed, from.name(), before, after);
+				assertTrue(method + " tissue" + seed + " " + from.name() + ": MSE " + before + " -> " + after, after < before);
+			}
+		}
+	}
+}
