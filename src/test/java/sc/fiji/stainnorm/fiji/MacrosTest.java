@@ -33,7 +33,8 @@ public class MacrosTest {
 	public TemporaryFolder tmp = new TemporaryFolder();
 
 	/** How to check each macro; a new macro without an entry here fails the test, so none goes untested. */
-	private final Map<String, BiConsumer<Path, String>> checks = Map.of("Batch_Normalize_Folder.ijm", this::batchNormalizeFolder);
+	private final Map<String, BiConsumer<Path, String>> checks = Map.of("Batch_Normalize_Folder.ijm", this::batchNormalizeFolder,
+		"Compare_Methods.ijm", this::compareMethods);
 
 	@Test
 	public void everyMacroIsKnownAndRuns() throws IOException {
@@ -64,6 +65,32 @@ public class MacrosTest {
 			err = runMacro(text, "input=[" + in + "] output=[" + out + "] method=reinhard reference=[" + Path.of("test-images", "tissue1_A.png").toAbsolutePath() + "]");
 			assertEquals(err, List.of("a.png", "b.png"), FijiCommandsTest.names(out));
 			assertFalse(err, err.contains("Exception") || err.contains("ERROR"));
+		}
+		catch (IOException e) {
+			throw new java.io.UncheckedIOException(e);
+		}
+	}
+
+	private void compareMethods(Path macro, String text) {
+		try {
+			Path src = tmp.newFolder("cmp-src").toPath(), gt = tmp.newFolder("cmp-gt").toPath();
+			Files.copy(Path.of("test-images", "tissue1_A.png"), src.resolve("t1.png"));
+			Files.copy(Path.of("test-images", "tissue1_B.png"), gt.resolve("t1.png"));
+			Path out = tmp.getRoot().toPath().resolve("cmp-out");
+			String ref = Path.of("test-images", "tissue2_B.png").toAbsolutePath().toString();
+			String err = runMacro(text, "source=[" + src + "] truth=[" + gt + "] output=[" + out + "] methods=[reinhard,nosuch] reference=[" + ref + "]");
+			assertTrue(err, err.contains("Unknown method 'nosuch'"));
+			assertFalse("a failed run writes nothing", Files.exists(out));
+			assumeTrue("skipped: reinhard not registered yet", Methods.names().contains("reinhard"));
+			err = runMacro(text, "source=[" + src + "] truth=[" + gt + "] output=[" + out + "] methods=[reinhard] reference=[" + ref + "] convention=paper");
+			assertEquals(err, List.of("comparison.csv", "comparison_montage.png", "comparison_plot.png", "comparison_summary.csv"),
+				FijiCommandsTest.names(out));
+			List<String> csv = Files.readAllLines(out.resolve("comparison.csv"));
+			assertEquals(3, csv.size());
+			assertTrue(csv.get(2), csv.get(2).startsWith("reinhard,t1.png,0."));
+			assertFalse(err, err.contains("Exception") || err.contains("ERROR"));
+			err = runMacro(text, "source=[" + src + "] truth=[" + gt + "] output=[" + out + "] methods=[reinhard] reference=[" + ref + "]");
+			assertTrue("a second run does not overwrite unasked: " + err, err.contains("exists; set overwrite"));
 		}
 		catch (IOException e) {
 			throw new java.io.UncheckedIOException(e);
