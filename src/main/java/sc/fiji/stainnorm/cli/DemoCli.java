@@ -36,8 +36,9 @@ final class DemoCli implements Subcommand {
 
 			Renders the synthetic test tissue in stain styles A and C and normalizes it with every method
 			towards style B (reference: another tissue in style B), so the style-B rendering of the same
-			tissue is the exact ground truth. Writes DIR/input/, DIR/<method>/, DIR/montage.png and a
-			metrics table. DIR defaults to ./demo-output and must be empty unless --overwrite is given.
+			tissue is the exact ground truth. Writes DIR/input/, DIR/<method>/, DIR/montage.png and
+			DIR/metrics.csv (mean of every standard metric per method, and for the unnormalized input, against
+			the ground truth). DIR defaults to ./demo-output and must be empty unless --overwrite is given.
 			""";
 	}
 
@@ -47,7 +48,11 @@ final class DemoCli implements Subcommand {
 		Demo.Result r = Demo.run(dir, args.flag("overwrite"), ConsoleProgress.to(out));
 		out.println("methods run: " + String.join(", ", r.methods()));
 		r.skipped().forEach((m, why) -> out.println("skipped " + m + ": " + why));
+		out.println();
+		out.print(r.metricsText());
+		out.println();
 		out.println("montage: " + r.montage());
+		out.println("metrics: " + r.metricsCsv());
 		return Main.OK;
 	}
 }

@@ -19,6 +19,7 @@ public final class Main {
 	static List<Subcommand> subcommands() {
 		return List.of(
 			new NormalizeCli(),
+			new TrainCli(),
 			new DeconvolveCli(),
 			new MetricsCli(),
 			new BenchmarkCli(),

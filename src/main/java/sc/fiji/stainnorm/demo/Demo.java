@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -13,6 +14,10 @@ import sc.fiji.stainnorm.core.ImageFiles;
 import sc.fiji.stainnorm.core.Progress;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.metrics.Convention;
+import sc.fiji.stainnorm.metrics.ImagePair;
+import sc.fiji.stainnorm.metrics.MetricTable;
+import sc.fiji.stainnorm.metrics.Metrics;
 import sc.fiji.stainnorm.normalize.Methods;
 import sc.fiji.stainnorm.normalize.StainNormalizer;
 import sc.fiji.stainnorm.report.Montage;
@@ -22,14 +27,16 @@ import sc.fiji.stainnorm.synth.TestImages;
 /**
  * The out-of-the-box run: the project's synthetic test images (tissue 1 rendered in styles A and C) are
  * normalized by every method towards style B, with tissue 2 in style B as the reference, so tissue 1 in
- * style B is the exact ground truth. Writes the outputs, a montage and a metrics table.
+ * style B is the exact ground truth. Writes the outputs, a montage, and the mean of every standard-convention metric
+ * per method (and for the unnormalized input) against that ground truth.
  */
 public final class Demo {
 	public static final StainStyle TARGET = StainStyle.B;
 	public static final StainStyle[] SOURCES = { StainStyle.A, StainStyle.C };
 	public static final long TISSUE = 1, REFERENCE_TISSUE = 2;
 
-	public record Result(Path outputDir, List<String> methods, Map<String, String> skipped, Path montage) {}
+	public record Result(Path outputDir, List<String> methods, Map<String, String> skipped, Path montage, Path metricsCsv,
+		String metricsText) {}
 
 	private Demo() {}
 
@@ -87,7 +94,52 @@ public final class Demo {
 		}
 		Path montagePath = outputDir.resolve("montage.png");
 		ImageFiles.write(montage.render(200), montagePath);
-		return new Result(outputDir, ran, skipped, montagePath);
+
+		Map<String, Map<String, RgbImage>> scored = new LinkedHashMap<>();
+		scored.put("unnormalized", sources);
+		scored.putAll(outputs);
+		Map<String, MetricTable> tables = new LinkedHashMap<>();
+		for (var e : scored.entrySet()) {
+			List<ImagePair> pairs = new ArrayList<>();
+			e.getValue().forEach((name, image) -> pairs.add(ImagePair.ofImages(name, truth, image)));
+			tables.put(e.getKey(), Metrics.evaluate(pairs, Convention.STANDARD, Runtime.getRuntime().availableProcessors(), Progress.NONE));
+		}
+		Path csv = outputDir.resolve("metrics.csv");
+		String text = writeSummary(tables, csv);
+		return new Result(outputDir, ran, skipped, montagePath, csv, text);
+	}
+
+	/**
+	 * One row per method: the mean over the source images of every metric against the ground truth, as CSV and as
+	 * the text table the demo prints.
+	 */
+	private static String writeSummary(Map<String, MetricTable> tables, Path csv) {
+		List<String> columns = tables.values().iterator().next().columns();
+		StringBuilder out = new StringBuilder("method," + String.join(",", columns) + "\n");
+		StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%-13s", "vs truth"));
+		for (String c : columns)
+			text.append(String.format(Locale.ROOT, "%10s", c));
+		text.append('\n');
+		for (var e : tables.entrySet()) {
+			MetricTable t = e.getValue();
+			out.append(e.getKey());
+			text.append(String.format(Locale.ROOT, "%-13s", e.getKey()));
+			for (int c = 0; c < columns.size(); c++) {
+				out.append(',').append(t.mean(c));
+				text.append(String.format(Locale.ROOT, "%10.4g", t.mean(c)));
+			}
+			out.append('\n');
+			text.append('\n');
+		}
+		try {
+			Path tmp = csv.resolveSibling("." + csv.getFileName() + ".part");
+			Files.writeString(tmp, out);
+			Files.move(tmp, csv, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+		}
+		catch (IOException e) {
+			throw new StainNormException("Cannot write " + csv + ": " + e.getMessage());
+		}
+		return text.toString();
 	}
 
 	private static void refuseNonEmpty(Path dir, boolean overwrite) {

@@ -146,7 +146,8 @@ public final class Metrics {
 		return b;
 	}
 
-	static String format(double v) {
+	/** A value as the tables show it: six significant digits, "n/a" for NaN, "inf" for infinity. */
+	public static String format(double v) {
 		if (Double.isNaN(v)) return "n/a";
 		if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
 		return String.format(Locale.ROOT, "%.6g", v);

@@ -18,6 +18,7 @@ public final class Methods {
 
 	static {
 		// One line per method; the order is the order of menus, tables and montages.
+		register("stst", sc.fiji.stainnorm.stst.Stst::new);
 		register("reinhard", Reinhard::new);
 		register("macenko", Macenko::new);
 		register("khan", Khan::new);

@@ -14,6 +14,9 @@ import org.junit.runners.Parameterized.Parameters;
 
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.metrics.Convention;
+import sc.fiji.stainnorm.metrics.Metric;
+import sc.fiji.stainnorm.metrics.Metrics;
 import sc.fiji.stainnorm.synth.StainStyle;
 import sc.fiji.stainnorm.synth.TestImages;
 
@@ -31,6 +34,9 @@ public class SyntheticTransferTest {
 			m.add(new Object[] { name });
 		return m;
 	}
+
+	/** Standard SSIM (Gaussian 11×11, σ 1.5), the criterion. */
+	private static final Metric SSIM = Metrics.byName("SSIM", Convention.STANDARD);
 
 	private final String method;
 
@@ -55,9 +61,13 @@ public class SyntheticTransferTest {
 			RgbImage target = TestImages.render(seed, StainStyle.B);
 			for (StainStyle from : new StainStyle[] { StainStyle.A, StainStyle.C }) {
 				RgbImage source = TestImages.render(seed, from);
-				double before = PixelDiff.mse(source, target), after = PixelDiff.mse(n.normalize(source).image(), target);
-				System.out.printf("%s tissue%d %s->B: MSE %.1f -> %.1f%n", method, seed, from.name(), before, after);
+				RgbImage normalized = n.normalize(source).image();
+				double before = PixelDiff.mse(source, target), after = PixelDiff.mse(normalized, target);
+				double ssimBefore = SSIM.compute(target, source), ssimAfter = SSIM.compute(target, normalized);
+				System.out.printf("%s tissue%d %s->B: MSE %.1f -> %.1f, SSIM %.4f -> %.4f%n", method, seed, from.name(), before, after,
+					ssimBefore, ssimAfter);
 				assertTrue(method + " tissue" + seed + " " + from.name() + ": MSE " + before + " -> " + after, after < before);
+				assertTrue(method + " tissue" + seed + " " + from.name() + ": SSIM " + ssimBefore + " -> " + ssimAfter, ssimAfter > ssimBefore);
 			}
 		}
 	}

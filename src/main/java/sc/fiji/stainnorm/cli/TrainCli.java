@@ -1,0 +1,96 @@
+package sc.fiji.stainnorm.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Set;
+
+import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.stst.StstTrainer;
+
+/** {@code ./stainnorm train}: trains an STST model on a folder of target-style images. */
+final class TrainCli implements Subcommand {
+
+	@Override
+	public String name() {
+		return "train";
+	}
+
+	@Override
+	public String summary() {
+		return "train an STST model (gray -> target stain style) on a folder of images";
+	}
+
+	@Override
+	public Set<String> valuedOptions() {
+		return Set.of("images", "output", "steps", "epochs", "width", "patch", "lr", "beta1", "lambda", "seed", "validation",
+			"validate-every", "checkpoints", "checkpoint-every", "threads", "description");
+	}
+
+	@Override
+	public Set<String> flagOptions() {
+		return Set.of("overwrite", "resume");
+	}
+
+	@Override
+	public String help() {
+		return """
+			Usage: ./stainnorm train --images DIR --output MODEL.zip [options]
+
+			Trains STST (pix2pix: ITU-601 grayscale -> colour) on images of ONE target stain style (any sizes; random
+			patch crops, horizontal flips and 90-degree rotations). Writes MODEL.zip, MODEL.zip.losses.csv and
+			MODEL.zip.losses.png. Same settings and seed on the same machine give the same model.
+
+			  --images DIR          folder of target-style images (png, tif, jpg)
+			  --output MODEL        model file to write (refused if it exists, unless --overwrite)
+			  --steps N             optimisation steps, one patch each (default 4000)
+			  --epochs E            alternatively: E passes over the training images (steps = E x images)
+			  --width N             network width ngf = ndf (default 16; the paper: 64, ~54 M parameters)
+			  --patch N             patch size, a power of two (default 256)
+			  --lr X                Adam learning rate (default 0.0002), --beta1 X (default 0.5)
+			  --lambda X            weight of the L1 term (default 100)
+			  --seed N              random seed for weights, crops and dropout (default 1)
+			  --validation F        share of images held out for validation (default 0.1)
+			  --validate-every N    steps between validation and progress lines (default 200)
+			  --checkpoints DIR     write checkpoints there (every --checkpoint-every N steps, default 1000)
+			  --resume              continue from the newest checkpoint in --checkpoints
+			  --threads N           TensorFlow threads (default: all cores)
+			  --description TEXT    stored in the model metadata
+			  --overwrite           replace an existing MODEL
+
+			Example: ./stainnorm train --images tiles/ --output mystain.zip --steps 6000 --width 16 --seed 1
+			""";
+	}
+
+	@Override
+	public int run(CliArgs args, PrintStream out) {
+		Path images = Path.of(args.require("images")), output = Path.of(args.require("output"));
+		int steps = args.integer("steps", 4000);
+		if (args.get("epochs", null) != null) {
+			if (args.get("steps", null) != null) throw new UsageException("Give --steps or --epochs, not both");
+			int epochs = args.integer("epochs", 1);
+			if (epochs < 1) throw new UsageException("--epochs must be at least 1");
+			steps = -epochs; // resolved below once the image count is known
+		}
+		double validation = args.number("validation", 0.1);
+		if (steps < 0) {
+			long n;
+			try (var s = java.nio.file.Files.list(images)) {
+				n = s.filter(sc.fiji.stainnorm.core.ImageFiles::isImageFile).count();
+			}
+			catch (java.io.IOException e) {
+				throw new StainNormException("Cannot list " + images + ": " + e.getMessage());
+			}
+			long train = n - (validation > 0 ? Math.max(1, Math.round(validation * n)) : 0);
+			steps = (int) Math.max(1, -steps * Math.max(train, 1));
+		}
+		StstTrainer.Settings s = StstTrainer.Settings.builder(images, output).steps(steps).width(args.integer("width", 16))
+			.patchSize(args.integer("patch", 256)).learningRate(args.number("lr", 2e-4)).beta1(args.number("beta1", 0.5))
+			.lambda(args.number("lambda", 100)).seed(args.integer("seed", 1)).validationFraction(validation)
+			.validateEvery(args.integer("validate-every", 200)).checkpoints(args.path("checkpoints", null))
+			.checkpointEvery(args.integer("checkpoint-every", 1000)).resume(args.flag("resume")).overwrite(args.flag("overwrite"))
+			.threads(args.integer("threads", 0)).description(args.get("description", "")).build();
+		StstTrainer.Result r = StstTrainer.train(s, ConsoleProgress.to(out));
+		out.printf("train: %d steps in %.0f s; final L1 %.4f, validation L1 %.4f -> %s%n", r.steps(), r.seconds(), r.finalL1(), r.validationL1(), r.model());
+		return Main.OK;
+	}
+}

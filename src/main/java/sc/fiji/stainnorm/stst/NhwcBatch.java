@@ -1,0 +1,84 @@
+package sc.fiji.stainnorm.stst;
+
+import sc.fiji.stainnorm.core.RgbImage;
+
+/**
+ * The image side of the ImgLib2/ImageJ ↔ TensorFlow bridge: packed RGB pixels (the array behind
+ * {@link RgbImage#asImg()}) to NHWC float batches in [-1, 1] and back, in plain array loops (no per-pixel
+ * virtual calls). The engine turns these arrays into {@code TFloat32} tensors with one bulk copy.
+ * Index of (image n, row y, column x, channel c) in a batch of h x w x C images: {@code ((n*h + y)*w + x)*C + c}.
+ */
+public final class NhwcBatch {
+	private NhwcBatch() {}
+
+	/** ITU-601 luma of one pixel scaled to [-1, 1]: the generator's input. */
+	static float grayValue(int rgb) {
+		double luma = 0.299 * RgbImage.red(rgb) + 0.587 * RgbImage.green(rgb) + 0.114 * RgbImage.blue(rgb);
+		return (float) (luma / 127.5 - 1);
+	}
+
+	/**
+	 * Writes the luma of the w x h window at (x0, y0) into {@code dst} from index {@code offset}; pixels
+	 * outside the image are mirrored back in (so tiles at the border see plausible tissue, not black).
+	 */
+	public static void putGray(RgbImage image, int x0, int y0, int w, int h, float[] dst, int offset) {
+		int[] px = image.pixels();
+		int iw = image.width(), ih = image.height();
+		for (int y = 0; y < h; y++) {
+			int sy = mirror(y0 + y, ih);
+			int row = sy * iw, o = offset + y * w;
+			for (int x = 0; x < w; x++) dst[o + x] = grayValue(px[row + mirror(x0 + x, iw)]);
+		}
+	}
+
+	/** The colour of the w x h window at (x0, y0), interleaved R, G, B in [-1, 1], mirrored at the borders. */
+	public static void putRgb(RgbImage image, int x0, int y0, int w, int h, float[] dst, int offset) {
+		int[] px = image.pixels();
+		int iw = image.width(), ih = image.height();
+		for (int y = 0; y < h; y++) {
+			int sy = mirror(y0 + y, ih);
+			int row = sy * iw, o = offset + y * w * 3;
+			for (int x = 0; x < w; x++) {
+				int p = px[row + mirror(x0 + x, iw)];
+				dst[o + 3 * x] = RgbImage.red(p) / 127.5f - 1;
+				dst[o + 3 * x + 1] = RgbImage.green(p) / 127.5f - 1;
+				dst[o + 3 * x + 2] = RgbImage.blue(p) / 127.5f - 1;
+			}
+		}
+	}
+
+	/** A whole image as a 1 x h x w x 1 gray batch. */
+	public static float[] gray(RgbImage image) {
+		float[] dst = new float[image.pixelCount()];
+		putGray(image, 0, 0, image.width(), image.height(), dst, 0);
+		return dst;
+	}
+
+	/** A whole image as a 1 x h x w x 3 colour batch. */
+	public static float[] rgb(RgbImage image) {
+		float[] dst = new float[3 * image.pixelCount()];
+		putRgb(image, 0, 0, image.width(), image.height(), dst, 0);
+		return dst;
+	}
+
+	/** Image {@code n} of an h x w x 3 batch back to 8-bit RGB (rounded, clamped). */
+	public static RgbImage toRgb(float[] batch, int n, int w, int h) {
+		int[] px = new int[w * h];
+		int o = n * w * h * 3;
+		for (int i = 0; i < px.length; i++, o += 3)
+			px[i] = RgbImage.pack(toByte(batch[o]), toByte(batch[o + 1]), toByte(batch[o + 2]));
+		return RgbImage.wrap(w, h, px);
+	}
+
+	static int toByte(float v) {
+		return RgbImage.toByte((v + 1) * 127.5);
+	}
+
+	/** Reflects an index into [0, n) without repeating the edge pixel (…2 1 | 0 1 2 … n-1 | n-2 …). */
+	static int mirror(int i, int n) {
+		if (n == 1) return 0;
+		int period = 2 * (n - 1);
+		i = Math.floorMod(i, period);
+		return i < n ? i : period - i;
+	}
+}

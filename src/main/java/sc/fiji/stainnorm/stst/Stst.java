@@ -1,0 +1,177 @@
+package sc.fiji.stainnorm.stst;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import sc.fiji.stainnorm.core.RgbImage;
+import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.normalize.MethodOptions;
+import sc.fiji.stainnorm.normalize.Normalized;
+import sc.fiji.stainnorm.normalize.StainNormalizer;
+
+/**
+ * STST stain-to-stain translation: a pix2pix generator re-colours the ITU-601 grayscale of any H&E image in
+ * the one stain style it was trained on, so it needs no reference image. Large images are processed as
+ * overlapping tiles in batches and cross-faded (see {@link Tiler}).
+ * <p>
+ * Options: {@code model=PATH} (default: the bundled model), {@code tile=N} (default: the model's patch size;
+ * a multiple of its granularity), {@code overlap=N} (default tile/4), {@code batch=N} tiles per TensorFlow
+ * call (default 8), {@code dropout=false} (true keeps the paper's test-time dropout: outputs then vary with
+ * {@code seed=N}).
+ */
+public final class Stst implements StainNormalizer {
+	private static final Map<String, Loaded> CACHE = new ConcurrentHashMap<>();
+	private static final java.util.concurrent.atomic.AtomicBoolean LOGGED_DEVICE = new java.util.concurrent.atomic.AtomicBoolean();
+
+	private final String modelOption;
+	private final int tileOption, overlapOption, batch;
+	private final boolean dropout;
+	private final long seed;
+	private volatile Loaded loaded;
+
+	private record Loaded(StstModel model, StstEngine.Generator generator) {}
+
+	public Stst(MethodOptions options) {
+		modelOption = options.getString("model", null);
+		tileOption = options.getInt("tile", 0);
+		overlapOption = options.getInt("overlap", -1);
+		batch = options.getInt("batch", 8);
+		dropout = options.getBoolean("dropout", false);
+		seed = options.getInt("seed", 0);
+		if (tileOption < 0) throw new StainNormException("Option tile=" + tileOption + " must be positive");
+		if (batch < 1 || batch > 256) throw new StainNormException("Option batch=" + batch + " must be 1..256");
+		if (modelOption != null && !Files.isRegularFile(Path.of(modelOption)))
+			throw new StainNormException("Model file " + modelOption + " does not exist");
+	}
+
+	public Stst() {
+		this(MethodOptions.none());
+	}
+
+	@Override
+	public String name() {
+		return "stst";
+	}
+
+	@Override
+	public boolean needsReference() {
+		return false;
+	}
+
+	@Override
+	public boolean acceptsGrayscale() {
+		return true;
+	}
+
+	/** Ignores the references (the style lives in the model) but loads the model, so errors come early. */
+	@Override
+	public void fit(List<RgbImage> references) {
+		load();
+	}
+
+	/** The model in use (loads it on first call). */
+	public StstModel model() {
+		return load().model;
+	}
+
+	private Loaded load() {
+		Loaded l = loaded;
+		if (l != null) return l;
+		synchronized (this) {
+			if (loaded == null) {
+				String key;
+				if (modelOption == null) key = "bundled";
+				else {
+					Path p = Path.of(modelOption).toAbsolutePath().normalize();
+					try {
+						key = p + "|" + Files.size(p) + "|" + Files.getLastModifiedTime(p).toMillis();
+					}
+					catch (java.io.IOException e) {
+						throw new StainNormException("Cannot read model file " + modelOption + ": " + e.getMessage());
+					}
+				}
+				key += dropout ? "|dropout" : "";
+				loaded = CACHE.computeIfAbsent(key, k -> {
+					StstModel m = modelOption == null ? StstModel.bundled() : StstModel.read(Path.of(modelOption));
+					StstEngine engine = EngineLoader.engine();
+					if (LOGGED_DEVICE.compareAndSet(false, true)) System.err.println("STST: " + engine.describe());
+					return new Loaded(m, engine.generator(m.spec(), m.weights(), dropout, 0));
+				});
+				int g = loaded.model.spec().granularity();
+				int tile = tile();
+				if (tile % g != 0) throw new StainNormException("Option tile=" + tile + " must be a multiple of " + g + " for this model");
+				if (overlap() < 0 || overlap() >= tile / 2 + 1)
+					throw new StainNormException("Option overlap=" + overlap() + " must be between 0 and half the tile (" + tile / 2 + ")");
+			}
+			return loaded;
+		}
+	}
+
+	private int tile() {
+		return tileOption > 0 ? tileOption : loaded.model.spec().patchSize();
+	}
+
+	private int overlap() {
+		return overlapOption >= 0 ? overlapOption : tile() / 4;
+	}
+
+	@Override
+	public Normalized normalize(RgbImage source) {
+		Loaded l = load();
+		int w = source.width(), h = source.height(), t = tile();
+		List<String> warnings = new ArrayList<>();
+		if (grayStdDev(source) < 2)
+			warnings.add("the image is almost uniform (no tissue structure): STST's colours for it are a guess");
+		if (w < t || h < t)
+			warnings.add("the image (" + w + "x" + h + ") is smaller than a " + t + " tile: it was mirror-padded, which may shift colours");
+		Tiler tiler = new Tiler(w, h, t, Math.min(overlap(), t - 1));
+		float[] sum = new float[w * h * 3], weight = new float[w * h];
+		int tileSize = t * t;
+		for (int first = 0; first < tiler.count(); first += batch) {
+			int n = Math.min(batch, tiler.count() - first);
+			// a partial batch is padded to a power of two, so a few graph shapes serve every image size
+			int padded = Math.min(batch, Integer.highestOneBit(n) == n ? n : Integer.highestOneBit(n) << 1);
+			float[] in = new float[padded * tileSize];
+			for (int k = 0; k < n; k++) NhwcBatch.putGray(source, tiler.tileX(first + k), tiler.tileY(first + k), t, t, in, k * tileSize);
+			for (int k = n; k < padded; k++) System.arraycopy(in, 0, in, k * tileSize, tileSize);
+			float[] out = l.generator.run(in, padded, t, t, seed + first);
+			for (int k = 0; k < n; k++) accumulate(out, k, tiler, first + k, w, h, sum, weight);
+		}
+		int[] px = new int[w * h];
+		for (int i = 0; i < px.length; i++) {
+			float inv = 1 / weight[i];
+			px[i] = RgbImage.pack(NhwcBatch.toByte(sum[3 * i] * inv), NhwcBatch.toByte(sum[3 * i + 1] * inv), NhwcBatch.toByte(sum[3 * i + 2] * inv));
+		}
+		return new Normalized(RgbImage.wrap(w, h, px), warnings);
+	}
+
+	private static void accumulate(float[] out, int k, Tiler tiler, int index, int w, int h, float[] sum, float[] weight) {
+		int t = tiler.tile(), x0 = tiler.tileX(index), y0 = tiler.tileY(index);
+		int base = k * t * t * 3;
+		for (int y = 0; y < t && y0 + y < h; y++)
+			for (int x = 0; x < t && x0 + x < w; x++) {
+				float wt = tiler.weight(x, y);
+				int o = base + 3 * (y * t + x), d = (y0 + y) * w + x0 + x;
+				sum[3 * d] += wt * out[o];
+				sum[3 * d + 1] += wt * out[o + 1];
+				sum[3 * d + 2] += wt * out[o + 2];
+				weight[d] += wt;
+			}
+	}
+
+	private static double grayStdDev(RgbImage image) {
+		int[] px = image.pixels();
+		double s = 0, s2 = 0;
+		for (int p : px) {
+			double v = 0.299 * RgbImage.red(p) + 0.587 * RgbImage.green(p) + 0.114 * RgbImage.blue(p);
+			s += v;
+			s2 += v * v;
+		}
+		double mean = s / px.length;
+		return Math.sqrt(Math.max(0, s2 / px.length - mean * mean));
+	}
+}

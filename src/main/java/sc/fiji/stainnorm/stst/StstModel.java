@@ -1,0 +1,183 @@
+package sc.fiji.stainnorm.stst;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Properties;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+import sc.fiji.stainnorm.core.StainNormException;
+
+/**
+ * A trained STST generator as one file: a zip holding {@code stst-model.properties} (format name and
+ * version, width, patch size, training description, date, code version, ...) and {@code generator.weights}
+ * ({@link NamedTensors}). The graph itself is rebuilt from {@link UNetSpec}, so files stay small and
+ * readable without TensorFlow; loading checks format, version and every weight shape.
+ */
+public final class StstModel {
+	public static final String FORMAT = "stst-model";
+	public static final int VERSION = 1;
+	static final String METADATA_ENTRY = "stst-model.properties", WEIGHTS_ENTRY = "generator.weights";
+	/** The bundled default model, a class-path resource. */
+	public static final String DEFAULT_RESOURCE = "/sc/fiji/stainnorm/stst/default-model.zip";
+
+	private final UNetSpec spec;
+	private final NamedTensors weights;
+	private final Properties metadata;
+
+	public StstModel(UNetSpec spec, NamedTensors weights, Properties metadata) {
+		weights.requireShapes(spec.generatorVariables(), "The STST model");
+		this.spec = spec;
+		this.weights = weights;
+		this.metadata = new Properties();
+		this.metadata.putAll(metadata);
+		this.metadata.setProperty("format", FORMAT);
+		this.metadata.setProperty("formatVersion", Integer.toString(VERSION));
+		this.metadata.setProperty("ngf", Integer.toString(spec.ngf()));
+		this.metadata.setProperty("patchSize", Integer.toString(spec.patchSize()));
+		this.metadata.setProperty("depth", Integer.toString(spec.depth()));
+		this.metadata.setProperty("parameters", Long.toString(UNetSpec.parameterCount(spec.generatorVariables())));
+	}
+
+	public UNetSpec spec() {
+		return spec;
+	}
+
+	public NamedTensors weights() {
+		return weights;
+	}
+
+	public String metadata(String key) {
+		return metadata.getProperty(key);
+	}
+
+	public Properties metadata() {
+		Properties p = new Properties();
+		p.putAll(metadata);
+		return p;
+	}
+
+	/** The version of this code, from the jar manifest, else "development". */
+	public static String codeVersion() {
+		String v = StstModel.class.getPackage().getImplementationVersion();
+		return v == null ? "development" : v;
+	}
+
+	public static StstModel read(Path path) {
+		try (InputStream in = Files.newInputStream(path)) {
+			return read(in, "Model file " + path);
+		}
+		catch (NoSuchFileException e) {
+			throw new StainNormException("Model file " + path + " does not exist");
+		}
+		catch (IOException e) {
+			throw new StainNormException("Cannot read model file " + path + ": " + e.getMessage());
+		}
+	}
+
+	public static StstModel bundled() {
+		try (InputStream in = StstModel.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+			if (in == null) throw new StainNormException("The bundled STST model is missing from this build; give one with model=PATH");
+			return read(in, "The bundled STST model");
+		}
+		catch (IOException e) {
+			throw new StainNormException("Cannot read the bundled STST model: " + e.getMessage());
+		}
+	}
+
+	public static StstModel read(InputStream stream, String what) throws IOException {
+		Properties meta = null;
+		NamedTensors weights = null;
+		try (ZipInputStream zip = new ZipInputStream(stream)) {
+			ZipEntry e;
+			while ((e = zip.getNextEntry()) != null) {
+				if (e.getName().equals(METADATA_ENTRY)) {
+					meta = new Properties();
+					meta.load(new StringReader(new String(zip.readAllBytes(), StandardCharsets.UTF_8)));
+				}
+				else if (e.getName().equals(WEIGHTS_ENTRY)) weights = NamedTensors.read(zip, what);
+			}
+		}
+		catch (ZipException | java.io.EOFException e) {
+			throw new StainNormException(what + " is not a valid STST model (corrupt zip: " + e.getMessage() + ")");
+		}
+		if (meta == null && weights == null) throw new StainNormException(what + " is not an STST model (not a zip with " + METADATA_ENTRY + ")");
+		if (meta == null) throw new StainNormException(what + " is not an STST model (no " + METADATA_ENTRY + ")");
+		if (!FORMAT.equals(meta.getProperty("format"))) throw new StainNormException(what + " is not an STST model (format '" + meta.getProperty("format") + "')");
+		int version = intProperty(meta, "formatVersion", what);
+		if (version != VERSION)
+			throw new StainNormException(what + " has model format version " + version + "; this plugin reads version " + VERSION + (version > VERSION ? " (update the plugin)" : ""));
+		if (weights == null) throw new StainNormException(what + " is incomplete (no " + WEIGHTS_ENTRY + ")");
+		UNetSpec spec = new UNetSpec(intProperty(meta, "ngf", what), intProperty(meta, "patchSize", what));
+		return new StstModel(spec, weights, meta);
+	}
+
+	private static int intProperty(Properties p, String key, String what) {
+		try {
+			return Integer.parseInt(p.getProperty(key, "").trim());
+		}
+		catch (NumberFormatException e) {
+			throw new StainNormException(what + " has no valid '" + key + "' in its metadata");
+		}
+	}
+
+	/** Writes the model atomically (temporary file, then rename). */
+	public void write(Path path) {
+		try {
+			Path dir = path.toAbsolutePath().getParent();
+			Files.createDirectories(dir);
+			Path tmp = Files.createTempFile(dir, ".stst-model", ".tmp");
+			try {
+				try {
+					Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+				}
+				catch (UnsupportedOperationException e) {
+					// not a POSIX file system: keep the default permissions
+				}
+				try (OutputStream out = Files.newOutputStream(tmp)) {
+					write(out);
+				}
+				try {
+					Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+				}
+				catch (AtomicMoveNotSupportedException e) {
+					Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
+				}
+			}
+			finally {
+				Files.deleteIfExists(tmp);
+			}
+		}
+		catch (IOException e) {
+			throw new StainNormException("Cannot write model file " + path + ": " + e.getMessage());
+		}
+	}
+
+	public void write(OutputStream stream) throws IOException {
+		ZipOutputStream zip = new ZipOutputStream(stream);
+		zip.putNextEntry(new ZipEntry(METADATA_ENTRY));
+		StringWriter sw = new StringWriter();
+		metadata.store(sw, "STST model (pix2pix generator: gray -> colour)");
+		zip.write(sw.toString().getBytes(StandardCharsets.UTF_8));
+		zip.closeEntry();
+		zip.putNextEntry(new ZipEntry(WEIGHTS_ENTRY));
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		weights.write(bytes);
+		bytes.writeTo(zip);
+		zip.closeEntry();
+		zip.finish();
+		zip.flush();
+	}
+}

@@ -1,0 +1,369 @@
+package sc.fiji.stainnorm.stst;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.Progress;
+import sc.fiji.stainnorm.core.RgbImage;
+import sc.fiji.stainnorm.core.StainNormException;
+
+/**
+ * Trains an STST model (pix2pix: ITU-601 gray → colour of one stain style) from a folder of images of the
+ * target style: random patch crops, horizontal flips and 90° rotations, Adam, cGAN + λ·L1 loss. Writes the
+ * model, a loss log ({@code <model>.losses.csv}), a loss plot ({@code <model>.losses.png}) and, if asked,
+ * checkpoints to resume from. Same settings and seed on the same machine give the same model.
+ * <p>
+ * Usage from a command or script:
+ * <pre>
+ * StstTrainer.Result r = StstTrainer.train(StstTrainer.Settings.builder(imagesDir, modelZip).steps(4000).width(16).build(), progress);
+ * </pre>
+ */
+public final class StstTrainer {
+	private StstTrainer() {}
+
+	/**
+	 * @param steps optimisation steps (one patch each); the paper's 30 epochs of 3000 patches are 90000
+	 * @param width generator and discriminator width ngf = ndf (paper: 64)
+	 * @param patchSize training patch side, a power of two (paper: 256)
+	 * @param validationFraction share of the images held out for validation (0 for none)
+	 * @param validateEvery steps between validation L1 measurements (and progress lines)
+	 * @param checkpoints folder for checkpoints, or null for none
+	 * @param checkpointEvery steps between checkpoints
+	 * @param resume continue from the newest checkpoint in {@code checkpoints}
+	 * @param threads TensorFlow threads (0 = all cores); fixed thread counts keep runs reproducible
+	 * @param description free text stored in the model's metadata (e.g. what the images are)
+	 */
+	public record Settings(Path images, Path output, int steps, int width, int patchSize, double learningRate, double beta1,
+		double lambda, long seed, double validationFraction, int validateEvery, Path checkpoints, int checkpointEvery,
+		boolean resume, boolean overwrite, int threads, String description) {
+
+		public static Builder builder(Path images, Path output) {
+			return new Builder(images, output);
+		}
+
+		void check() {
+			if (steps < 1) throw new StainNormException("Training needs at least 1 step, got " + steps);
+			if (learningRate <= 0 || !Double.isFinite(learningRate)) throw new StainNormException("Learning rate must be positive, got " + learningRate);
+			if (beta1 < 0 || beta1 >= 1) throw new StainNormException("Adam beta1 must be in [0, 1), got " + beta1);
+			if (lambda < 0 || !Double.isFinite(lambda)) throw new StainNormException("Lambda (L1 weight) must be >= 0, got " + lambda);
+			if (validationFraction < 0 || validationFraction >= 1) throw new StainNormException("Validation fraction must be in [0, 1), got " + validationFraction);
+			if (validateEvery < 1 || checkpointEvery < 1) throw new StainNormException("Validation and checkpoint intervals must be at least 1 step");
+			if (resume && checkpoints == null) throw new StainNormException("Resuming needs a checkpoint folder");
+			new UNetSpec(width, patchSize);
+		}
+	}
+
+	public static final class Builder {
+		private final Path images, output;
+		private int steps = 4000, width = 16, patchSize = 256, validateEvery = 200, checkpointEvery = 1000, threads = 0;
+		private double learningRate = 2e-4, beta1 = 0.5, lambda = 100, validationFraction = 0.1;
+		private long seed = 1;
+		private Path checkpoints;
+		private boolean resume, overwrite;
+		private String description = "";
+
+		Builder(Path images, Path output) {
+			this.images = images;
+			this.output = output;
+		}
+
+		public Builder steps(int v) { steps = v; return this; }
+		public Builder width(int v) { width = v; return this; }
+		public Builder patchSize(int v) { patchSize = v; return this; }
+		public Builder learningRate(double v) { learningRate = v; return this; }
+		public Builder beta1(double v) { beta1 = v; return this; }
+		public Builder lambda(double v) { lambda = v; return this; }
+		public Builder seed(long v) { seed = v; return this; }
+		public Builder validationFraction(double v) { validationFraction = v; return this; }
+		public Builder validateEvery(int v) { validateEvery = v; return this; }
+		public Builder checkpoints(Path v) { checkpoints = v; return this; }
+		public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
+		public Builder resume(boolean v) { resume = v; return this; }
+		public Builder overwrite(boolean v) { overwrite = v; return this; }
+		public Builder threads(int v) { threads = v; return this; }
+		public Builder description(String v) { description = v == null ? "" : v; return this; }
+
+		public Settings build() {
+			return new Settings(images, output, steps, width, patchSize, learningRate, beta1, lambda, seed, validationFraction,
+				validateEvery, checkpoints, checkpointEvery, resume, overwrite, threads, description);
+		}
+	}
+
+	/** What a run produced: final training losses are the mean of the last 100 steps. */
+	public record Result(Path model, Path lossCsv, Path lossPlot, int steps, double seconds, List<String> trainingImages,
+		List<String> validationImages, double finalL1, double validationL1) {}
+
+	public static Path lossCsvOf(Path model) {
+		return model.resolveSibling(model.getFileName() + ".losses.csv");
+	}
+
+	public static Path lossPlotOf(Path model) {
+		return model.resolveSibling(model.getFileName() + ".losses.png");
+	}
+
+	public static Result train(Settings s, Progress progress) {
+		s.check();
+		if (Files.exists(s.output()) && !s.overwrite())
+			throw new StainNormException("Model " + s.output() + " exists already; choose another name or allow overwriting");
+		UNetSpec spec = new UNetSpec(s.width(), s.patchSize());
+		List<Path> files = imageFiles(s.images());
+		List<Path> shuffled = new ArrayList<>(files);
+		Collections.shuffle(shuffled, new Random(s.seed()));
+		int nVal = s.validationFraction() > 0 ? Math.max(1, (int) Math.round(s.validationFraction() * files.size())) : 0;
+		if (nVal >= files.size()) throw new StainNormException("Only " + files.size() + " images: nothing left for training after holding out " + nVal + " for validation");
+		List<Path> valFiles = new ArrayList<>(shuffled.subList(0, nVal)), trainFiles = new ArrayList<>(shuffled.subList(nVal, shuffled.size()));
+		Collections.sort(valFiles);
+		Collections.sort(trainFiles);
+		List<RgbImage> train = load(trainFiles, spec.patchSize(), progress);
+		List<RgbImage> val = load(valFiles, spec.patchSize(), progress);
+		if (train.isEmpty()) throw new StainNormException("No training image is at least " + spec.patchSize() + "x" + spec.patchSize() + " pixels");
+		progress.update(-1, -1, "STST training: " + train.size() + " training images, " + val.size() + " validation images ("
+			+ names(valFiles) + "), width " + s.width() + ", patch " + s.patchSize() + ", " + s.steps() + " steps, "
+			+ UNetSpec.parameterCount(spec.generatorVariables()) + " generator parameters");
+		int p = spec.patchSize();
+		float[] valGray = new float[val.size() * p * p], valRgb = new float[val.size() * p * p * 3];
+		for (int k = 0; k < val.size(); k++) {
+			RgbImage v = val.get(k);
+			int x0 = (v.width() - p) / 2, y0 = (v.height() - p) / 2;
+			NhwcBatch.putGray(v, x0, y0, p, p, valGray, k * p * p);
+			NhwcBatch.putRgb(v, x0, y0, p, p, valRgb, k * p * p * 3);
+		}
+		StstEngine engine = EngineLoader.engine();
+		progress.update(-1, -1, engine.describe());
+		Path csv = lossCsvOf(s.output()), plot = lossPlotOf(s.output());
+		long started = System.nanoTime();
+		try (StstEngine.Training t = engine.training(spec, new StstEngine.Hyper(s.width(), (float) s.learningRate(), (float) s.beta1(),
+			(float) s.lambda(), s.seed(), s.threads()))) {
+			int first = 1;
+			List<LossLog.Row> rows = new ArrayList<>();
+			if (s.resume()) {
+				Checkpoint c = Checkpoint.newest(s.checkpoints());
+				if (c != null) {
+					c.check(s);
+					t.restore(c.variables);
+					first = c.step + 1;
+					rows.addAll(LossLog.read(csv, c.step));
+					progress.update(-1, -1, "Resumed from " + c.path + " at step " + c.step);
+				}
+				else progress.update(-1, -1, "No checkpoint in " + s.checkpoints() + ": starting from scratch");
+			}
+			float[] gray = new float[p * p], rgb = new float[p * p * 3];
+			double recentSeconds = 0;
+			int recentSteps = 0;
+			for (int step = first; step <= s.steps(); step++) {
+				if (progress.isCancelled()) throw new StainNormException("Training cancelled at step " + step + "; the last checkpoint can be resumed");
+				Random r = new Random(mix(s.seed(), step));
+				RgbImage patch = augment(train.get(r.nextInt(train.size())), p, r);
+				NhwcBatch.putGray(patch, 0, 0, p, p, gray, 0);
+				NhwcBatch.putRgb(patch, 0, 0, p, p, rgb, 0);
+				long t0 = System.nanoTime();
+				float[] losses = t.step(gray, rgb, r.nextLong());
+				recentSeconds += (System.nanoTime() - t0) / 1e9;
+				recentSteps++;
+				for (float l : losses)
+					if (!Float.isFinite(l)) throw new StainNormException("Training diverged at step " + step + " (loss " + l + "); try a lower learning rate");
+				double valL1 = Double.NaN;
+				if (!val.isEmpty() && (step % s.validateEvery() == 0 || step == s.steps())) valL1 = t.validationL1(valGray, valRgb, val.size());
+				rows.add(new LossLog.Row(step, losses[0], losses[1], losses[2], valL1, (System.nanoTime() - started) / 1e9));
+				if (step % s.validateEvery() == 0 || step == s.steps() || step == first) {
+					double perStep = recentSeconds / recentSteps;
+					recentSeconds = 0;
+					recentSteps = 0;
+					progress.update(step, s.steps(), String.format("D %.3f  G %.3f  L1 %.4f%s  %.3f s/step  ETA %s", losses[0], losses[1], losses[2],
+						Double.isNaN(valL1) ? "" : String.format("  val L1 %.4f", valL1), perStep, eta(perStep * (s.steps() - step))));
+				}
+				if (s.checkpoints() != null && (step % s.checkpointEvery() == 0 || step == s.steps())) {
+					Checkpoint.write(s, step, t.allVariables());
+					LossLog.write(csv, rows);
+				}
+			}
+			LossLog.write(csv, rows);
+			LossLog.plot(rows, s.lambda(), plot, "STST training, width " + s.width() + ", patch " + p);
+			Properties meta = new Properties();
+			meta.setProperty("trainingImages", s.images().toAbsolutePath().getFileName() + ": " + train.size() + " images (" + names(trainFiles) + ")");
+			meta.setProperty("validationImages", names(valFiles));
+			meta.setProperty("trainingDescription", s.description());
+			meta.setProperty("trainingSettings", String.format("steps=%d width=%d patch=%d lr=%s beta1=%s lambda=%s seed=%d", s.steps(), s.width(), p,
+				s.learningRate(), s.beta1(), s.lambda(), s.seed()));
+			meta.setProperty("created", Instant.now().toString());
+			meta.setProperty("codeVersion", codeVersion());
+			meta.setProperty("engine", engine.describe());
+			new StstModel(spec, t.generatorWeights(), meta).write(s.output());
+			double finalL1 = rows.subList(Math.max(0, rows.size() - 100), rows.size()).stream().mapToDouble(LossLog.Row::l1).average().orElse(Double.NaN);
+			double lastVal = rows.stream().filter(x -> !Double.isNaN(x.valL1())).mapToDouble(LossLog.Row::valL1).reduce((a, b) -> b).orElse(Double.NaN);
+			double seconds = (System.nanoTime() - started) / 1e9;
+			progress.update(-1, -1, String.format("Model written to %s (%.0f s); losses in %s and %s", s.output(), seconds, csv, plot));
+			return new Result(s.output(), csv, plot, s.steps(), seconds, fileNames(trainFiles), fileNames(valFiles), finalL1, lastVal);
+		}
+	}
+
+	static String codeVersion() {
+		return StstModel.codeVersion();
+	}
+
+	static long mix(long seed, long step) {
+		long z = seed * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L;
+		z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+		z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+		return z ^ (z >>> 31);
+	}
+
+	/** A random p x p crop, flipped horizontally with probability 1/2 and rotated by a random multiple of 90°. */
+	static RgbImage augment(RgbImage image, int p, Random r) {
+		int x0 = r.nextInt(image.width() - p + 1), y0 = r.nextInt(image.height() - p + 1);
+		boolean flip = r.nextBoolean();
+		int rot = r.nextInt(4);
+		int[] src = image.pixels(), dst = new int[p * p];
+		int w = image.width();
+		for (int y = 0; y < p; y++)
+			for (int x = 0; x < p; x++) {
+				int sx = flip ? p - 1 - x : x, sy = y;
+				for (int k = 0; k < rot; k++) {
+					int t = sx;
+					sx = sy;
+					sy = p - 1 - t;
+				}
+				dst[y * p + x] = src[(y0 + sy) * w + x0 + sx];
+			}
+		return RgbImage.wrap(p, p, dst);
+	}
+
+	private static String eta(double seconds) {
+		long s = Math.round(seconds);
+		return s >= 3600 ? String.format("%dh%02dm", s / 3600, s / 60 % 60) : String.format("%dm%02ds", s / 60, s % 60);
+	}
+
+	private static List<Path> imageFiles(Path folder) {
+		if (folder == null || !Files.isDirectory(folder)) throw new StainNormException("Training images folder " + folder + " does not exist");
+		try (Stream<Path> s = Files.list(folder)) {
+			List<Path> files = s.filter(ImageFiles::isImageFile).sorted().toList();
+			if (files.size() < 1) throw new StainNormException("No images (png, tif, jpg) in " + folder);
+			return files;
+		}
+		catch (IOException e) {
+			throw new StainNormException("Cannot list " + folder + ": " + e.getMessage());
+		}
+	}
+
+	private static List<RgbImage> load(List<Path> files, int p, Progress progress) {
+		List<RgbImage> images = new ArrayList<>();
+		for (Path f : files) {
+			RgbImage img = ImageFiles.read(f);
+			if (img.width() < p || img.height() < p) progress.warn(f.getFileName() + " is " + img.width() + "x" + img.height() + ", smaller than the " + p + " patch: skipped");
+			else images.add(img);
+		}
+		return images;
+	}
+
+	private static List<String> fileNames(List<Path> files) {
+		return files.stream().map(f -> f.getFileName().toString()).toList();
+	}
+
+	private static String names(List<Path> files) {
+		return String.join(" ", fileNames(files));
+	}
+
+	/** A checkpoint: every variable (both networks and both optimizers) plus the step and the settings. */
+	static final class Checkpoint {
+		final Path path;
+		final int step;
+		final Properties settings;
+		final NamedTensors variables;
+
+		private Checkpoint(Path path, int step, Properties settings, NamedTensors variables) {
+			this.path = path;
+			this.step = step;
+			this.settings = settings;
+			this.variables = variables;
+		}
+
+		static Properties fingerprint(Settings s) {
+			Properties p = new Properties();
+			p.setProperty("width", Integer.toString(s.width()));
+			p.setProperty("patchSize", Integer.toString(s.patchSize()));
+			p.setProperty("seed", Long.toString(s.seed()));
+			p.setProperty("learningRate", Double.toString(s.learningRate()));
+			p.setProperty("beta1", Double.toString(s.beta1()));
+			p.setProperty("lambda", Double.toString(s.lambda()));
+			p.setProperty("validationFraction", Double.toString(s.validationFraction()));
+			return p;
+		}
+
+		void check(Settings s) {
+			Properties now = fingerprint(s);
+			for (String k : now.stringPropertyNames())
+				if (!now.getProperty(k).equals(settings.getProperty(k)))
+					throw new StainNormException("Checkpoint " + path + " was made with " + k + "=" + settings.getProperty(k) + ", not " + now.getProperty(k) + "; use the same settings to resume");
+		}
+
+		static void write(Settings s, int step, NamedTensors all) {
+			Path dir = s.checkpoints();
+			try {
+				Files.createDirectories(dir);
+				Path target = dir.resolve(String.format("checkpoint-%08d.zip", step)), tmp = dir.resolve(".checkpoint.tmp");
+				try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
+					zip.putNextEntry(new ZipEntry("checkpoint.properties"));
+					Properties p = fingerprint(s);
+					p.setProperty("step", Integer.toString(step));
+					p.store(zip, "STST training checkpoint");
+					zip.closeEntry();
+					zip.putNextEntry(new ZipEntry("variables"));
+					all.write(zip);
+					zip.closeEntry();
+				}
+				Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+				try (Stream<Path> old = Files.list(dir)) { // keep the two newest
+					List<Path> cps = old.filter(f -> f.getFileName().toString().matches("checkpoint-\\d+\\.zip")).sorted().toList();
+					for (int i = 0; i < cps.size() - 2; i++) Files.deleteIfExists(cps.get(i));
+				}
+			}
+			catch (IOException e) {
+				throw new StainNormException("Cannot write a checkpoint into " + dir + ": " + e.getMessage());
+			}
+		}
+
+		static Checkpoint newest(Path dir) {
+			if (!Files.isDirectory(dir)) return null;
+			Path newest;
+			try (Stream<Path> s = Files.list(dir)) {
+				newest = s.filter(f -> f.getFileName().toString().matches("checkpoint-\\d+\\.zip")).sorted().reduce((a, b) -> b).orElse(null);
+			}
+			catch (IOException e) {
+				throw new StainNormException("Cannot list checkpoints in " + dir + ": " + e.getMessage());
+			}
+			if (newest == null) return null;
+			Properties p = null;
+			NamedTensors v = null;
+			try (InputStream in = Files.newInputStream(newest); ZipInputStream zip = new ZipInputStream(in)) {
+				ZipEntry e;
+				while ((e = zip.getNextEntry()) != null) {
+					if (e.getName().equals("checkpoint.properties")) {
+						p = new Properties();
+						p.load(new java.io.StringReader(new String(zip.readAllBytes(), StandardCharsets.UTF_8)));
+					}
+					else if (e.getName().equals("variables")) v = NamedTensors.read(zip, "Checkpoint " + newest);
+				}
+			}
+			catch (IOException e) {
+				throw new StainNormException("Cannot read checkpoint " + newest + ": " + e.getMessage());
+			}
+			if (p == null || v == null) throw new StainNormException("Checkpoint " + newest + " is incomplete");
+			return new Checkpoint(newest, Integer.parseInt(p.getProperty("step")), p, v);
+		}
+	}
+}

@@ -1,0 +1,114 @@
+package sc.fiji.stainnorm.stst;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.RgbImage;
+import sc.fiji.stainnorm.deconvolution.ColourDeconvolution;
+import sc.fiji.stainnorm.deconvolution.StainVectors;
+import sc.fiji.stainnorm.metrics.Convention;
+import sc.fiji.stainnorm.metrics.Metric;
+import sc.fiji.stainnorm.metrics.Metrics;
+import sc.fiji.stainnorm.normalize.Methods;
+import sc.fiji.stainnorm.normalize.StainNormalizer;
+import sc.fiji.stainnorm.synth.StainStyle;
+
+/**
+ * Item 6 of the STST issue: each held-out glioblastoma tile is stain-shifted (Ruifrok H&E concentrations
+ * re-mixed with other stain vectors and intensities in OD space) and every method must bring it back to the
+ * original tile's colours. Scores: SSIM and PSNR against the original tile. Run as a program to print the
+ * table; {@link BundledModelTest} checks that STST beats the unnormalized input.
+ */
+final class HeldOutValidation {
+	static final String GBM = "pengyzhang_cell_seg_matlab";
+	/** A training tile (never held out) as the reference of the classical methods. */
+	static final String REFERENCE = "01.tif";
+	static final Metric SSIM = Metrics.byName("SSIM", Convention.PAPER), PSNR = Metrics.byName("PSNR", Convention.PAPER);
+
+	record Shift(String name, double[] hematoxylin, double[] eosin, double hScale, double eScale) {}
+
+	/** Two shifts of about the size of a real scanner change (aperio vs nz210 of the same tissue: PSNR 18.8 dB). */
+	static final List<Shift> SHIFTS = List.of(
+		new Shift("B-like (H x1.4, E x0.6)", StainStyle.B.hematoxylin(), StainStyle.B.eosin(), 1.4, 0.6),
+		new Shift("C-like (H x0.7, E x1.6)", StainStyle.C.hematoxylin(), StainStyle.C.eosin(), 0.7, 1.6));
+
+	record Score(String method, String tile, String shift, double ssim, double psnr) {}
+
+	private HeldOutValidation() {}
+
+	static RgbImage shift(RgbImage tile, Shift s) {
+		StainVectors source = StainVectors.H_E;
+		float[][] c = new ColourDeconvolution(source, 255).concentrations(tile);
+		for (int i = 0; i < c[0].length; i++) {
+			c[0][i] *= s.hScale;
+			c[1][i] *= s.eScale;
+		}
+		StainVectors target = StainVectors.of(new String[] { "H", "E", "residual" }, s.hematoxylin, s.eosin, source.vector(2));
+		return new ColourDeconvolution(target, 255).reconstruct(tile.width(), tile.height(), c);
+	}
+
+	/** Scores for "none" (the shifted input itself) and every registered method. */
+	static List<Score> run(Path gbmFolder, List<String> heldOut, List<String> methods) {
+		RgbImage reference = ImageFiles.read(gbmFolder.resolve(REFERENCE));
+		Map<String, StainNormalizer> normalizers = new LinkedHashMap<>();
+		for (String m : methods) {
+			StainNormalizer n = Methods.create(m);
+			n.fit(n.needsReference() ? List.of(reference) : List.of());
+			normalizers.put(m, n);
+		}
+		List<Score> scores = new ArrayList<>();
+		for (String name : heldOut) {
+			RgbImage tile = ImageFiles.read(gbmFolder.resolve(name));
+			for (Shift s : SHIFTS) {
+				RgbImage shifted = shift(tile, s);
+				scores.add(new Score("none", name, s.name, SSIM.compute(tile, shifted), PSNR.compute(tile, shifted)));
+				for (var e : normalizers.entrySet()) {
+					RgbImage out = e.getValue().normalize(shifted).image();
+					scores.add(new Score(e.getKey(), name, s.name, SSIM.compute(tile, out), PSNR.compute(tile, out)));
+				}
+			}
+		}
+		return scores;
+	}
+
+	static double mean(List<Score> scores, String method, boolean ssim) {
+		return scores.stream().filter(s -> s.method.equals(method)).mapToDouble(s -> ssim ? s.ssim : s.psnr).average().orElse(Double.NaN);
+	}
+
+	public static void main(String[] args) throws Exception {
+		Path gbm = Path.of(args.length > 0 ? args[0] : "../shared/data/he/" + GBM);
+		StstModel model = StstModel.bundled();
+		List<String> heldOut = List.of(model.metadata("validationImages").split(" "));
+		List<String> methods = new ArrayList<>(Methods.names());
+		List<Score> scores = run(gbm, heldOut, methods);
+		StringBuilder sb = new StringBuilder();
+		sb.append("Held-out tiles: ").append(String.join(", ", heldOut)).append("; reference for the classical methods: ").append(REFERENCE).append("\n\n");
+		sb.append("| method | mean SSIM | mean PSNR (dB) |");
+		for (String t : heldOut) sb.append(" ").append(t).append(" SSIM / PSNR |");
+		sb.append("\n|---|---|---|");
+		for (int i = 0; i < heldOut.size(); i++) sb.append("---|");
+		sb.append("\n");
+		List<String> rows = new ArrayList<>(List.of("none"));
+		rows.addAll(methods);
+		for (String m : rows) {
+			sb.append(String.format(Locale.ROOT, "| %s | %.4f | %.2f |", m.equals("none") ? "none (shifted input)" : m, mean(scores, m, true), mean(scores, m, false)));
+			for (String t : heldOut) {
+				List<Score> st = scores.stream().filter(s -> s.method.equals(m) && s.tile.equals(t)).toList();
+				sb.append(String.format(Locale.ROOT, " %.3f / %.2f |", st.stream().mapToDouble(Score::ssim).average().orElse(Double.NaN),
+					st.stream().mapToDouble(Score::psnr).average().orElse(Double.NaN)));
+			}
+			sb.append("\n");
+		}
+		sb.append("\nShifts (per tile, averaged): ");
+		for (Shift s : SHIFTS) sb.append(s.name).append("; ");
+		sb.append("\nSSIM and PSNR from sc.fiji.stainnorm.metrics, paper convention (sewar 0.4.3: SSIM with a uniform 11x11 window, mean over R, G, B; PSNR with MAX 255).\n");
+		System.out.print(sb);
+		if (args.length > 1) Files.writeString(Path.of(args[1]), sb);
+	}
+}
