@@ -2,10 +2,8 @@ package sc.fiji.stainnorm.core;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
 import javax.imageio.ImageIO;
@@ -137,59 +135,24 @@ public final class ImageFiles {
 		return new ImagePlus(title, new ColorProcessor(image.width(), image.height(), image.pixels().clone()));
 	}
 
-	/**
-	 * Writes atomically (a temporary file in the same folder, then a rename), so a killed run never leaves a
-	 * half-written image. The format follows the file ending: PNG, TIFF or JPEG (quality 95).
-	 */
+	/** Writes atomically ({@link AtomicFile}) as PNG, TIFF or JPEG (quality 95), following the file ending. */
 	public static void write(RgbImage image, Path path) {
 		String ext = extension(path);
 		if (!isImageFile(path))
 			throw new StainNormException("Cannot write " + path + ": unknown image format '" + ext + "' (accepted: " + String.join(", ", EXTENSIONS) + ")");
-		Path dir = path.toAbsolutePath().getParent();
-		try {
-			Files.createDirectories(dir);
-		}
-		catch (IOException e) {
-			throw new StainNormException("Cannot create folder " + dir + ": " + e.getMessage());
-		}
-		if (!Files.isWritable(dir)) throw new StainNormException("Cannot write to folder " + dir + ": permission denied");
-		Path tmp = dir.resolve("." + path.getFileName() + ".part." + ext);
 		ImagePlus imp = toImagePlus(image, path.getFileName().toString());
-		FileSaver saver = new FileSaver(imp);
-		boolean ok;
-		switch (ext) {
-			case "png" -> ok = saver.saveAsPng(tmp.toString());
-			case "jpg", "jpeg" -> {
-				FileSaver.setJpegQuality(95);
-				ok = saver.saveAsJpeg(tmp.toString());
-			}
-			default -> ok = saver.saveAsTiff(tmp.toString());
-		}
-		if (!ok || !Files.exists(tmp)) {
-			deleteQuietly(tmp);
-			throw new StainNormException("Cannot write " + path);
-		}
-		try {
-			try {
-				Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-			}
-			catch (AtomicMoveNotSupportedException e) {
-				Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-			}
-		}
-		catch (IOException e) {
-			deleteQuietly(tmp);
-			throw new StainNormException("Cannot write " + path + ": " + e.getMessage());
-		}
-	}
-
-	private static void deleteQuietly(Path p) {
-		try {
-			Files.deleteIfExists(p);
-		}
-		catch (IOException ignored) {
-			// the error being reported matters more
-		}
+		AtomicFile.write(path, tmp -> {
+			FileSaver saver = new FileSaver(imp);
+			boolean ok = switch (ext) {
+				case "png" -> saver.saveAsPng(tmp.toString());
+				case "jpg", "jpeg" -> {
+					FileSaver.setJpegQuality(95);
+					yield saver.saveAsJpeg(tmp.toString());
+				}
+				default -> saver.saveAsTiff(tmp.toString());
+			};
+			if (!ok) throw new IOException("ImageJ could not save it");
+		});
 	}
 
 	/** The lower-case file ending without the dot, or "" if none. */

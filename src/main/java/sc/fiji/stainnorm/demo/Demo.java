@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.ImageFiles;
 import sc.fiji.stainnorm.core.Progress;
 import sc.fiji.stainnorm.core.RgbImage;
@@ -131,14 +132,7 @@ public final class Demo {
 			out.append('\n');
 			text.append('\n');
 		}
-		try {
-			Path tmp = csv.resolveSibling("." + csv.getFileName() + ".part");
-			Files.writeString(tmp, out);
-			Files.move(tmp, csv, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-		}
-		catch (IOException e) {
-			throw new StainNormException("Cannot write " + csv + ": " + e.getMessage());
-		}
+		AtomicFile.writeString(csv, out);
 		return text.toString();
 	}
 

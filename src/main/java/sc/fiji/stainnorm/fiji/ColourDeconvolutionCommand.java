@@ -2,10 +2,8 @@ package sc.fiji.stainnorm.fiji;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +20,7 @@ import ij.WindowManager;
 import ij.io.FileSaver;
 import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
+import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.ImageFiles;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
@@ -177,33 +176,10 @@ public class ColourDeconvolutionCommand extends StainNormCommand {
 	}
 
 	private static void writeTiffAtomically(ImagePlus imp, Path path) {
-		Path dir = path.toAbsolutePath().getParent();
-		try {
-			Files.createDirectories(dir);
-		}
-		catch (IOException e) {
-			throw new StainNormException("Cannot create folder " + dir + ": " + e.getMessage());
-		}
-		if (!Files.isWritable(dir)) throw new StainNormException("Cannot write to folder " + dir + ": permission denied");
-		Path tmp = dir.resolve("." + path.getFileName() + ".part.tif");
-		boolean ok = imp.getStackSize() > 1 ? new FileSaver(imp).saveAsTiffStack(tmp.toString()) : new FileSaver(imp).saveAsTiff(tmp.toString());
-		try {
-			if (!ok) throw new IOException("ImageJ could not save it");
-			try {
-				Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-			}
-			catch (AtomicMoveNotSupportedException e) {
-				Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-			}
-		}
-		catch (IOException e) {
-			try {
-				Files.deleteIfExists(tmp);
-			}
-			catch (IOException ignored) {
-				// the write error matters more
-			}
-			throw new StainNormException("Cannot write " + path + ": " + e.getMessage());
-		}
+		AtomicFile.write(path, tmp -> {
+			FileSaver saver = new FileSaver(imp);
+			if (!(imp.getStackSize() > 1 ? saver.saveAsTiffStack(tmp.toString()) : saver.saveAsTiff(tmp.toString())))
+				throw new IOException("ImageJ could not save it");
+		});
 	}
 }

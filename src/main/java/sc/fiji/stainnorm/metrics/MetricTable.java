@@ -1,16 +1,11 @@
 package sc.fiji.stainnorm.metrics;
 
-import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.StainNormException;
 
 /**
@@ -130,28 +125,7 @@ public final class MetricTable {
 				sb.append(',').append(csvNumber(stat.equals("mean") ? mean(c) : std(c)));
 			sb.append(",\n");
 		}
-		Path dir = file.toAbsolutePath().getParent();
-		try {
-			Files.createDirectories(dir);
-			Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-			try {
-				try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-					w.write(sb.toString());
-				}
-				try {
-					Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-				}
-				catch (AtomicMoveNotSupportedException e) {
-					Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-				}
-			}
-			finally {
-				Files.deleteIfExists(tmp);
-			}
-		}
-		catch (IOException e) {
-			throw new StainNormException("Cannot write " + file + ": " + e.getMessage());
-		}
+		AtomicFile.writeString(file, sb);
 	}
 
 	private static String csvNumber(double v) {
