@@ -1,12 +1,8 @@
 package sc.fiji.stainnorm.compare;
 
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -22,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
+import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.ImageFiles;
 import sc.fiji.stainnorm.core.Progress;
 import sc.fiji.stainnorm.core.RgbImage;
@@ -338,7 +335,7 @@ public final class MethodComparison {
 				sb.append(',').append(r.values() == null ? "" : csvNumber(r.values()[c]));
 			sb.append(',').append(r.error() == null ? "" : csvField(r.error())).append('\n');
 		}
-		writeAtomically(file, sb.toString());
+		AtomicFile.writeString(file, sb);
 	}
 
 	/** Per method: how many pairs were compared, then mean and std of each column. */
@@ -355,7 +352,7 @@ public final class MethodComparison {
 				sb.append(',').append(csvNumber(result.mean(m, c))).append(',').append(csvNumber(result.std(m, c)));
 			sb.append('\n');
 		}
-		writeAtomically(file, sb.toString());
+		AtomicFile.writeString(file, sb);
 	}
 
 	static String csvNumber(double v) {
@@ -367,31 +364,5 @@ public final class MethodComparison {
 	private static String csvField(String s) {
 		if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0) return s;
 		return '"' + s.replace("\"", "\"\"").replace('\n', ' ') + '"';
-	}
-
-	/** Through a temporary file and a rename, so a reader never sees half a table. */
-	static void writeAtomically(Path file, String text) {
-		Path dir = file.toAbsolutePath().getParent();
-		try {
-			Files.createDirectories(dir);
-			Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-			try {
-				try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-					w.write(text);
-				}
-				try {
-					Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-				}
-				catch (AtomicMoveNotSupportedException e) {
-					Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-				}
-			}
-			finally {
-				Files.deleteIfExists(tmp);
-			}
-		}
-		catch (IOException e) {
-			throw new StainNormException("Cannot write " + file + ": " + e.getMessage());
-		}
 	}
 }
