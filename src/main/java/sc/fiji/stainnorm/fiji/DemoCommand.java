@@ -12,7 +12,7 @@ import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.demo.Demo;
 
 /** Menu door to {@link Demo}: every method on the built-in synthetic test images, with a montage. */
-@Plugin(type = Command.class, label = DemoCommand.LABEL, menuPath = "Plugins>Stain Normalization>" + DemoCommand.LABEL)
+@Plugin(type = Command.class, headless = true, label = DemoCommand.LABEL, menuPath = "Plugins>Stain Normalization>" + DemoCommand.LABEL)
 public class DemoCommand implements Command {
 	public static final String LABEL = "Stain Normalization Demo";
 

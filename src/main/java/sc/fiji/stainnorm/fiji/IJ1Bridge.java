@@ -38,8 +38,24 @@ public class IJ1Bridge implements PlugIn {
 		return context;
 	}
 
+	/**
+	 * SciJava finds its plugins and services through the thread's context class loader, which in ImageJ 1.x is the
+	 * system one (ij.jar only), not the plugin class loader that holds our jar and its dependencies in plugins/.
+	 */
 	@Override
 	public void run(String className) {
+		Thread thread = Thread.currentThread();
+		ClassLoader saved = thread.getContextClassLoader();
+		thread.setContextClassLoader(IJ1Bridge.class.getClassLoader());
+		try {
+			runCommand(className);
+		}
+		finally {
+			thread.setContextClassLoader(saved);
+		}
+	}
+
+	private void runCommand(String className) {
 		String label = className;
 		try {
 			Context ctx = context();

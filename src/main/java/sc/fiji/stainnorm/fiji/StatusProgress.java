@@ -8,7 +8,7 @@ import org.scijava.log.LogService;
 import sc.fiji.stainnorm.core.Progress;
 
 /** Core progress reported to Fiji's status bar and progress bar; warnings go to the log. */
-final class StatusProgress implements Progress {
+class StatusProgress implements Progress {
 	private final StatusService status;
 	private final LogService log;
 	private final String prefix;

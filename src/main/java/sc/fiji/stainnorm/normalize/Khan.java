@@ -18,7 +18,8 @@ import sc.fiji.stainnorm.core.StainNormException;
  * (a multinomial logistic regression trained by {@link KhanClassifierTraining}, where the paper used a
  * relevance vector machine);</li>
  * <li>image-specific stain matrix: the probability-weighted mean OD direction of each stain's pixels, the third
- * vector their cross product; Ruifrok colour deconvolution with it;</li>
+ * vector their cross product; Ruifrok colour deconvolution with it; OD relative to the slide's glass
+ * ({@link SlideBackground}), rendered on the references' glass;</li>
  * <li>for H and E, a monotone smoothing spline ({@link MonotoneSmoothingSpline}) through the matched
  * percentiles 1..99 of the source's and the target's concentrations (each over the pixels of its class,
  * anchored at 0 → 0) maps each source stain channel; the residual channel is kept; the result is rendered
@@ -43,6 +44,7 @@ public final class Khan implements StainNormalizer {
 	private final KhanClassifier classifier = KhanClassifier.shipped();
 	private double[][] targetStains; // H, E, residual
 	private double[][] targetPercentiles; // [stain][percentile 1..99]
+	private double[] targetBackground; // glass I₀ per channel
 
 	public Khan(MethodOptions options) {
 		smoothing = options.getDouble("smoothing", DEFAULT_SMOOTHING);
@@ -64,13 +66,14 @@ public final class Khan implements StainNormalizer {
 	}
 
 	/** One image as Khan sees it: its stain vectors and the concentrations of each stain's own pixels. */
-	record Analysis(double[][] stains, float[][] classConcentrations, List<String> warnings) {}
+	record Analysis(double[][] stains, float[][] classConcentrations, double[] background, List<String> warnings) {}
 
 	@Override
 	public void fit(List<RgbImage> references) {
 		if (references.isEmpty()) throw new StainNormException("Khan needs at least one reference image of the target stain style");
 		double[] h = new double[3], e = new double[3];
 		List<float[][]> concentrations = new ArrayList<>();
+		List<double[]> backgrounds = new ArrayList<>();
 		for (int i = 0; i < references.size(); i++) {
 			RgbImage ref = references.get(i);
 			String which = "Reference image " + (i + 1) + " (" + ref.width() + "x" + ref.height() + ")";
@@ -85,6 +88,7 @@ public final class Khan implements StainNormalizer {
 				e[c] += a.stains()[1][c];
 			}
 			concentrations.add(a.classConcentrations());
+			backgrounds.add(a.background());
 		}
 		double[][] stains = stainMatrix(Matrix3.normalize(h), Matrix3.normalize(e));
 		double[][] pct = new double[2][];
@@ -103,6 +107,7 @@ public final class Khan implements StainNormalizer {
 		}
 		targetStains = stains;
 		targetPercentiles = pct;
+		targetBackground = SlideBackground.mean(backgrounds);
 	}
 
 	/** The fitted target stain matrix, rows H, E, residual; for tests and reports. */
@@ -129,16 +134,18 @@ public final class Khan implements StainNormalizer {
 			w[0] = ANCHOR_WEIGHT;
 			map[s] = MonotoneSmoothingSpline.fit(x, y, w, smoothing);
 		}
-		return new Normalized(render(source, Matrix3.inverse(a.stains()), map), a.warnings());
+		return new Normalized(render(source, Matrix3.inverse(a.stains()), map, SlideBackground.odOffset(a.background())), a.warnings());
 	}
 
-	private RgbImage render(RgbImage source, double[][] inverse, MonotoneSmoothingSpline[] map) {
+	/** OD relative to the source's glass, deconvolved, mapped, rendered with the target stains on the target's glass. */
+	private RgbImage render(RgbImage source, double[][] inverse, MonotoneSmoothingSpline[] map, double[] so) {
 		int[] in = source.pixels();
 		int[] out = new int[in.length];
 		double[][] t = targetStains;
+		double[] to = SlideBackground.odOffset(targetBackground);
 		for (int i = 0; i < in.length; i++) {
 			int p = in[i];
-			double r = OdTables.od(RgbImage.red(p)), g = OdTables.od(RgbImage.green(p)), b = OdTables.od(RgbImage.blue(p));
+			double r = OdTables.od(RgbImage.red(p)) - so[0], g = OdTables.od(RgbImage.green(p)) - so[1], b = OdTables.od(RgbImage.blue(p)) - so[2];
 			double ch = r * inverse[0][0] + g * inverse[1][0] + b * inverse[2][0];
 			double ce = r * inverse[0][1] + g * inverse[1][1] + b * inverse[2][1];
 			double cr = r * inverse[0][2] + g * inverse[1][2] + b * inverse[2][2];
@@ -147,8 +154,9 @@ public final class Khan implements StainNormalizer {
 			// stains are never negative; the residual carries what H and E cannot explain and keeps its sign
 			ch = Math.max(0, ch);
 			ce = Math.max(0, ce);
-			out[i] = RgbImage.pack(OdTables.toByte(ch * t[0][0] + ce * t[1][0] + cr * t[2][0]),
-				OdTables.toByte(ch * t[0][1] + ce * t[1][1] + cr * t[2][1]), OdTables.toByte(ch * t[0][2] + ce * t[1][2] + cr * t[2][2]));
+			out[i] = RgbImage.pack(OdTables.toByte(ch * t[0][0] + ce * t[1][0] + cr * t[2][0] + to[0]),
+				OdTables.toByte(ch * t[0][1] + ce * t[1][1] + cr * t[2][1] + to[1]),
+				OdTables.toByte(ch * t[0][2] + ce * t[1][2] + cr * t[2][2] + to[2]));
 		}
 		return RgbImage.wrap(source.width(), source.height(), out);
 	}
@@ -162,6 +170,7 @@ public final class Khan implements StainNormalizer {
 		int step = Math.max(1, (int) Math.ceil(px.length / (double) ANALYSIS_PIXELS));
 		KhanClassifier.Descriptor d = KhanClassifier.describe(px, step);
 		if (d == null) return null;
+		double[] background = SlideBackground.intensity(px, step, SlideBackground.DEFAULT_LUMINOSITY), o = SlideBackground.odOffset(background);
 		int n = (px.length + step - 1) / step;
 		byte[] label = new byte[n];
 		double[][] sum = new double[2][3];
@@ -175,6 +184,10 @@ public final class Khan implements StainNormalizer {
 			if (p[2] > p[best]) best = 2;
 			label[k] = (byte) best;
 			if (best == KhanClassifier.BACKGROUND) continue;
+			// the classifier reads OD relative to 255 (as trained); the stain colours are relative to the glass
+			r -= o[0];
+			g -= o[1];
+			b -= o[2];
 			double od = Math.sqrt(r * r + g * g + b * b);
 			if (!(od > 1e-6)) continue;
 			int s = best - 1;
@@ -195,7 +208,7 @@ public final class Khan implements StainNormalizer {
 			}
 		}
 		if (separationProblem(new double[][] { two[0], two[1] }) != null)
-			return new Analysis(new double[][] { two[0], two[1], new double[3] }, new float[2][0], warnings);
+			return new Analysis(new double[][] { two[0], two[1], new double[3] }, new float[2][0], background, warnings);
 		double[][] stains = stainMatrix(two[0], two[1]);
 		double[][] inv = Matrix3.inverse(stains);
 		float[][] c = { new float[count[0] >= MIN_CLASS_PIXELS ? count[0] : 0], new float[count[1] >= MIN_CLASS_PIXELS ? count[1] : 0] };
@@ -203,7 +216,8 @@ public final class Khan implements StainNormalizer {
 		for (int k = 0, i = 0; k < n; k++, i += step) {
 			int s = label[k] - 1;
 			if (s < 0 || at[s] >= c[s].length) continue;
-			double r = OdTables.od(RgbImage.red(px[i])), g = OdTables.od(RgbImage.green(px[i])), b = OdTables.od(RgbImage.blue(px[i]));
+			double r = OdTables.od(RgbImage.red(px[i])) - o[0], g = OdTables.od(RgbImage.green(px[i])) - o[1],
+				b = OdTables.od(RgbImage.blue(px[i])) - o[2];
 			if (!(r * r + g * g + b * b > 1e-12)) continue;
 			c[s][at[s]++] = (float) (r * inv[0][s] + g * inv[1][s] + b * inv[2][s]);
 		}
@@ -211,7 +225,7 @@ public final class Khan implements StainNormalizer {
 			c[s] = Arrays.copyOf(c[s], at[s]);
 			Arrays.sort(c[s]);
 		}
-		return new Analysis(stains, c, warnings);
+		return new Analysis(stains, c, background, warnings);
 	}
 
 	private static double[][] stainMatrix(double[] h, double[] e) {

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import sc.fiji.stainnorm.core.ColorSpaces;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 
@@ -12,13 +11,15 @@ import sc.fiji.stainnorm.core.StainNormException;
  * Vahadane et al. 2016, "Structure-preserving color normalization and sparse stain separation for
  * histological images" (IEEE TMI), as in their code and staintools:
  * <ol>
- * <li>tissue = pixels with CIE L* / 100 &lt; 0.8; OD = −ln(I/255);</li>
+ * <li>tissue = pixels with CIE L* / 100 &lt; 0.8; OD = −ln(I/I₀), I₀ the slide's glass intensity per channel
+ * ({@link SlideBackground}; 255, as in their code, when the patch shows too little glass);</li>
  * <li>stain matrix = 2-atom sparse non-negative dictionary of the tissue OD (λ = 0.1,
  * {@link SparseStainDictionary}), haematoxylin first;</li>
  * <li>concentrations of every pixel by non-negative least squares on that matrix ({@link TwoStainSolver}
  * with λ = 0);</li>
- * <li>each stain's concentrations scaled so their 99th percentile (over all pixels) matches the target's,
- * then rendered with the target stain matrix.</li>
+ * <li>each stain's concentrations scaled so their 99th percentile over the tissue pixels matches the target's
+ * (their code takes all pixels, which makes the scaling depend on how much glass a patch shows), then rendered
+ * with the target stain matrix on the target's glass intensity.</li>
  * </ol>
  * Several references: their tissue OD samples are stacked into one dictionary-learning problem and their
  * concentrations pooled for the 99th percentiles. Deterministic: a regular pixel subsample, a fixed start
@@ -39,11 +40,17 @@ public final class Vahadane implements StainNormalizer {
 	/** Atoms closer than this (degrees) are one stain, not two. */
 	static final double MIN_STAIN_ANGLE = 3;
 	static final double PERCENTILE = 99;
+	/**
+	 * A stain whose 99th-percentile concentration (OD along its unit vector) is below this is absent: 99% of the
+	 * tissue loses under 10% of the light to it. Real H&amp;E patches reach 0.5 to 3.
+	 */
+	static final double MIN_STAIN_OD = 0.1;
 
 	private final double lambda, luminosity;
 	private final int samples, iterations;
 	private double[][] targetStains;
 	private double[] targetMax;
+	private double[] targetBackground;
 
 	public Vahadane(MethodOptions options) {
 		lambda = options.getDouble("lambda", DEFAULT_LAMBDA);
@@ -76,9 +83,11 @@ public final class Vahadane implements StainNormalizer {
 		if (references.isEmpty()) throw new StainNormException("Vahadane needs at least one reference image of the target stain style");
 		double[] pooled = new double[0];
 		int count = 0;
+		List<double[]> offsets = new ArrayList<>(), backgrounds = new ArrayList<>();
 		for (int i = 0; i < references.size(); i++) {
 			RgbImage ref = references.get(i);
-			double[] od = tissueOd(ref);
+			double[] io = background(ref), offset = SlideBackground.odOffset(io);
+			double[] od = tissueOd(ref, offset);
 			int n = od.length / 3;
 			if (n < MIN_TISSUE)
 				throw new StainNormException("Reference image " + (i + 1) + " (" + ref.width() + "x" + ref.height()
@@ -86,6 +95,8 @@ public final class Vahadane implements StainNormalizer {
 			pooled = Arrays.copyOf(pooled, 3 * (count + n));
 			System.arraycopy(od, 0, pooled, 3 * count, 3 * n);
 			count += n;
+			backgrounds.add(io);
+			offsets.add(offset);
 		}
 		double[][] stains = SparseStainDictionary.learn(pooled, count, lambda, iterations);
 		String problem = separationProblem(stains);
@@ -94,8 +105,8 @@ public final class Vahadane implements StainNormalizer {
 				+ "); choose references showing both haematoxylin and eosin");
 		TwoStainSolver solver = new TwoStainSolver(stains, 0);
 		List<float[][]> concentrations = new ArrayList<>();
-		for (RgbImage ref : references)
-			concentrations.add(sampledConcentrations(ref, solver));
+		for (int i = 0; i < references.size(); i++)
+			concentrations.add(tissueConcentrations(references.get(i), solver, offsets.get(i)));
 		double[] max = new double[2];
 		for (int s = 0; s < 2; s++) {
 			int total = 0;
@@ -108,12 +119,19 @@ public final class Vahadane implements StainNormalizer {
 				at += c[s].length;
 			}
 			max[s] = percentile(all, PERCENTILE);
-			if (!(max[s] > 1e-3))
+			if (!(max[s] >= MIN_STAIN_OD))
 				throw new StainNormException("The reference images contain almost no " + (s == 0 ? "haematoxylin" : "eosin")
 					+ " (99th percentile concentration " + max[s] + "); choose references showing both stains");
 		}
 		targetStains = stains;
 		targetMax = max;
+		targetBackground = SlideBackground.mean(backgrounds);
+	}
+
+	/** The fitted target background (glass) intensity per channel: the references' I₀. */
+	public double[] targetBackground() {
+		requireFit();
+		return targetBackground.clone();
 	}
 
 	/** The fitted target stain matrix, rows H and E (unit OD vectors); for tests and reports. */
@@ -125,7 +143,8 @@ public final class Vahadane implements StainNormalizer {
 	@Override
 	public Normalized normalize(RgbImage source) {
 		requireFit();
-		double[] od = tissueOd(source);
+		double[] offset = SlideBackground.odOffset(background(source));
+		double[] od = tissueOd(source, offset);
 		if (od.length / 3 < MIN_TISSUE)
 			return Normalized.unchanged(source, "no tissue found (no pixels darker than luminosity " + luminosity + "): returned unchanged");
 		double[][] stains = SparseStainDictionary.learn(od, od.length / 3, lambda, iterations);
@@ -133,30 +152,41 @@ public final class Vahadane implements StainNormalizer {
 		if (problem != null)
 			return Normalized.unchanged(source, "stains cannot be separated (" + problem + "): returned unchanged");
 		TwoStainSolver solver = new TwoStainSolver(stains, 0);
-		float[][] c = sampledConcentrations(source, solver);
+		float[][] c = tissueConcentrations(source, solver, offset);
 		double[] scale = new double[2];
+		List<String> warnings = new ArrayList<>();
 		for (int s = 0; s < 2; s++) {
 			double max = percentile(c[s], PERCENTILE);
 			// one stain unused: a single colour (pen ink, a flat or gray patch) rather than H&E tissue
 			if (!(max > 1e-3))
 				return Normalized.unchanged(source, "only one stain colour found (no " + (s == 0 ? "haematoxylin" : "eosin")
 					+ "-like pixels): returned unchanged");
-			scale[s] = targetMax[s] / max;
+			if (max >= MIN_STAIN_OD) scale[s] = targetMax[s] / max;
+			else {
+				// rescaling a trace to the reference's full strength would blow noise (and glass) up into stain
+				scale[s] = 1;
+				warnings.add(String.format("hardly any %s in this patch (99th percentile OD %.3f, below %.2f): its intensity was kept, not rescaled",
+					s == 0 ? "haematoxylin" : "eosin", max, MIN_STAIN_OD));
+			}
 		}
-		return Normalized.of(render(source, solver, scale));
+		return new Normalized(render(source, solver, scale, offset), warnings);
 	}
 
-	/** Per pixel: NNLS concentrations on the source stains, rescaled, rendered with the target stains. */
-	private RgbImage render(RgbImage source, TwoStainSolver solver, double[] scale) {
+	/**
+	 * Per pixel: NNLS concentrations on the source stains (OD relative to the source's glass), rescaled, rendered
+	 * with the target stains on the target's glass.
+	 */
+	private RgbImage render(RgbImage source, TwoStainSolver solver, double[] scale, double[] sourceOffset) {
 		int[] in = source.pixels();
 		int[] out = new int[in.length];
 		double[] h = targetStains[0], e = targetStains[1], a = new double[2];
+		double[] to = SlideBackground.odOffset(targetBackground), so = sourceOffset;
 		for (int i = 0; i < in.length; i++) {
 			int p = in[i];
-			solver.solve(OdTables.od(RgbImage.red(p)), OdTables.od(RgbImage.green(p)), OdTables.od(RgbImage.blue(p)), a);
+			solver.solve(OdTables.od(RgbImage.red(p)) - so[0], OdTables.od(RgbImage.green(p)) - so[1], OdTables.od(RgbImage.blue(p)) - so[2], a);
 			double ch = a[0] * scale[0], ce = a[1] * scale[1];
-			out[i] = RgbImage.pack(OdTables.toByte(ch * h[0] + ce * e[0]), OdTables.toByte(ch * h[1] + ce * e[1]),
-				OdTables.toByte(ch * h[2] + ce * e[2]));
+			out[i] = RgbImage.pack(OdTables.toByte(ch * h[0] + ce * e[0] + to[0]), OdTables.toByte(ch * h[1] + ce * e[1] + to[1]),
+				OdTables.toByte(ch * h[2] + ce * e[2] + to[2]));
 		}
 		return RgbImage.wrap(source.width(), source.height(), out);
 	}
@@ -177,46 +207,63 @@ public final class Vahadane implements StainNormalizer {
 
 	/** The source's own stain matrix as this method estimates it (for tests and reports). */
 	double[][] estimateStains(RgbImage image) {
-		double[] od = tissueOd(image);
+		double[] od = tissueOd(image, SlideBackground.odOffset(background(image)));
 		if (od.length / 3 < MIN_TISSUE) throw new StainNormException("no tissue in " + image);
 		return SparseStainDictionary.learn(od, od.length / 3, lambda, iterations);
 	}
 
-	/** OD triples of up to {@code samples} tissue pixels, taken on regular grids (deterministic). */
-	private double[] tissueOd(RgbImage image) {
+	/** The image's glass intensity I₀ per channel, from the candidate grid of the tissue mask. */
+	private double[] background(RgbImage image) {
+		int[] p = image.pixels();
+		return SlideBackground.intensity(p, Math.max(1, (int) Math.ceil(p.length / (double) MASK_CANDIDATES)), luminosity);
+	}
+
+	/**
+	 * OD triples (relative to the glass: {@code od − offset}) of up to {@code samples} tissue pixels, taken on
+	 * regular grids (deterministic).
+	 */
+	private double[] tissueOd(RgbImage image, double[] offset) {
 		int[] p = image.pixels();
 		int step = Math.max(1, (int) Math.ceil(p.length / (double) MASK_CANDIDATES));
 		int[] tissue = new int[(p.length + step - 1) / step];
 		int n = 0;
-		double maxL = 100 * luminosity;
-		for (int i = 0; i < p.length; i += step) {
-			int v = p[i];
-			if (ColorSpaces.rgbToLab(RgbImage.red(v), RgbImage.green(v), RgbImage.blue(v))[0] < maxL) tissue[n++] = v;
-		}
+		double tissueY = SlideBackground.tissueLuminance(luminosity);
+		for (int i = 0; i < p.length; i += step)
+			if (SlideBackground.luminance(p[i]) < tissueY) tissue[n++] = p[i];
 		int keep = Math.min(n, samples);
 		double[] od = new double[3 * keep];
 		for (int k = 0; k < keep; k++) {
 			int v = tissue[(int) ((long) k * n / keep)];
-			od[3 * k] = OdTables.od(RgbImage.red(v));
-			od[3 * k + 1] = OdTables.od(RgbImage.green(v));
-			od[3 * k + 2] = OdTables.od(RgbImage.blue(v));
+			od[3 * k] = OdTables.od(RgbImage.red(v)) - offset[0];
+			od[3 * k + 1] = OdTables.od(RgbImage.green(v)) - offset[1];
+			od[3 * k + 2] = OdTables.od(RgbImage.blue(v)) - offset[2];
 		}
 		return od;
 	}
 
-	/** Concentrations of a regular grid of at most {@link #PERCENTILE_PIXELS} pixels, {@code [stain][pixel]}. */
-	private static float[][] sampledConcentrations(RgbImage image, TwoStainSolver solver) {
+	/**
+	 * Concentrations of the tissue pixels among a regular grid of at most {@link #PERCENTILE_PIXELS} pixels,
+	 * {@code [stain][pixel]}. Tissue only, so that the 99th percentile does not depend on how much glass the patch
+	 * shows: over all pixels, a patch with 5% tissue would take a typical tissue value for the maximum and its
+	 * rescaling would blow faint stain (and background noise) up to full strength.
+	 */
+	private float[][] tissueConcentrations(RgbImage image, TwoStainSolver solver, double[] offset) {
 		int[] p = image.pixels();
 		int step = Math.max(1, (int) Math.ceil(p.length / (double) PERCENTILE_PIXELS));
 		int n = (p.length + step - 1) / step;
 		float[][] c = new float[2][n];
 		double[] a = new double[2];
-		for (int k = 0, i = 0; k < n; k++, i += step) {
-			solver.solve(OdTables.od(RgbImage.red(p[i])), OdTables.od(RgbImage.green(p[i])), OdTables.od(RgbImage.blue(p[i])), a);
+		double tissueY = SlideBackground.tissueLuminance(luminosity);
+		int k = 0;
+		for (int i = 0; i < p.length; i += step) {
+			if (!(SlideBackground.luminance(p[i]) < tissueY)) continue;
+			solver.solve(OdTables.od(RgbImage.red(p[i])) - offset[0], OdTables.od(RgbImage.green(p[i])) - offset[1],
+				OdTables.od(RgbImage.blue(p[i])) - offset[2], a);
 			c[0][k] = (float) a[0];
 			c[1][k] = (float) a[1];
+			k++;
 		}
-		return c;
+		return new float[][] { Arrays.copyOf(c[0], k), Arrays.copyOf(c[1], k) };
 	}
 
 	/** Null when the two atoms are two distinct stains, else what is wrong with them. */

@@ -41,7 +41,8 @@ import sc.fiji.stainnorm.synth.TestImages;
 
 /** The SciJava commands as Fiji sees them: menu entries, and runs with inputs given as a map. */
 public class FijiCommandsTest {
-	static final List<String> MENU = List.of(NormalizeImageCommand.LABEL, NormalizeFolderCommand.LABEL, ColourDeconvolutionCommand.LABEL);
+	static final List<String> MENU = List.of(NormalizeImageCommand.LABEL, NormalizeFolderCommand.LABEL, ColourDeconvolutionCommand.LABEL,
+		CompareCommand.LABEL, CompareMethodsCommand.LABEL, TrainStstCommand.LABEL, BenchmarkCommand.LABEL, DemoCommand.LABEL);
 
 	private static Context context;
 

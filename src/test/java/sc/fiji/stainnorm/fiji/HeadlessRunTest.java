@@ -84,4 +84,50 @@ public class HeadlessRunTest {
 		assertEquals(Main.FAILED, run(NormalizeImageCommand.LABEL, params));
 		assertEquals(err, Main.OK, run(NormalizeImageCommand.LABEL, params + ",overwrite=true"));
 	}
+
+	@Test
+	public void compareMetrics() throws IOException {
+		Path out = tmp.getRoot().toPath().resolve("m");
+		String params = "ground_truth=test-images/tissue1_B.png,prediction=test-images/tissue1_C.png,output_folder=" + out;
+		assertEquals(err, Main.OK, run(CompareCommand.LABEL, params + ",convention=paper"));
+		assertEquals(List.of(CompareCommand.CSV, CompareCommand.PLOT), FijiCommandsTest.names(out));
+		assertEquals("no overwriting unasked", Main.FAILED, run(CompareCommand.LABEL, params));
+		assertTrue(err, err.contains("exists") && err.lines().count() == 1);
+		assertEquals(Main.FAILED, run(CompareCommand.LABEL, "ground_truth=test-images/tissue1_B.png,prediction=test-images/none.png"));
+		assertTrue(err, err.contains("not found"));
+		assertEquals(Main.FAILED, run(CompareCommand.LABEL, ""));
+		assertEquals(Main.USAGE, run(CompareCommand.LABEL, "groundtruth=a.png"));
+	}
+
+	@Test
+	public void compareMethods() throws IOException {
+		Path src = tmp.newFolder("src").toPath(), gt = tmp.newFolder("gt").toPath();
+		Files.copy(Path.of("test-images", "tissue1_C.png"), src.resolve("a.png"));
+		Files.copy(Path.of("test-images", "tissue1_B.png"), gt.resolve("a.png"));
+		Path out = tmp.getRoot().toPath().resolve("cmp");
+		String params = "source_folder=" + src + ",ground_truth_folder=" + gt + ",output_folder=" + out;
+		assertEquals(Main.FAILED, run(CompareMethodsCommand.LABEL, params + ",methods=nosuch"));
+		assertTrue(err, err.contains("Unknown method 'nosuch'"));
+		assertEquals("missing required parameters are not a silent success", Main.FAILED, run(CompareMethodsCommand.LABEL, ""));
+		assertEquals(Main.USAGE, run(CompareMethodsCommand.LABEL, params + ",method=reinhard"));
+		assumeTrue("skipped: reinhard not registered yet", Methods.names().contains("reinhard"));
+		params += ",methods=reinhard,reference_images=test-images/tissue2_B.png";
+		assertEquals(err, Main.OK, run(CompareMethodsCommand.LABEL, params));
+		assertEquals(List.of(CompareMethodsCommand.CSV, CompareMethodsCommand.MONTAGE, CompareMethodsCommand.PLOT, CompareMethodsCommand.SUMMARY),
+			FijiCommandsTest.names(out));
+		assertEquals(Main.FAILED, run(CompareMethodsCommand.LABEL, params));
+		assertEquals(err, Main.OK, run(CompareMethodsCommand.LABEL, params + ",overwrite=true"));
+	}
+
+	@Test
+	public void benchmark() throws IOException {
+		assertEquals(Main.FAILED, run(BenchmarkCommand.LABEL, "patches=0"));
+		assertTrue(err, err.contains("patches"));
+		assertEquals(Main.USAGE, run(BenchmarkCommand.LABEL, "patch=3"));
+		assumeTrue("skipped: reinhard not registered yet", Methods.names().contains("reinhard"));
+		Path csv = tmp.getRoot().toPath().resolve("b.csv");
+		assertEquals(err, Main.OK, run(BenchmarkCommand.LABEL, "patches=3,size=32,methods=reinhard,threads=1,csv_file=" + csv));
+		assertEquals(2, Files.readAllLines(csv).size());
+		assertEquals(Main.FAILED, run(BenchmarkCommand.LABEL, "patches=3,size=32,methods=reinhard,threads=1,csv_file=" + csv));
+	}
 }

@@ -91,4 +91,39 @@ public class IJ1BridgeTest {
 			Files.delete(out);
 		}
 	}
+
+	/**
+	 * In ImageJ 1.x the menu thread's context class loader is the system one, which does not see our jar or
+	 * SciJava in plugins/ (seen under Xvfb: "No compatible service" before any dialog). The bridge must not rely on it.
+	 */
+	@Test
+	public void theBridgeWorksWhenTheContextClassLoaderSeesNoPlugins() throws Exception {
+		java.lang.reflect.Field cached = IJ1Bridge.class.getDeclaredField("context");
+		cached.setAccessible(true);
+		Object saved = cached.get(null);
+		cached.set(null, null);
+		Path out = Files.createTempDirectory("bridge-cl");
+		Thread t = Thread.currentThread();
+		String name = t.getName();
+		ClassLoader loader = t.getContextClassLoader();
+		try {
+			t.setName("Run$_" + name);
+			t.setContextClassLoader(ClassLoader.getPlatformClassLoader());
+			ij.Macro.setOptions("input_file=test-images/tissue2_A.png output_folder=[" + out + "] outputs=colour");
+			new IJ1Bridge().run(ColourDeconvolutionCommand.class.getName());
+			assertEquals(ClassLoader.getPlatformClassLoader(), t.getContextClassLoader());
+			assertEquals(3, FijiCommandsTest.names(out).size());
+		}
+		finally {
+			ij.Macro.setOptions(null);
+			t.setName(name);
+			t.setContextClassLoader(loader);
+			Object created = cached.get(null);
+			if (created != null && created != saved) ((Context) created).dispose();
+			cached.set(null, saved);
+			for (String f : FijiCommandsTest.names(out))
+				Files.delete(out.resolve(f));
+			Files.delete(out);
+		}
+	}
 }

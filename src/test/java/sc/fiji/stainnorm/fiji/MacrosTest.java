@@ -1,5 +1,6 @@
 package sc.fiji.stainnorm.fiji;
 
+import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -21,6 +22,11 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 import net.imagej.patcher.LegacyEnvironment;
+import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.stst.StstModel;
+import sc.fiji.stainnorm.stst.StstTrainer;
+import sc.fiji.stainnorm.synth.StainStyle;
+import sc.fiji.stainnorm.synth.SyntheticTissue;
 import sc.fiji.stainnorm.normalize.Methods;
 
 /**
@@ -33,7 +39,8 @@ public class MacrosTest {
 	public TemporaryFolder tmp = new TemporaryFolder();
 
 	/** How to check each macro; a new macro without an entry here fails the test, so none goes untested. */
-	private final Map<String, BiConsumer<Path, String>> checks = Map.of("Batch_Normalize_Folder.ijm", this::batchNormalizeFolder);
+	private final Map<String, BiConsumer<Path, String>> checks = Map.of("Batch_Normalize_Folder.ijm", this::batchNormalizeFolder,
+		"Compare_Methods.ijm", this::compareMethods, "Train_STST_Model.ijm", this::trainStstModel);
 
 	@Test
 	public void everyMacroIsKnownAndRuns() throws IOException {
@@ -68,6 +75,73 @@ public class MacrosTest {
 		catch (IOException e) {
 			throw new java.io.UncheckedIOException(e);
 		}
+	}
+
+	private void compareMethods(Path macro, String text) {
+		try {
+			Path src = tmp.newFolder("cmp-src").toPath(), gt = tmp.newFolder("cmp-gt").toPath();
+			Files.copy(Path.of("test-images", "tissue1_A.png"), src.resolve("t1.png"));
+			Files.copy(Path.of("test-images", "tissue1_B.png"), gt.resolve("t1.png"));
+			Path out = tmp.getRoot().toPath().resolve("cmp-out");
+			String ref = Path.of("test-images", "tissue2_B.png").toAbsolutePath().toString();
+			String err = runMacro(text, "source=[" + src + "] truth=[" + gt + "] output=[" + out + "] methods=[reinhard,nosuch] reference=[" + ref + "]");
+			assertTrue(err, err.contains("Unknown method 'nosuch'"));
+			assertFalse("a failed run writes nothing", Files.exists(out));
+			assumeTrue("skipped: reinhard not registered yet", Methods.names().contains("reinhard"));
+			err = runMacro(text, "source=[" + src + "] truth=[" + gt + "] output=[" + out + "] methods=[reinhard] reference=[" + ref + "] convention=paper");
+			assertEquals(err, List.of("comparison.csv", "comparison_montage.png", "comparison_plot.png", "comparison_summary.csv"),
+				FijiCommandsTest.names(out));
+			List<String> csv = Files.readAllLines(out.resolve("comparison.csv"));
+			assertEquals(3, csv.size());
+			assertTrue(csv.get(2), csv.get(2).startsWith("reinhard,t1.png,0."));
+			assertFalse(err, err.contains("Exception") || err.contains("ERROR"));
+			err = runMacro(text, "source=[" + src + "] truth=[" + gt + "] output=[" + out + "] methods=[reinhard] reference=[" + ref + "]");
+			assertTrue("a second run does not overwrite unasked: " + err, err.contains("exists; set overwrite"));
+		}
+		catch (IOException e) {
+			throw new java.io.UncheckedIOException(e);
+		}
+	}
+
+	/**
+	 * A CI-sized training run (6 steps, width 2, 64x64 patches). In a JVM of its own: TensorFlow's natives load
+	 * once per JVM, and the patched ImageJ loads our classes (so the engine) a second time.
+	 */
+	private void trainStstModel(Path macro, String text) {
+		try {
+			Path images = tmp.newFolder("stst-images").toPath();
+			for (int s = 1; s <= 3; s++)
+				ImageFiles.write(SyntheticTissue.generate(s, 80, 80).render(StainStyle.C, 1.0), images.resolve(s + ".png"));
+			Path model = tmp.getRoot().toPath().resolve("tiny model.zip");
+			String args = "images=[" + images + "] model=[" + model + "] steps=6 width=2 patch=64 threads=1 validation=0.34";
+			String err = runMacroInNewJvm(macro, args);
+			assertTrue(err, Files.isRegularFile(model));
+			assertEquals(err, "2", StstModel.read(model).metadata("ngf"));
+			assertTrue(err, Files.isRegularFile(StstTrainer.lossCsvOf(model)) && Files.isRegularFile(StstTrainer.lossPlotOf(model)));
+			assertFalse(err, err.contains("Exception") || err.contains("ERROR"));
+			byte[] trained = Files.readAllBytes(model);
+			err = runMacroInNewJvm(macro, args);
+			assertTrue("no overwriting unasked: " + err, err.contains("exists; set overwrite"));
+			assertArrayEquals(trained, Files.readAllBytes(model));
+		}
+		catch (IOException | InterruptedException e) {
+			throw new AssertionError(e);
+		}
+	}
+
+	/** Runs {@link #main} (a macro file and its argument) in a new JVM with this class path; returns its output. */
+	static String runMacroInNewJvm(Path macro, String argument) throws IOException, InterruptedException {
+		Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+		Process p = new ProcessBuilder(javaBin.toString(), "-Xmx2g", "--add-opens=java.base/java.lang=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), MacrosTest.class.getName(),
+			macro.toAbsolutePath().toString(), argument).redirectErrorStream(true).start();
+		String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		if (!p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES)) p.destroyForcibly();
+		return out;
+	}
+
+	public static void main(String[] args) throws IOException {
+		runMacro(Files.readString(Path.of(args[0])), args[1]); // its stderr is passed through
+		System.exit(0); // ImageJ's threads would keep the JVM alive
 	}
 
 	/** Runs macro text with an argument in a fresh headless ImageJ 1.x; returns what it wrote to stderr. */

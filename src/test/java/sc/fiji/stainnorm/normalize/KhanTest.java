@@ -127,11 +127,21 @@ public class KhanTest {
 		RgbImage src = ImageFiles.read(SharedData.he("EIDOSLAB_torchstain/source.png"));
 		Khan k = fitted(ref);
 		double[][] m = k.targetStains();
-		double[][] ruifrok = StainStyle.A.matrix();
-		System.out.printf("Khan on 7.tiff: H %s (%.1f deg from Ruifrok), E %s (%.1f deg)%n", java.util.Arrays.toString(m[0]),
-			TestSupport.angleDegrees(m[0], ruifrok[0]), java.util.Arrays.toString(m[1]), TestSupport.angleDegrees(m[1], ruifrok[1]));
-		assertTrue(TestSupport.angleDegrees(m[0], ruifrok[0]) < 25);
-		assertTrue(TestSupport.angleDegrees(m[1], ruifrok[1]) < 25);
+		// A real image has no known stain matrix, and Ruifrok's standard vectors fit this purple scan poorly (~25°):
+		// compare with two independent estimators instead, Vahadane (recovers synthetic ground truth within
+		// degrees) and Macenko (reproduces torchstain's matrix to 1e-4).
+		Vahadane v = new Vahadane();
+		v.fit(List.of(ref));
+		Macenko mk = (Macenko) Methods.create("macenko");
+		mk.fit(List.of(ref));
+		double[][] vahadane = v.targetStains(), macenko = mk.target().vectors();
+		for (int s = 0; s < 2; s++) {
+			double toV = TestSupport.angleDegrees(m[s], vahadane[s]), toM = TestSupport.angleDegrees(m[s], macenko[s]);
+			System.out.printf("Khan on 7.tiff, stain %d: %s, %.1f deg from Vahadane's, %.1f deg from Macenko's%n", s,
+				java.util.Arrays.toString(m[s]), toV, toM);
+			assertTrue("stain " + s + ": " + toV + " deg from Vahadane's estimate", toV < 15);
+			assertTrue("stain " + s + ": " + toM + " deg from Macenko's estimate", toM < 15);
+		}
 		Normalized out = k.normalize(src);
 		assertTrue(out.warnings().toString(), out.warnings().isEmpty());
 		assertFalse(out.image().sameRgb(src));

@@ -142,6 +142,68 @@ public class VahadaneTest {
 		}
 	}
 
+	/** Noisy, slightly tinted glass (238, 234, 241) ± 2 levels with a disc of tissue covering {@code fraction} of it. */
+	static RgbImage tissueOnGlass(RgbImage tissue, double fraction, long seed) {
+		java.util.Random rnd = new java.util.Random(seed);
+		int w = tissue.width(), h = tissue.height();
+		RgbImage out = RgbImage.create(w, h);
+		double r2 = fraction * w * h / Math.PI;
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				double dx = x - w / 2, dy = y - h / 2;
+				if (dx * dx + dy * dy <= r2) out.pixels()[y * w + x] = tissue.get(x, y);
+				else out.set(x, y, RgbImage.toByte(238 + 2 * rnd.nextGaussian()), RgbImage.toByte(234 + 2 * rnd.nextGaussian()),
+					RgbImage.toByte(241 + 2 * rnd.nextGaussian()));
+			}
+		return out;
+	}
+
+	/**
+	 * Glass stays glass whatever the amount of tissue: rendered as the reference's glass (232 gray, style B), never as
+	 * stain. (Scaling by the 99th percentile over all pixels, and OD relative to 255, turned the glass of a patch with
+	 * 5% tissue dark purple.)
+	 */
+	@Test
+	public void glassStaysGlassForEveryAmountOfTissue() {
+		Vahadane v = fitted(TestImages.render(2, StainStyle.B));
+		double[] glass = v.targetBackground();
+		for (int c = 0; c < 3; c++)
+			assertEquals("reference glass " + java.util.Arrays.toString(glass), 232, glass[c], 1);
+		RgbImage tissue = TestImages.render(1, StainStyle.A);
+		for (double fraction : new double[] { 0.002, 0.01, 0.02, 0.05, 0.1, 0.3, 0.6 }) {
+			RgbImage in = tissueOnGlass(tissue, fraction, 7);
+			Normalized out = v.normalize(in);
+			if (out.image().sameRgb(in)) {
+				assertFalse("a patch returned unchanged is flagged", out.warnings().isEmpty());
+				continue;
+			}
+			double r2 = fraction * 256 * 256 / Math.PI;
+			int n = 0, far = 0;
+			double[] mean = new double[3];
+			for (int y = 0; y < 256; y++)
+				for (int x = 0; x < 256; x++) {
+					double dx = x - 128, dy = y - 128;
+					if (dx * dx + dy * dy <= r2 * 1.1 + 10) continue;
+					int p = out.image().pixels()[y * 256 + x];
+					int[] rgb = { RgbImage.red(p), RgbImage.green(p), RgbImage.blue(p) };
+					boolean off = false;
+					for (int c = 0; c < 3; c++) {
+						mean[c] += rgb[c];
+						off |= Math.abs(rgb[c] - glass[c]) > 12;
+					}
+					n++;
+					if (off) far++;
+				}
+			for (int c = 0; c < 3; c++)
+				mean[c] /= n;
+			System.out.printf("Vahadane, %.1f%% tissue on glass: glass comes out as %.1f %.1f %.1f, %d of %d glass pixels more than 12 levels off %s%n",
+				100 * fraction, mean[0], mean[1], mean[2], far, n, out.warnings());
+			for (int c = 0; c < 3; c++)
+				assertEquals(fraction + ": glass channel " + c, glass[c], mean[c], 3);
+			assertTrue(fraction + ": " + far + " of " + n + " glass pixels turned into stain", far < 0.001 * n);
+		}
+	}
+
 	@Test
 	public void oneColourAndGrayPatchesComeBackUnchangedWithAWarning() {
 		Vahadane v = fitted(TestImages.render(2, StainStyle.B));

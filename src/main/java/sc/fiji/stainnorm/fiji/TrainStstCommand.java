@@ -1,0 +1,117 @@
+package sc.fiji.stainnorm.fiji;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.scijava.ItemIO;
+import org.scijava.app.StatusService;
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+import ij.IJ;
+import ij.ImagePlus;
+import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.stst.StstTrainer;
+
+/**
+ * Trains an STST model (grayscale to one target stain style) on a folder of images of that style: the Fiji
+ * face of {@link StstTrainer}. Progress in the status bar, cancellable (Escape or the module's cancel) with
+ * checkpoints that {@code resume} continues from; the loss plot is shown at the end.
+ */
+@Plugin(type = Command.class, headless = true, label = TrainStstCommand.LABEL, menuPath = "Plugins>Stain Normalization>" + TrainStstCommand.LABEL)
+public class TrainStstCommand extends StainNormCommand {
+	public static final String LABEL = "Train STST Model";
+
+	@Parameter
+	private StatusService status;
+
+	@Parameter(label = "Training images folder", style = "directory", description = "RGB images of ONE target stain style (any sizes)")
+	private File images_folder;
+
+	@Parameter(label = "Output model file", style = "save,extensions:zip", description = "e.g. mystain.zip; never replaced unless overwrite is set")
+	private File output_model;
+
+	@Parameter(label = "Steps", min = "1", description = "Optimisation steps, one patch each")
+	private int steps = 4000;
+
+	@Parameter(label = "Network width", min = "1", description = "ngf = ndf; 16 by default, the paper used 64")
+	private int width = 16;
+
+	@Parameter(label = "Patch size", min = "16", description = "Training patch side, a power of two")
+	private int patch_size = 256;
+
+	@Parameter(label = "Random seed", required = false, description = "Same settings and seed on the same machine give the same model")
+	private long seed = 1;
+
+	@Parameter(label = "Validation share", required = false, min = "0", max = "0.99", stepSize = "0.05",
+		description = "Share of the images held out to measure validation L1")
+	private double validation_fraction = 0.1;
+
+	@Parameter(label = "Validate every (steps)", required = false, min = "1")
+	private int validate_every = 200;
+
+	@Parameter(label = "Learning rate", required = false)
+	private double learning_rate = 2e-4;
+
+	@Parameter(label = "L1 weight (lambda)", required = false)
+	private double lambda = 100;
+
+	@Parameter(label = "Checkpoint folder", required = false, style = "directory", description = "Checkpoints go here; needed to resume")
+	private File checkpoint_folder;
+
+	@Parameter(label = "Checkpoint every (steps)", required = false, min = "1")
+	private int checkpoint_every = 1000;
+
+	@Parameter(label = "Resume from the newest checkpoint", required = false, persist = false)
+	private boolean resume;
+
+	@Parameter(label = "Overwrite output model", required = false, persist = false)
+	private boolean overwrite;
+
+	@Parameter(label = "Threads", required = false, persist = false, min = "0", description = "TensorFlow threads; 0 = all cores")
+	private int threads;
+
+	@Parameter(label = "Description", required = false, description = "Stored in the model, e.g. what the images are")
+	private String description = "";
+
+	@Parameter(type = ItemIO.OUTPUT, label = "Training losses")
+	private ImagePlus losses;
+
+	private StstTrainer.Result result;
+
+	public StstTrainer.Result result() {
+		return result;
+	}
+
+	@Override
+	protected void execute() {
+		if (images_folder == null || images_folder.getPath().isBlank()) throw new StainNormException("No images_folder given: the folder of target-style images");
+		if (!images_folder.isDirectory())
+			throw new StainNormException("images_folder " + images_folder + (images_folder.exists() ? " is a file, not a folder" : " not found"));
+		if (output_model == null || output_model.getPath().isBlank()) throw new StainNormException("No output_model given: name the model file to write, e.g. mystain.zip");
+		Path model = output_model.toPath();
+		if (Files.isDirectory(model)) throw new StainNormException("output_model " + model + " is a folder; name a file such as mystain.zip");
+		if (Files.exists(model) && !overwrite) throw new StainNormException("output_model " + model + " exists; set overwrite to replace it");
+		if (threads < 0) throw new StainNormException("threads=" + threads + " must be 0 (all cores) or more");
+		Path checkpoints = checkpoint_folder == null || checkpoint_folder.getPath().isBlank() ? null : checkpoint_folder.toPath();
+		StstTrainer.Settings settings = StstTrainer.Settings.builder(images_folder.toPath(), model).steps(steps).width(width)
+			.patchSize(patch_size).seed(seed).validationFraction(validation_fraction).validateEvery(validate_every)
+			.learningRate(learning_rate).lambda(lambda).checkpoints(checkpoints).checkpointEvery(checkpoint_every).resume(resume)
+			.overwrite(overwrite).threads(threads).description(description).build();
+		status.showStatus("STST training: preparing");
+		result = StstTrainer.train(settings, new StatusProgress(status, log, "STST training", this::isStopRequested) {
+			@Override
+			public void update(long done, long total, String message) {
+				super.update(done, total, message);
+				if (done < 0 && !message.isBlank()) log.info(LABEL + ": " + message);
+			}
+		});
+		String summary = String.format(java.util.Locale.ROOT, "%d steps in %.0f s; final L1 %.4f, validation L1 %.4f -> %s", result.steps(),
+			result.seconds(), result.finalL1(), result.validationL1(), result.model());
+		log.info(LABEL + ": " + summary);
+		status.showStatus("STST training: done, " + summary);
+		if (Files.isRegularFile(result.lossPlot())) losses = IJ.openImage(result.lossPlot().toString());
+	}
+}

@@ -1,0 +1,146 @@
+package sc.fiji.stainnorm.fiji;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static sc.fiji.stainnorm.fiji.FijiCommandsTest.assertFailure;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.scijava.Context;
+import org.scijava.command.CommandService;
+
+import ij.ImagePlus;
+import sc.fiji.stainnorm.cli.Main;
+import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.RgbImage;
+import sc.fiji.stainnorm.normalize.MethodOptions;
+import sc.fiji.stainnorm.normalize.Methods;
+import sc.fiji.stainnorm.stst.StstModel;
+import sc.fiji.stainnorm.synth.StainStyle;
+import sc.fiji.stainnorm.synth.SyntheticTissue;
+
+/** Training STST from Fiji (a few steps of a tiny network), and STST in the normalize commands. */
+public class TrainStstCommandTest {
+	private static Context context;
+
+	@Rule
+	public TemporaryFolder tmp = new TemporaryFolder();
+
+	@BeforeClass
+	public static void startContext() {
+		context = new Context();
+		context.service(org.scijava.log.LogService.class).setLevel(StainNormCommand.class.getName(), org.scijava.log.LogLevel.NONE);
+	}
+
+	@AfterClass
+	public static void stopContext() {
+		context.dispose();
+	}
+
+	private static CommandRunner.Result run(String label, Map<String, ?> inputs) {
+		return CommandRunner.run(context, CommandRunner.find(context.service(CommandService.class), label), inputs, true);
+	}
+
+	private Path images() throws IOException {
+		Path images = tmp.newFolder("images").toPath();
+		for (int s = 1; s <= 3; s++)
+			ImageFiles.write(SyntheticTissue.generate(s, 80, 80).render(StainStyle.C, 1.0), images.resolve(s + ".png"));
+		return images;
+	}
+
+	@Test
+	public void trainsATinyModelThatTheNormalizeCommandsUse() throws IOException {
+		Path images = images();
+		Path model = tmp.getRoot().toPath().resolve("tiny.zip");
+		Map<String, String> inputs = new HashMap<>(Map.of("images_folder", images.toString(), "output_model", model.toString(), "steps", "6",
+			"width", "2", "patch_size", "64", "threads", "1", "validate_every", "3", "seed", "5", "description", "test run"));
+		CommandRunner.Result r = run(TrainStstCommand.LABEL, inputs);
+		assertTrue(r.failure(), r.ok());
+		StstModel m = StstModel.read(model);
+		assertEquals("2", m.metadata("ngf"));
+		assertEquals(6, ((TrainStstCommand) r.module()).result().steps());
+		ImagePlus losses = (ImagePlus) r.module().getOutput("losses");
+		assertNotNull("the loss plot is an output", losses);
+		byte[] trained = Files.readAllBytes(model);
+		assertFailure(run(TrainStstCommand.LABEL, inputs), "exists; set overwrite");
+		assertArrayEquals(trained, Files.readAllBytes(model));
+
+		// the trained model in the normalize command gives what the core gives
+		Path out = tmp.getRoot().toPath().resolve("n.png");
+		r = run(NormalizeImageCommand.LABEL, Map.of("input_file", "test-images/tissue1_A.png", "method", "stst", "model", model.toString(),
+			"output_file", out.toString()));
+		assertTrue(r.failure(), r.ok());
+		var stst = Methods.create("stst", MethodOptions.none().with("model", model.toString()));
+		stst.fit(java.util.List.of());
+		RgbImage expected = stst.normalize(ImageFiles.read(Path.of("test-images", "tissue1_A.png"))).image();
+		assertArrayEquals(expected.pixels(), ImageFiles.read(out).pixels());
+	}
+
+	@Test
+	public void theNormalizeCommandsDefaultToTheBundledModel() throws IOException {
+		Path out = tmp.getRoot().toPath().resolve("b.png");
+		CommandRunner.Result r = run(NormalizeImageCommand.LABEL, Map.of("input_file", "test-images/tissue1_A.png", "method", "stst",
+			"output_file", out.toString()));
+		assertTrue(r.failure(), r.ok());
+		var bundled = Methods.create("stst");
+		bundled.fit(java.util.List.of());
+		assertArrayEquals(bundled.normalize(ImageFiles.read(Path.of("test-images", "tissue1_A.png"))).image().pixels(), ImageFiles.read(out).pixels());
+	}
+
+	@Test
+	public void badInputsGiveOneLineErrors() throws IOException {
+		Path images = images();
+		Path model = tmp.getRoot().toPath().resolve("m.zip");
+		Map<String, String> good = Map.of("images_folder", images.toString(), "output_model", model.toString(), "steps", "2", "width", "2",
+			"patch_size", "64", "threads", "1");
+		assertFailure(run(TrainStstCommand.LABEL, with(good, "images_folder", images.resolve("none").toString())), "not found");
+		assertFailure(run(TrainStstCommand.LABEL, with(good, "images_folder", images.resolve("1.png").toString())), "is a file");
+		assertFailure(run(TrainStstCommand.LABEL, with(good, "output_model", images.toString())), "is a folder");
+		assertFailure(run(TrainStstCommand.LABEL, with(good, "steps", "0")), "at least 1 step");
+		assertFailure(run(TrainStstCommand.LABEL, with(good, "patch_size", "100")), "power of two");
+		assertFailure(run(TrainStstCommand.LABEL, with(good, "validation_fraction", "1.5")), "Validation fraction");
+		assertFailure(run(TrainStstCommand.LABEL, with(good, "resume", "true")), "checkpoint folder");
+		assertFailure(run(TrainStstCommand.LABEL, with(good, "threads", "-1")), "threads=-1");
+		assertFailure(run(TrainStstCommand.LABEL, with(good, "patch_size", "128")), "at least 128x128");
+		assertFalse("failed runs write no model", Files.exists(model));
+	}
+
+	@Test
+	public void headlessRunExitCodes() throws IOException {
+		Path images = images();
+		Path model = tmp.getRoot().toPath().resolve("h.zip");
+		String params = "images_folder=" + images + ",output_model=" + model + ",steps=2,width=2,patch_size=64,threads=1";
+		assertEquals(Main.OK, cli(params));
+		assertTrue(Files.isRegularFile(model));
+		assertEquals("no overwriting unasked", Main.FAILED, cli(params));
+		assertEquals(Main.USAGE, cli(params + ",stepz=3"));
+		assertEquals(Main.FAILED, cli(""));
+	}
+
+	private static int cli(String parameters) {
+		ByteArrayOutputStream o = new ByteArrayOutputStream();
+		return Main.run(new String[] { "--headless", "--run", TrainStstCommand.LABEL, parameters }, new PrintStream(o, true, StandardCharsets.UTF_8),
+			new PrintStream(o, true, StandardCharsets.UTF_8));
+	}
+
+	private static Map<String, String> with(Map<String, String> base, String key, String value) {
+		Map<String, String> m = new HashMap<>(base);
+		m.put(key, value);
+		return m;
+	}
+}
