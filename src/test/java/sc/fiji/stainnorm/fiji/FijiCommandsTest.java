@@ -42,7 +42,8 @@ import sc.fiji.stainnorm.synth.TestImages;
 /** The SciJava commands as Fiji sees them: menu entries, and runs with inputs given as a map. */
 public class FijiCommandsTest {
 	static final List<String> MENU = List.of(NormalizeImageCommand.LABEL, NormalizeFolderCommand.LABEL, ColourDeconvolutionCommand.LABEL,
-		CompareCommand.LABEL, CompareMethodsCommand.LABEL, TrainStstCommand.LABEL, BenchmarkCommand.LABEL, DemoCommand.LABEL);
+		CompareCommand.LABEL, CompareMethodsCommand.LABEL, TrainStstCommand.LABEL, BenchmarkCommand.LABEL, EvaluateCommand.LABEL,
+		DemoCommand.LABEL);
 
 	private static Context context;
 
@@ -82,6 +83,7 @@ public class FijiCommandsTest {
 		List<String> leaves = new ArrayList<>();
 		for (ShadowMenu child : menu.getChildren())
 			leaves.add(child.getName());
+		assertEquals("every entry of the menu is one of ours, and listed here", new java.util.TreeSet<>(MENU), new java.util.TreeSet<>(leaves));
 		for (String label : MENU) {
 			assertTrue(label + " in " + leaves, leaves.contains(label));
 			ShadowMenu entry = menu.getMenu(label);
