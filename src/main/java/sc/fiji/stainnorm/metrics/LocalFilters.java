@@ -30,13 +30,15 @@ final class LocalFilters {
 	static double[] correlateValid(double[] img, int w, int h, double[] kernel) {
 		int m = kernel.length, ow = w - m + 1, oh = h - m + 1;
 		double[] rows = new double[ow * h];
+		// taps in the outer loop so the inner one runs along x and vectorises; each sum still adds the taps in
+		// order from 0.0, so the result is bit-identical to the per-pixel dot product
 		for (int y = 0; y < h; y++) {
 			int in = y * w, out = y * ow;
-			for (int x = 0; x < ow; x++) {
-				double s = 0;
-				for (int k = 0; k < m; k++)
-					s += kernel[k] * img[in + x + k];
-				rows[out + x] = s;
+			for (int k = 0; k < m; k++) {
+				double kk = kernel[k];
+				int from = in + k;
+				for (int x = 0; x < ow; x++)
+					rows[out + x] += kk * img[from + x];
 			}
 		}
 		double[] out = new double[ow * oh];

@@ -64,7 +64,7 @@ final class MsSsim extends NamedMetric {
 	private static double standard(double[] x, double[] y, int w, int h) {
 		double[] bases = new double[WEIGHTS.length];
 		for (int scale = 0; scale < WEIGHTS.length; scale++) {
-			StructuralSimilarity.Stats s = StructuralSimilarity.stats(x, y, w, h, StructuralSimilarity.GAUSSIAN);
+			StructuralSimilarity.Stats s = StructuralSimilarity.stats(x, y, w, h, StructuralSimilarity.GAUSSIAN, false);
 			bases[scale] = scale < WEIGHTS.length - 1 ? s.cs() : s.ssim();
 			if (scale < WEIGHTS.length - 1) {
 				x = halve(x, w, h, true);
@@ -99,7 +99,7 @@ final class MsSsim extends NamedMetric {
 		for (int scale = 0; scale < WEIGHTS.length; scale++) {
 			double ssim = 0, cs = 0;
 			for (int c = 0; c < 3; c++) {
-				StructuralSimilarity.Stats s = StructuralSimilarity.stats(x[c], y[c], w, h, StructuralSimilarity.GAUSSIAN);
+				StructuralSimilarity.Stats s = StructuralSimilarity.stats(x[c], y[c], w, h, StructuralSimilarity.GAUSSIAN, false);
 				ssim += s.ssim() / 3;
 				cs += s.cs() / 3;
 			}

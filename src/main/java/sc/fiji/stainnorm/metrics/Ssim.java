@@ -19,6 +19,6 @@ final class Ssim extends NamedMetric {
 	public double compute(RgbImage groundTruth, RgbImage prediction) {
 		Planes.checkSameSize(groundTruth, prediction);
 		Planes.checkAtLeast(groundTruth, StructuralSimilarity.WINDOW, name(), "one 11x11 window");
-		return Planes.channelMean(groundTruth, prediction, (x, y, w, h) -> StructuralSimilarity.stats(x, y, w, h, window).ssim());
+		return Planes.channelMean(groundTruth, prediction, (x, y, w, h) -> StructuralSimilarity.stats(x, y, w, h, window, false).ssim());
 	}
 }

@@ -12,13 +12,19 @@ final class StructuralSimilarity {
 
 	/**
 	 * Means over the window positions of: the SSIM map, the contrast-structure map {@code (2 sxy + C2) / (sx² + sy² + C2)},
-	 * and of the separate luminance, contrast and structure terms (with {@code C3 = C2 / 2}).
+	 * and of the separate luminance, contrast and structure terms (with {@code C3 = C2 / 2}; NaN unless asked for).
 	 */
 	record Stats(double ssim, double cs, double luminance, double contrast, double structure) {}
 
 	private StructuralSimilarity() {}
 
+	/** All five means. */
 	static Stats stats(double[] x, double[] y, int w, int h, double[] window) {
+		return stats(x, y, w, h, window, true);
+	}
+
+	/** The map means; the separate luminance, contrast and structure terms only {@code withComponents}. */
+	static Stats stats(double[] x, double[] y, int w, int h, double[] window, boolean withComponents) {
 		double[] mx = LocalFilters.correlateValid(x, w, h, window);
 		double[] my = LocalFilters.correlateValid(y, w, h, window);
 		double[] mxx = LocalFilters.correlateValid(LocalFilters.multiply(x, x), w, h, window);
@@ -31,13 +37,15 @@ final class StructuralSimilarity {
 			double vx = mxx[i] - ux * ux, vy = myy[i] - uy * uy, cov = mxy[i] - ux * uy;
 			double lum = (2 * ux * uy + C1) / (ux * ux + uy * uy + C1);
 			double csi = (2 * cov + C2) / (vx + vy + C2);
-			double sx = Math.sqrt(Math.max(vx, 0)), sy = Math.sqrt(Math.max(vy, 0));
 			ssim += lum * csi;
 			cs += csi;
-			l += lum;
-			c += (2 * sx * sy + C2) / (vx + vy + C2);
-			s += (cov + C3) / (sx * sy + C3);
+			if (withComponents) {
+				double sx = Math.sqrt(Math.max(vx, 0)), sy = Math.sqrt(Math.max(vy, 0));
+				l += lum;
+				c += (2 * sx * sy + C2) / (vx + vy + C2);
+				s += (cov + C3) / (sx * sy + C3);
+			}
 		}
-		return new Stats(ssim / n, cs / n, l / n, c / n, s / n);
+		return withComponents ? new Stats(ssim / n, cs / n, l / n, c / n, s / n) : new Stats(ssim / n, cs / n, Double.NaN, Double.NaN, Double.NaN);
 	}
 }
