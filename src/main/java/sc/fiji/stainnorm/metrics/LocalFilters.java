@@ -89,32 +89,51 @@ final class LocalFilters {
 	static double[] boxMeanSame(double[] img, int w, int h, int size, int before, Boundary boundary) {
 		double[] tmp = new double[w * h];
 		double[] out = new double[w * h];
-		double[] line = new double[Math.max(w, h)];
-		for (int y = 0; y < h; y++) {
-			System.arraycopy(img, y * w, line, 0, w);
-			boxLine(line, w, size, before, boundary, tmp, y * w, 1);
+		double[] ext = new double[Math.max(w, h) + size - 1];
+		for (int y = 0; y < h; y++)
+			boxLine(img, y * w, w, size, before, boundary, ext, tmp);
+		// the columns all at once, row by row: the same running sums as one column at a time, read in memory order
+		double[] zeros = new double[w], sums = new double[w];
+		for (int t = 0; t < size - 1; t++) {
+			int j = t - before;
+			double[] src = outside(j, h, boundary) ? zeros : tmp;
+			int from = src == zeros ? 0 : reflect(j, h) * w;
+			for (int x = 0; x < w; x++)
+				sums[x] += src[from + x];
 		}
-		for (int x = 0; x < w; x++) {
-			for (int y = 0; y < h; y++)
-				line[y] = tmp[y * w + x];
-			boxLine(line, h, size, before, boundary, out, x, w);
+		for (int y = 0; y < h; y++) {
+			int in = y + size - 1 - before, off = y - before;
+			double[] entering = outside(in, h, boundary) ? zeros : tmp, leaving = outside(off, h, boundary) ? zeros : tmp;
+			int enteringFrom = entering == zeros ? 0 : reflect(in, h) * w, leavingFrom = leaving == zeros ? 0 : reflect(off, h) * w;
+			int o = y * w;
+			for (int x = 0; x < w; x++) {
+				sums[x] += entering[enteringFrom + x];
+				out[o + x] = sums[x] / size;
+				sums[x] -= leaving[leavingFrom + x];
+			}
 		}
 		return out;
 	}
 
-	private static void boxLine(double[] line, int n, int size, int before, Boundary boundary, double[] out, int offset, int stride) {
+	/** True when row j is outside the image and reads as zeros. */
+	private static boolean outside(int j, int n, Boundary boundary) {
+		return boundary == Boundary.ZERO && (j < 0 || j >= n);
+	}
+
+	/** The running-sum box mean along one row of {@code img}, written to the same row of {@code out}. */
+	private static void boxLine(double[] img, int offset, int n, int size, int before, Boundary boundary, double[] ext, double[] out) {
 		// running sum over the line extended by the boundary rule; exact for the integer-valued planes most callers pass
-		double[] ext = new double[n + size - 1];
-		for (int t = 0; t < ext.length; t++) {
+		int length = n + size - 1;
+		for (int t = 0; t < length; t++) {
 			int j = t - before;
-			ext[t] = j >= 0 && j < n ? line[j] : boundary == Boundary.REFLECT ? line[reflect(j, n)] : 0;
+			ext[t] = j >= 0 && j < n ? img[offset + j] : boundary == Boundary.REFLECT ? img[offset + reflect(j, n)] : 0;
 		}
 		double s = 0;
 		for (int t = 0; t < size - 1; t++)
 			s += ext[t];
 		for (int i = 0; i < n; i++) {
 			s += ext[i + size - 1];
-			out[offset + i * stride] = s / size;
+			out[offset + i] = s / size;
 			s -= ext[i];
 		}
 	}
