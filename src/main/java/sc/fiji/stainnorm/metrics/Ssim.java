@@ -15,6 +15,11 @@ final class Ssim extends NamedMetric {
 		this.window = convention == Convention.PAPER ? StructuralSimilarity.UNIFORM : StructuralSimilarity.GAUSSIAN;
 	}
 
+	/** True for the Gaussian window, which the standard MS-SSIM's finest scale shares. */
+	boolean isStandard() {
+		return window == StructuralSimilarity.GAUSSIAN;
+	}
+
 	@Override
 	public double compute(RgbImage groundTruth, RgbImage prediction) {
 		Planes.checkSameSize(groundTruth, prediction);
