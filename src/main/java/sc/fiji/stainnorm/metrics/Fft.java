@@ -66,6 +66,80 @@ final class Fft {
 		}
 	}
 
+	/**
+	 * In-place unnormalised 1-D transforms of every column of a row array {@code [n][m]} (along the first index). For
+	 * a power-of-two n the butterflies run between whole rows held in separate arrays, which the JIT vectorises, and
+	 * the bit-reversal permutation only swaps row references; other n go column by column through Bluestein.
+	 */
+	static void columns(double[][] re, double[][] im, boolean inverse) {
+		int n = re.length, m = re[0].length;
+		if (n <= 1) return;
+		if (Integer.bitCount(n) != 1) {
+			double[] lr = new double[n], li = new double[n];
+			for (int x = 0; x < m; x++) {
+				for (int y = 0; y < n; y++) {
+					lr[y] = re[y][x];
+					li[y] = im[y][x];
+				}
+				transform(lr, li, n, inverse);
+				for (int y = 0; y < n; y++) {
+					re[y][x] = lr[y];
+					im[y][x] = li[y];
+				}
+			}
+			return;
+		}
+		for (int i = 1, j = 0; i < n; i++) {
+			int bit = n >> 1;
+			for (; (j & bit) != 0; bit >>= 1)
+				j ^= bit;
+			j ^= bit;
+			if (i < j) {
+				double[] t = re[i];
+				re[i] = re[j];
+				re[j] = t;
+				t = im[i];
+				im[i] = im[j];
+				im[j] = t;
+			}
+		}
+		double[][] tw = TWIDDLES.computeIfAbsent(n, Fft::twiddles);
+		double[] cos = tw[0], sin = tw[1];
+		double sign = inverse ? 1 : -1;
+		for (int half = 1; half < n; half <<= 1)
+			for (int i = 0; i < n; i += 2 * half)
+				for (int k = 0; k < half; k++) {
+					double wr = cos[half + k], wi = sign * sin[half + k];
+					double[] ar = re[i + k], ai = im[i + k], br = re[i + k + half], bi = im[i + k + half];
+					for (int x = 0; x < m; x++) {
+						double r = br[x], q = bi[x];
+						double xr = r * wr - q * wi, xi = r * wi + q * wr;
+						br[x] = ar[x] - xr;
+						bi[x] = ai[x] - xi;
+						ar[x] += xr;
+						ai[x] += xi;
+					}
+				}
+	}
+
+	/** {@code dst[x][y] = src[y][x]}; four source rows at a time, so each destination row gets four adjacent values. */
+	static void transpose(double[][] src, double[][] dst) {
+		int rows = src.length, cols = src[0].length, y = 0;
+		for (; y + 4 <= rows; y += 4) {
+			double[] r0 = src[y], r1 = src[y + 1], r2 = src[y + 2], r3 = src[y + 3];
+			for (int x = 0; x < cols; x++) {
+				double[] d = dst[x];
+				d[y] = r0[x];
+				d[y + 1] = r1[x];
+				d[y + 2] = r2[x];
+				d[y + 3] = r3[x];
+			}
+		}
+		for (; y < rows; y++)
+			for (int x = 0; x < cols; x++)
+				dst[x][y] = src[y][x];
+	}
+
 	/** Radix-2 along y for all columns at once: butterflies between whole rows, so memory is read in order. */
 	private static void columnsRadix2(double[] re, double[] im, int rows, int cols, boolean inverse) {
 		double[] tmp = new double[cols];
