@@ -23,33 +23,58 @@ final class LocalFilters {
 		return m < n ? m : period - 1 - m;
 	}
 
+	/** One output row of {@link #windowedMoments}: the windowed means of x, y, x², y² and xy. */
+	@FunctionalInterface
+	interface MomentRow {
+		void accept(double[] mx, double[] my, double[] mxx, double[] myy, double[] mxy, int n);
+	}
+
 	/**
-	 * Separable correlation with {@code kernel} along x and y, keeping only positions where the window lies
-	 * inside the image ("valid"): the result is {@code (w - m + 1) x (h - m + 1)}.
+	 * The separable correlations of x, y, x², y² and xy with {@code kernel} (m taps) at the positions where the
+	 * window lies inside the image ("valid", {@code (w - m + 1) x (h - m + 1)}), handed over one output row at a
+	 * time, top to bottom. Taps are added in order from 0.0, first along x, then along y; only the last m row-pass
+	 * rows are kept, so everything stays in cache, and the inner loops run along rows (they vectorise).
 	 */
-	static double[] correlateValid(double[] img, int w, int h, double[] kernel) {
-		int m = kernel.length, ow = w - m + 1, oh = h - m + 1;
-		double[] rows = new double[ow * h];
-		// taps in the outer loop so the inner one runs along x and vectorises; each sum still adds the taps in
-		// order from 0.0, so the result is bit-identical to the per-pixel dot product
-		for (int y = 0; y < h; y++) {
-			int in = y * w, out = y * ow;
-			for (int k = 0; k < m; k++) {
-				double kk = kernel[k];
-				int from = in + k;
-				for (int x = 0; x < ow; x++)
-					rows[out + x] += kk * img[from + x];
+	static void windowedMoments(double[] x, double[] y, int w, int h, double[] kernel, MomentRow consumer) {
+		int m = kernel.length, ow = w - m + 1;
+		double[][][] ring = new double[5][m][ow];
+		double[][] column = new double[5][ow];
+		double[][] inputs = new double[5][w];
+		for (int r = 0; r < h; r++) {
+			int in = r * w;
+			double[] xs = inputs[0], ys = inputs[1], xx = inputs[2], yy = inputs[3], xy = inputs[4];
+			for (int j = 0; j < w; j++) {
+				double a = x[in + j], b = y[in + j];
+				xs[j] = a;
+				ys[j] = b;
+				xx[j] = a * a;
+				yy[j] = b * b;
+				xy[j] = a * b;
 			}
+			int slot = r % m;
+			for (int q = 0; q < 5; q++) {
+				double[] target = ring[q][slot], source = inputs[q];
+				java.util.Arrays.fill(target, 0);
+				for (int k = 0; k < m; k++) {
+					double kk = kernel[k];
+					for (int i = 0; i < ow; i++)
+						target[i] += kk * source[i + k];
+				}
+			}
+			if (r < m - 1) continue;
+			int top = r - m + 1;
+			for (int q = 0; q < 5; q++) {
+				double[] sum = column[q];
+				java.util.Arrays.fill(sum, 0);
+				for (int k = 0; k < m; k++) {
+					double kk = kernel[k];
+					double[] source = ring[q][(top + k) % m];
+					for (int i = 0; i < ow; i++)
+						sum[i] += kk * source[i];
+				}
+			}
+			consumer.accept(column[0], column[1], column[2], column[3], column[4], ow);
 		}
-		double[] out = new double[ow * oh];
-		for (int y = 0; y < oh; y++)
-			for (int k = 0; k < m; k++) {
-				double kk = kernel[k];
-				int in = (y + k) * ow, o = y * ow;
-				for (int x = 0; x < ow; x++)
-					out[o + x] += kk * rows[in + x];
-			}
-		return out;
 	}
 
 	/** A normalised {@code size}-tap uniform kernel. */
