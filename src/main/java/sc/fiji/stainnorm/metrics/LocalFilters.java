@@ -112,30 +112,39 @@ final class LocalFilters {
 	 * {@code i - before .. i - before + size - 1}; MATLAB's {@code conv2(..., 'same')} uses {@code before = (size - 1) / 2}.
 	 */
 	static double[] boxMeanSame(double[] img, int w, int h, int size, int before, Boundary boundary) {
-		double[] tmp = new double[w * h];
+		// along x as the running sums down the columns of the transposed plane, so both passes run along rows
+		double[] alongX = transpose(boxMeanDown(transpose(img, w, h), h, w, size, before, boundary), h, w);
+		return boxMeanDown(alongX, w, h, size, before, boundary);
+	}
+
+	/**
+	 * The box mean along y of every column at once, row by row: per column the running sum of a line extended by the
+	 * boundary rule (sum of the first {@code size - 1} values from 0.0, then add the entering value, divide, subtract
+	 * the leaving one), which is exact for the integer-valued planes most callers pass.
+	 */
+	private static double[] boxMeanDown(double[] img, int w, int h, int size, int before, Boundary boundary) {
 		double[] out = new double[w * h];
-		double[] ext = new double[Math.max(w, h) + size - 1];
-		for (int y = 0; y < h; y++)
-			boxLine(img, y * w, w, size, before, boundary, ext, tmp);
-		// the columns all at once, row by row: the same running sums as one column at a time, read in memory order
-		double[] zeros = new double[w], sums = new double[w];
+		double[] zeros = new double[w], sums = new double[w], enteringRow = new double[w], leavingRow = new double[w], outRow = new double[w];
 		for (int t = 0; t < size - 1; t++) {
 			int j = t - before;
-			double[] src = outside(j, h, boundary) ? zeros : tmp;
+			double[] src = outside(j, h, boundary) ? zeros : img;
 			int from = src == zeros ? 0 : reflect(j, h) * w;
 			for (int x = 0; x < w; x++)
 				sums[x] += src[from + x];
 		}
 		for (int y = 0; y < h; y++) {
 			int in = y + size - 1 - before, off = y - before;
-			double[] entering = outside(in, h, boundary) ? zeros : tmp, leaving = outside(off, h, boundary) ? zeros : tmp;
+			double[] entering = outside(in, h, boundary) ? zeros : img, leaving = outside(off, h, boundary) ? zeros : img;
 			int enteringFrom = entering == zeros ? 0 : reflect(in, h) * w, leavingFrom = leaving == zeros ? 0 : reflect(off, h) * w;
-			int o = y * w;
+			// copies into separate row buffers, so that every access is at index x and the loop vectorises
+			System.arraycopy(entering, enteringFrom, enteringRow, 0, w);
+			System.arraycopy(leaving, leavingFrom, leavingRow, 0, w);
 			for (int x = 0; x < w; x++) {
-				sums[x] += entering[enteringFrom + x];
-				out[o + x] = sums[x] / size;
-				sums[x] -= leaving[leavingFrom + x];
+				sums[x] += enteringRow[x];
+				outRow[x] = sums[x] / size;
+				sums[x] -= leavingRow[x];
 			}
+			System.arraycopy(outRow, 0, out, y * w, w);
 		}
 		return out;
 	}
@@ -145,22 +154,18 @@ final class LocalFilters {
 		return boundary == Boundary.ZERO && (j < 0 || j >= n);
 	}
 
-	/** The running-sum box mean along one row of {@code img}, written to the same row of {@code out}. */
-	private static void boxLine(double[] img, int offset, int n, int size, int before, Boundary boundary, double[] ext, double[] out) {
-		// running sum over the line extended by the boundary rule; exact for the integer-valued planes most callers pass
-		int length = n + size - 1;
-		for (int t = 0; t < length; t++) {
-			int j = t - before;
-			ext[t] = j >= 0 && j < n ? img[offset + j] : boundary == Boundary.REFLECT ? img[offset + reflect(j, n)] : 0;
-		}
-		double s = 0;
-		for (int t = 0; t < size - 1; t++)
-			s += ext[t];
-		for (int i = 0; i < n; i++) {
-			s += ext[i + size - 1];
-			out[offset + i] = s / size;
-			s -= ext[i];
-		}
+	/** The {@code h x w} transpose of a row-major {@code w x h} plane, in cache-sized blocks. */
+	static double[] transpose(double[] img, int w, int h) {
+		double[] out = new double[w * h];
+		int block = 16;
+		for (int y0 = 0; y0 < h; y0 += block)
+			for (int x0 = 0; x0 < w; x0 += block) {
+				int y1 = Math.min(h, y0 + block), x1 = Math.min(w, x0 + block);
+				for (int x = x0; x < x1; x++)
+					for (int y = y0; y < y1; y++)
+						out[x * h + y] = img[y * w + x];
+			}
+		return out;
 	}
 
 	/** Correlation with the 3x3 Laplacian {@code [-1 -1 -1; -1 8 -1; -1 -1 -1]}, reflect boundary. */
