@@ -83,21 +83,24 @@ final class Fsim extends NamedMetric {
 
 	/** Scharr gradient magnitude, zeros outside the image. */
 	private static double[] gradientMagnitude(double[] img, int w, int h) {
-		double[] out = new double[w * h];
+		// a copy with a border of zeros, so that every neighbour is an array element
+		int pw = w + 2;
+		double[] padded = new double[pw * (h + 2)];
 		for (int y = 0; y < h; y++)
+			System.arraycopy(img, y * w, padded, (y + 1) * pw + 1, w);
+		double[] out = new double[w * h];
+		for (int y = 0; y < h; y++) {
+			int up = y * pw + 1, row = up + pw, down = row + pw;
 			for (int x = 0; x < w; x++) {
-				double gx = 3 * (at(img, w, h, x + 1, y - 1) - at(img, w, h, x - 1, y - 1))
-					+ 10 * (at(img, w, h, x + 1, y) - at(img, w, h, x - 1, y))
-					+ 3 * (at(img, w, h, x + 1, y + 1) - at(img, w, h, x - 1, y + 1));
-				double gy = 3 * (at(img, w, h, x - 1, y + 1) - at(img, w, h, x - 1, y - 1))
-					+ 10 * (at(img, w, h, x, y + 1) - at(img, w, h, x, y - 1))
-					+ 3 * (at(img, w, h, x + 1, y + 1) - at(img, w, h, x + 1, y - 1));
+				double gx = 3 * (padded[up + x + 1] - padded[up + x - 1])
+					+ 10 * (padded[row + x + 1] - padded[row + x - 1])
+					+ 3 * (padded[down + x + 1] - padded[down + x - 1]);
+				double gy = 3 * (padded[down + x - 1] - padded[up + x - 1])
+					+ 10 * (padded[down + x] - padded[up + x])
+					+ 3 * (padded[down + x + 1] - padded[up + x + 1]);
 				out[y * w + x] = Math.sqrt(gx * gx + gy * gy) / 16;
 			}
+		}
 		return out;
-	}
-
-	private static double at(double[] img, int w, int h, int x, int y) {
-		return x < 0 || y < 0 || x >= w || y >= h ? 0 : img[y * w + x];
 	}
 }
