@@ -44,6 +44,11 @@ public final class Metrics {
 	 * {@code problems}; unequal sizes fail the whole pair.
 	 */
 	public static double[] computeRow(List<Metric> metrics, RgbImage groundTruth, RgbImage prediction, List<String> problems) {
+		// the metrics share the RGB planes and sliding error maps of this pair
+		return RowMemo.within(() -> computeRowShared(metrics, groundTruth, prediction, problems));
+	}
+
+	private static double[] computeRowShared(List<Metric> metrics, RgbImage groundTruth, RgbImage prediction, List<String> problems) {
 		Planes.checkSameSize(groundTruth, prediction);
 		double[] row = new double[metrics.size() + StainSeparation.COLUMNS.size()];
 		Fsim.Result fsim = null;
