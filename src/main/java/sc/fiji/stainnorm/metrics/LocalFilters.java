@@ -112,9 +112,76 @@ final class LocalFilters {
 	 * {@code i - before .. i - before + size - 1}; MATLAB's {@code conv2(..., 'same')} uses {@code before = (size - 1) / 2}.
 	 */
 	static double[] boxMeanSame(double[] img, int w, int h, int size, int before, Boundary boundary) {
-		// along x as the running sums down the columns of the transposed plane, so both passes run along rows
-		double[] alongX = transpose(boxMeanDown(transpose(img, w, h), h, w, size, before, boundary), h, w);
+		double[] alongX = new double[w * h];
+		double[][] lines = new double[4][w + size - 1];
+		int y = 0;
+		for (; y + 4 <= h; y += 4) {
+			for (int r = 0; r < 4; r++)
+				extend(img, (y + r) * w, w, before, boundary, lines[r]);
+			boxLines4(lines, w, size, alongX, y * w);
+		}
+		for (; y < h; y++) {
+			extend(img, y * w, w, before, boundary, lines[0]);
+			boxLine(lines[0], w, size, alongX, y * w);
+		}
 		return boxMeanDown(alongX, w, h, size, before, boundary);
+	}
+
+	/** Row {@code img[offset .. offset + n)} extended by {@code before} values on the left and the rest on the right. */
+	private static void extend(double[] img, int offset, int n, int before, Boundary boundary, double[] line) {
+		int inside = Math.min(n, line.length - before);
+		System.arraycopy(img, offset, line, before, inside);
+		for (int t = 0; t < before; t++)
+			line[t] = boundary == Boundary.REFLECT ? img[offset + reflect(t - before, n)] : 0;
+		for (int t = before + inside; t < line.length; t++)
+			line[t] = boundary == Boundary.REFLECT ? img[offset + reflect(t - before, n)] : 0;
+	}
+
+	/**
+	 * The running-sum box mean of one extended line: sum of the first {@code size - 1} values from 0.0, then per
+	 * output add the entering value, divide, subtract the leaving one (exact for integer-valued planes).
+	 */
+	private static void boxLine(double[] line, int n, int size, double[] out, int offset) {
+		double s = 0;
+		for (int t = 0; t < size - 1; t++)
+			s += line[t];
+		for (int i = 0; i < n; i++) {
+			s += line[i + size - 1];
+			out[offset + i] = mean(s, size);
+			s -= line[i];
+		}
+	}
+
+	/** {@link #boxLine} on four consecutive rows at once: four independent running sums keep the CPU busy. */
+	private static void boxLines4(double[][] lines, int n, int size, double[] out, int offset) {
+		double[] l0 = lines[0], l1 = lines[1], l2 = lines[2], l3 = lines[3];
+		double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+		for (int t = 0; t < size - 1; t++) {
+			s0 += l0[t];
+			s1 += l1[t];
+			s2 += l2[t];
+			s3 += l3[t];
+		}
+		for (int i = 0; i < n; i++) {
+			int in = i + size - 1;
+			s0 += l0[in];
+			s1 += l1[in];
+			s2 += l2[in];
+			s3 += l3[in];
+			out[offset + i] = mean(s0, size);
+			out[offset + n + i] = mean(s1, size);
+			out[offset + 2 * n + i] = mean(s2, size);
+			out[offset + 3 * n + i] = mean(s3, size);
+			s0 -= l0[i];
+			s1 -= l1[i];
+			s2 -= l2[i];
+			s3 -= l3[i];
+		}
+	}
+
+	/** {@code sum / size}; a multiplication for powers of two, where it gives the same bits, since it is faster. */
+	private static double mean(double sum, int size) {
+		return (size & (size - 1)) == 0 ? sum * (1.0 / size) : sum / size;
 	}
 
 	/**
@@ -141,7 +208,7 @@ final class LocalFilters {
 			System.arraycopy(leaving, leavingFrom, leavingRow, 0, w);
 			for (int x = 0; x < w; x++) {
 				sums[x] += enteringRow[x];
-				outRow[x] = sums[x] / size;
+				outRow[x] = mean(sums[x], size);
 				sums[x] -= leavingRow[x];
 			}
 			System.arraycopy(outRow, 0, out, y * w, w);
@@ -152,20 +219,6 @@ final class LocalFilters {
 	/** True when row j is outside the image and reads as zeros. */
 	private static boolean outside(int j, int n, Boundary boundary) {
 		return boundary == Boundary.ZERO && (j < 0 || j >= n);
-	}
-
-	/** The {@code h x w} transpose of a row-major {@code w x h} plane, in cache-sized blocks. */
-	static double[] transpose(double[] img, int w, int h) {
-		double[] out = new double[w * h];
-		int block = 16;
-		for (int y0 = 0; y0 < h; y0 += block)
-			for (int x0 = 0; x0 < w; x0 += block) {
-				int y1 = Math.min(h, y0 + block), x1 = Math.min(w, x0 + block);
-				for (int x = x0; x < x1; x++)
-					for (int y = y0; y < y1; y++)
-						out[x * h + y] = img[y * w + x];
-			}
-		return out;
 	}
 
 	/** Correlation with the 3x3 Laplacian {@code [-1 -1 -1; -1 8 -1; -1 -1 -1]}, reflect boundary. */
