@@ -45,7 +45,8 @@ final class Fsim extends NamedMetric {
 		double[] i2 = reduce(Planes.mix(prediction, 0.596, -0.274, -0.322), w, h, f);
 		double[] q1 = reduce(Planes.mix(groundTruth, 0.211, -0.523, 0.312), w, h, f);
 		double[] q2 = reduce(Planes.mix(prediction, 0.211, -0.523, 0.312), w, h, f);
-		double[] pc1 = PhaseCongruency.of(y1, sh, sw), pc2 = PhaseCongruency.of(y2, sh, sw);
+		PhaseCongruency.Workspace work = new PhaseCongruency.Workspace(sh, sw);
+		double[] pc1 = PhaseCongruency.of(y1, sh, sw, work), pc2 = PhaseCongruency.of(y2, sh, sw, work);
 		double[] g1 = gradientMagnitude(y1, sw, sh), g2 = gradientMagnitude(y2, sw, sh);
 		double weightSum = 0, fsim = 0, fsimc = 0;
 		for (int i = 0; i < pc1.length; i++) {

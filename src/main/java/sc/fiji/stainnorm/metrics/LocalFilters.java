@@ -40,6 +40,7 @@ final class LocalFilters {
 		double[][][] ring = new double[5][m][ow];
 		double[][] column = new double[5][ow];
 		double[][] inputs = new double[5][w];
+		double[] shifted = new double[ow];
 		for (int r = 0; r < h; r++) {
 			int in = r * w;
 			double[] xs = inputs[0], ys = inputs[1], xx = inputs[2], yy = inputs[3], xy = inputs[4];
@@ -57,8 +58,10 @@ final class LocalFilters {
 				java.util.Arrays.fill(target, 0);
 				for (int k = 0; k < m; k++) {
 					double kk = kernel[k];
+					// the tap's window copied to its own array: same index on both sides, so the loop vectorises
+					System.arraycopy(source, k, shifted, 0, ow);
 					for (int i = 0; i < ow; i++)
-						target[i] += kk * source[i + k];
+						target[i] += kk * shifted[i];
 				}
 			}
 			if (r < m - 1) continue;

@@ -34,21 +34,55 @@ final class PhaseCongruency {
 	 * ends in image layout.
 	 */
 	static double[] of(double[] image, int rows, int cols) {
+		return of(image, rows, cols, new Workspace(rows, cols));
+	}
+
+	/** Planes for {@link #of}, reusable for further images of the same size on the same thread. */
+	static final class Workspace {
+		final double[][] fRe, fIm, imageRe, imageIm, productRe, productIm, energyAll, amplitudeAll, sumE, sumO;
+		final double[][][] eoRe, eoIm;
+		final double[] squared, meanE, meanO, energy;
+
+		Workspace(int rows, int cols) {
+			fRe = new double[cols][rows];
+			fIm = new double[cols][rows];
+			productRe = new double[cols][rows];
+			productIm = new double[cols][rows];
+			imageRe = new double[rows][cols];
+			imageIm = new double[rows][cols];
+			energyAll = new double[rows][cols];
+			amplitudeAll = new double[rows][cols];
+			sumE = new double[rows][cols];
+			sumO = new double[rows][cols];
+			eoRe = new double[SCALES][rows][cols];
+			eoIm = new double[SCALES][rows][cols];
+			squared = new double[rows * cols];
+			meanE = new double[cols];
+			meanO = new double[cols];
+			energy = new double[cols];
+		}
+	}
+
+	/** As {@link #of(double[], int, int)}, with the planes of {@code work} (sized rows x cols). */
+	static double[] of(double[] image, int rows, int cols, Workspace work) {
 		Bank bank = bank(rows, cols);
 		int n = rows * cols;
-		double[][] fRe = new double[cols][rows], fIm = new double[cols][rows];
-		double[][] imageRe = new double[rows][cols], imageIm = new double[rows][cols];
-		for (int y = 0; y < rows; y++)
+		double[][] fRe = work.fRe, fIm = work.fIm, imageRe = work.imageRe, imageIm = work.imageIm;
+		for (int y = 0; y < rows; y++) {
+			// FFT passes permute the row arrays; every row is rewritten here, so that does not matter
 			System.arraycopy(image, y * cols, imageRe[y], 0, cols);
+			java.util.Arrays.fill(imageIm[y], 0);
+			java.util.Arrays.fill(work.energyAll[y], 0);
+			java.util.Arrays.fill(work.amplitudeAll[y], 0);
+		}
 		Fft.columns(imageRe, imageIm, false);
 		Fft.transpose(imageRe, fRe);
 		Fft.transpose(imageIm, fIm);
 		Fft.columns(fRe, fIm, false);
-		double[][] productRe = new double[cols][rows], productIm = new double[cols][rows];
-		double[][] energyAll = new double[rows][cols], amplitudeAll = new double[rows][cols];
-		double[][][] eoRe = new double[SCALES][rows][cols], eoIm = new double[SCALES][rows][cols];
-		double[][] sumE = new double[rows][cols], sumO = new double[rows][cols];
-		double[] squared = new double[n], meanE = new double[cols], meanO = new double[cols], energy = new double[cols];
+		double[][] productRe = work.productRe, productIm = work.productIm, energyAll = work.energyAll, amplitudeAll = work.amplitudeAll;
+		double[][][] eoRe = work.eoRe, eoIm = work.eoIm;
+		double[][] sumE = work.sumE, sumO = work.sumO;
+		double[] squared = work.squared, meanE = work.meanE, meanO = work.meanO, energy = work.energy;
 		for (int o = 0; o < ORIENTATIONS; o++) {
 			for (int y = 0; y < rows; y++) {
 				java.util.Arrays.fill(sumE[y], 0);
