@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Fft {
 	private static final Map<Integer, double[][]> TWIDDLES = new ConcurrentHashMap<>();
 	private static final Map<Integer, Bluestein> BLUESTEIN = new ConcurrentHashMap<>();
+	private static final int COLUMN_STRIP = 32;
 
 	private Fft() {}
 
@@ -65,6 +66,88 @@ final class Fft {
 		}
 	}
 
+	/**
+	 * In-place unnormalised 1-D transforms of every column of a row array {@code [n][m]} (along the first index). For
+	 * a power-of-two n the butterflies run between whole rows held in separate arrays, which the JIT vectorises, and
+	 * the bit-reversal permutation only swaps row references; other n go column by column through Bluestein.
+	 */
+	static void columns(double[][] re, double[][] im, boolean inverse) {
+		int n = re.length, m = re[0].length;
+		if (n <= 1) return;
+		if (Integer.bitCount(n) != 1) {
+			double[] lr = new double[n], li = new double[n];
+			for (int x = 0; x < m; x++) {
+				for (int y = 0; y < n; y++) {
+					lr[y] = re[y][x];
+					li[y] = im[y][x];
+				}
+				transform(lr, li, n, inverse);
+				for (int y = 0; y < n; y++) {
+					re[y][x] = lr[y];
+					im[y][x] = li[y];
+				}
+			}
+			return;
+		}
+		for (int i = 1, j = 0; i < n; i++) {
+			int bit = n >> 1;
+			for (; (j & bit) != 0; bit >>= 1)
+				j ^= bit;
+			j ^= bit;
+			if (i < j) {
+				double[] t = re[i];
+				re[i] = re[j];
+				re[j] = t;
+				t = im[i];
+				im[i] = im[j];
+				im[j] = t;
+			}
+		}
+		double[][] tw = TWIDDLES.computeIfAbsent(n, Fft::twiddles);
+		double[] cos = tw[0], sin = tw[1];
+		double sign = inverse ? 1 : -1;
+		for (int half = 1; half < n; half <<= 1)
+			for (int i = 0; i < n; i += 2 * half)
+				for (int k = 0; k < half; k++) {
+					double wr = cos[half + k], wi = sign * sin[half + k];
+					double[] ar = re[i + k], ai = im[i + k], br = re[i + k + half], bi = im[i + k + half];
+					for (int x = 0; x < m; x++) {
+						double r = br[x], q = bi[x];
+						double xr = r * wr - q * wi, xi = r * wi + q * wr;
+						br[x] = ar[x] - xr;
+						bi[x] = ai[x] - xi;
+						ar[x] += xr;
+						ai[x] += xi;
+					}
+				}
+	}
+
+	/**
+	 * {@code dst[x][y] = src[y][x]}; eight source rows at a time, so that each destination row receives a whole
+	 * cache line (8 doubles) per visit.
+	 */
+	static void transpose(double[][] src, double[][] dst) {
+		int rows = src.length, cols = src[0].length, y = 0;
+		for (; y + 8 <= rows; y += 8) {
+			double[] r0 = src[y], r1 = src[y + 1], r2 = src[y + 2], r3 = src[y + 3];
+			double[] r4 = src[y + 4], r5 = src[y + 5], r6 = src[y + 6], r7 = src[y + 7];
+			for (int x = 0; x < cols; x++) {
+				double[] d = dst[x];
+				d[y] = r0[x];
+				d[y + 1] = r1[x];
+				d[y + 2] = r2[x];
+				d[y + 3] = r3[x];
+				d[y + 4] = r4[x];
+				d[y + 5] = r5[x];
+				d[y + 6] = r6[x];
+				d[y + 7] = r7[x];
+			}
+		}
+		for (; y < rows; y++)
+			for (int x = 0; x < cols; x++)
+				dst[x][y] = src[y][x];
+	}
+
 	/** Radix-2 along y for all columns at once: butterflies between whole rows, so memory is read in order. */
 	private static void columnsRadix2(double[] re, double[] im, int rows, int cols, boolean inverse) {
 		double[] tmp = new double[cols];
@@ -79,22 +162,25 @@ final class Fft {
 			}
 		}
 		double[][] tw = TWIDDLES.computeIfAbsent(rows, Fft::twiddles);
+		double[] cos = tw[0], sin = tw[1];
 		double sign = inverse ? 1 : -1;
-		for (int len = 2; len <= rows; len <<= 1) {
-			int half = len >> 1, step = rows / len;
-			for (int i = 0; i < rows; i += len)
-				for (int k = 0; k < half; k++) {
-					double wr = tw[0][k * step], wi = sign * tw[1][k * step];
-					int a = (i + k) * cols, b = (i + k + half) * cols;
-					for (int x = 0; x < cols; x++) {
-						double br = re[b + x], bi = im[b + x];
-						double xr = br * wr - bi * wi, xi = br * wi + bi * wr;
-						re[b + x] = re[a + x] - xr;
-						im[b + x] = im[a + x] - xi;
-						re[a + x] += xr;
-						im[a + x] += xi;
+		// all stages on a strip of columns before the next strip: the strip stays in cache between stages
+		for (int x0 = 0; x0 < cols; x0 += COLUMN_STRIP) {
+			int x1 = Math.min(cols, x0 + COLUMN_STRIP);
+			for (int half = 1; half < rows; half <<= 1)
+				for (int i = 0; i < rows; i += 2 * half)
+					for (int k = 0; k < half; k++) {
+						double wr = cos[half + k], wi = sign * sin[half + k];
+						int a = (i + k) * cols, b = (i + k + half) * cols;
+						for (int x = x0; x < x1; x++) {
+							double br = re[b + x], bi = im[b + x];
+							double xr = br * wr - bi * wi, xi = br * wi + bi * wr;
+							re[b + x] = re[a + x] - xr;
+							im[b + x] = im[a + x] - xi;
+							re[a + x] += xr;
+							im[a + x] += xi;
+						}
 					}
-				}
 		}
 	}
 
@@ -113,6 +199,7 @@ final class Fft {
 
 	/** In-place radix-2 transform of {@code re/im[offset .. offset + n)}. */
 	private static void radix2(double[] re, double[] im, int offset, int n, boolean inverse) {
+		if (n < 2) return;
 		for (int i = 1, j = 0; i < n; i++) {
 			int bit = n >> 1;
 			for (; (j & bit) != 0; bit >>= 1)
@@ -127,29 +214,56 @@ final class Fft {
 				im[offset + j] = t;
 			}
 		}
+		double sign = inverse ? 1 : -1;
+		// the first two stages have twiddles 1 and -+i: no multiplications
+		int end = offset + n;
+		for (int a = offset; a < end; a += 2) {
+			double br = re[a + 1], bi = im[a + 1];
+			re[a + 1] = re[a] - br;
+			im[a + 1] = im[a] - bi;
+			re[a] += br;
+			im[a] += bi;
+		}
+		if (n >= 4) for (int a = offset; a < end; a += 4) {
+			double br = re[a + 2], bi = im[a + 2];
+			re[a + 2] = re[a] - br;
+			im[a + 2] = im[a] - bi;
+			re[a] += br;
+			im[a] += bi;
+			// (br, bi) * (0, sign)
+			double xr = -sign * im[a + 3], xi = sign * re[a + 3];
+			re[a + 3] = re[a + 1] - xr;
+			im[a + 3] = im[a + 1] - xi;
+			re[a + 1] += xr;
+			im[a + 1] += xi;
+		}
 		double[][] tw = TWIDDLES.computeIfAbsent(n, Fft::twiddles);
 		double[] cos = tw[0], sin = tw[1];
-		double sign = inverse ? 1 : -1;
-		for (int len = 2; len <= n; len <<= 1) {
-			int half = len >> 1, step = n / len;
-			for (int i = 0; i < n; i += len)
+		for (int half = 4; half < n; half <<= 1)
+			for (int i = offset; i < end; i += 2 * half)
 				for (int k = 0; k < half; k++) {
-					double wr = cos[k * step], wi = sign * sin[k * step];
-					int a = offset + i + k, b = a + half;
+					double wr = cos[half + k], wi = sign * sin[half + k];
+					int a = i + k, b = a + half;
 					double xr = re[b] * wr - im[b] * wi, xi = re[b] * wi + im[b] * wr;
 					re[b] = re[a] - xr;
 					im[b] = im[a] - xi;
 					re[a] += xr;
 					im[a] += xi;
 				}
-		}
 	}
 
+	/**
+	 * Twiddle factors stage by stage: entries {@code half .. 2 half - 1} hold {@code cos, sin(pi k / half)}, so each
+	 * stage reads its factors in order.
+	 */
 	private static double[][] twiddles(int n) {
-		double[] cos = new double[n / 2], sin = new double[n / 2];
-		for (int k = 0; k < n / 2; k++) {
-			cos[k] = Math.cos(2 * Math.PI * k / n);
-			sin[k] = Math.sin(2 * Math.PI * k / n);
+		double[] cos = new double[n], sin = new double[n];
+		for (int half = 1; half < n; half <<= 1) {
+			int step = n / (2 * half);
+			for (int k = 0; k < half; k++) {
+				cos[half + k] = Math.cos(2 * Math.PI * (k * step) / n);
+				sin[half + k] = Math.sin(2 * Math.PI * (k * step) / n);
+			}
 		}
 		return new double[][] { cos, sin };
 	}

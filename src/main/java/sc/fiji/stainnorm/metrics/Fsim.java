@@ -45,7 +45,8 @@ final class Fsim extends NamedMetric {
 		double[] i2 = reduce(Planes.mix(prediction, 0.596, -0.274, -0.322), w, h, f);
 		double[] q1 = reduce(Planes.mix(groundTruth, 0.211, -0.523, 0.312), w, h, f);
 		double[] q2 = reduce(Planes.mix(prediction, 0.211, -0.523, 0.312), w, h, f);
-		double[] pc1 = PhaseCongruency.of(y1, sh, sw), pc2 = PhaseCongruency.of(y2, sh, sw);
+		PhaseCongruency.Workspace work = new PhaseCongruency.Workspace(sh, sw);
+		double[] pc1 = PhaseCongruency.of(y1, sh, sw, work), pc2 = PhaseCongruency.of(y2, sh, sw, work);
 		double[] g1 = gradientMagnitude(y1, sw, sh), g2 = gradientMagnitude(y2, sw, sh);
 		double weightSum = 0, fsim = 0, fsimc = 0;
 		for (int i = 0; i < pc1.length; i++) {
@@ -83,21 +84,24 @@ final class Fsim extends NamedMetric {
 
 	/** Scharr gradient magnitude, zeros outside the image. */
 	private static double[] gradientMagnitude(double[] img, int w, int h) {
-		double[] out = new double[w * h];
+		// a copy with a border of zeros, so that every neighbour is an array element
+		int pw = w + 2;
+		double[] padded = new double[pw * (h + 2)];
 		for (int y = 0; y < h; y++)
+			System.arraycopy(img, y * w, padded, (y + 1) * pw + 1, w);
+		double[] out = new double[w * h];
+		for (int y = 0; y < h; y++) {
+			int up = y * pw + 1, row = up + pw, down = row + pw;
 			for (int x = 0; x < w; x++) {
-				double gx = 3 * (at(img, w, h, x + 1, y - 1) - at(img, w, h, x - 1, y - 1))
-					+ 10 * (at(img, w, h, x + 1, y) - at(img, w, h, x - 1, y))
-					+ 3 * (at(img, w, h, x + 1, y + 1) - at(img, w, h, x - 1, y + 1));
-				double gy = 3 * (at(img, w, h, x - 1, y + 1) - at(img, w, h, x - 1, y - 1))
-					+ 10 * (at(img, w, h, x, y + 1) - at(img, w, h, x, y - 1))
-					+ 3 * (at(img, w, h, x + 1, y + 1) - at(img, w, h, x + 1, y - 1));
+				double gx = 3 * (padded[up + x + 1] - padded[up + x - 1])
+					+ 10 * (padded[row + x + 1] - padded[row + x - 1])
+					+ 3 * (padded[down + x + 1] - padded[down + x - 1]);
+				double gy = 3 * (padded[down + x - 1] - padded[up + x - 1])
+					+ 10 * (padded[down + x] - padded[up + x])
+					+ 3 * (padded[down + x + 1] - padded[up + x + 1]);
 				out[y * w + x] = Math.sqrt(gx * gx + gy * gy) / 16;
 			}
+		}
 		return out;
-	}
-
-	private static double at(double[] img, int w, int h, int x, int y) {
-		return x < 0 || y < 0 || x >= w || y >= h ? 0 : img[y * w + x];
 	}
 }

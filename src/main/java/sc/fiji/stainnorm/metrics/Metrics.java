@@ -44,14 +44,22 @@ public final class Metrics {
 	 * {@code problems}; unequal sizes fail the whole pair.
 	 */
 	public static double[] computeRow(List<Metric> metrics, RgbImage groundTruth, RgbImage prediction, List<String> problems) {
+		// the metrics share the RGB planes and sliding error maps of this pair
+		return RowMemo.within(() -> computeRowShared(metrics, groundTruth, prediction, problems));
+	}
+
+	private static double[] computeRowShared(List<Metric> metrics, RgbImage groundTruth, RgbImage prediction, List<String> problems) {
 		Planes.checkSameSize(groundTruth, prediction);
 		double[] row = new double[metrics.size() + StainSeparation.COLUMNS.size()];
 		Fsim.Result fsim = null;
 		String fsimProblem = null;
+		MsSsim.WithSsim structural = sharedStructural(metrics, groundTruth, prediction);
 		for (int i = 0; i < metrics.size(); i++) {
 			Metric m = metrics.get(i);
 			try {
-				if (m instanceof Fsim f) {
+				if (structural != null && m instanceof Ssim s && s.isStandard()) row[i] = structural.ssim();
+				else if (structural != null && m instanceof MsSsim s && s.sharesSsim()) row[i] = structural.msSsim();
+				else if (m instanceof Fsim f) {
 					// FSIM and FSIMc share the phase congruency: compute it once per pair
 					if (fsim == null && fsimProblem == null) {
 						try {
@@ -76,6 +84,22 @@ public final class Metrics {
 		System.arraycopy(s, 0, row, metrics.size(), s.length);
 		problems.addAll(d.warnings());
 		return row;
+	}
+
+	/**
+	 * The standard SSIM and MS-SSIM from one pass when both are in the list (the SSIM is MS-SSIM's finest scale),
+	 * else null: each is then computed on its own, also to report its own problems.
+	 */
+	private static MsSsim.WithSsim sharedStructural(List<Metric> metrics, RgbImage groundTruth, RgbImage prediction) {
+		boolean ssim = metrics.stream().anyMatch(m -> m instanceof Ssim s && s.isStandard());
+		boolean msSsim = metrics.stream().anyMatch(m -> m instanceof MsSsim s && s.sharesSsim());
+		if (!ssim || !msSsim || groundTruth.width() < 176 || groundTruth.height() < 176) return null;
+		try {
+			return MsSsim.standardWithSsim(groundTruth, prediction);
+		}
+		catch (StainNormException e) {
+			return null;
+		}
 	}
 
 	/**

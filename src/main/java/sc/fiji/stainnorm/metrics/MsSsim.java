@@ -61,10 +61,38 @@ final class MsSsim extends NamedMetric {
 		return Planes.channelMean(groundTruth, prediction, MsSsim::standard);
 	}
 
+	/** True for the standard definition, whose finest scale is the standard SSIM. */
+	boolean sharesSsim() {
+		return convention == Convention.STANDARD && !sewar;
+	}
+
+	/** The standard MS-SSIM and the standard SSIM, which is the mean SSIM map of its finest scale. */
+	record WithSsim(double msSsim, double ssim) {}
+
+	/** Both standard indices from one set of finest-scale statistics (the same numbers as computing them apart). */
+	static WithSsim standardWithSsim(RgbImage groundTruth, RgbImage prediction) {
+		Planes.checkSameSize(groundTruth, prediction);
+		Planes.checkAtLeast(groundTruth, 176, "MS-SSIM", "an 11x11 window at 5 scales");
+		double[][] x = Planes.rgb(groundTruth), y = Planes.rgb(prediction);
+		int w = groundTruth.width(), h = groundTruth.height();
+		double msSsim = 0, ssim = 0;
+		for (int c = 0; c < 3; c++) {
+			double[] finestSsim = new double[1];
+			msSsim += standard(x[c], y[c], w, h, finestSsim);
+			ssim += finestSsim[0];
+		}
+		return new WithSsim(msSsim / 3, ssim / 3);
+	}
+
 	private static double standard(double[] x, double[] y, int w, int h) {
+		return standard(x, y, w, h, new double[1]);
+	}
+
+	private static double standard(double[] x, double[] y, int w, int h, double[] finestSsim) {
 		double[] bases = new double[WEIGHTS.length];
 		for (int scale = 0; scale < WEIGHTS.length; scale++) {
-			StructuralSimilarity.Stats s = StructuralSimilarity.stats(x, y, w, h, StructuralSimilarity.GAUSSIAN);
+			StructuralSimilarity.Stats s = StructuralSimilarity.stats(x, y, w, h, StructuralSimilarity.GAUSSIAN, false);
+			if (scale == 0) finestSsim[0] = s.ssim();
 			bases[scale] = scale < WEIGHTS.length - 1 ? s.cs() : s.ssim();
 			if (scale < WEIGHTS.length - 1) {
 				x = halve(x, w, h, true);
@@ -99,7 +127,7 @@ final class MsSsim extends NamedMetric {
 		for (int scale = 0; scale < WEIGHTS.length; scale++) {
 			double ssim = 0, cs = 0;
 			for (int c = 0; c < 3; c++) {
-				StructuralSimilarity.Stats s = StructuralSimilarity.stats(x[c], y[c], w, h, StructuralSimilarity.GAUSSIAN);
+				StructuralSimilarity.Stats s = StructuralSimilarity.stats(x[c], y[c], w, h, StructuralSimilarity.GAUSSIAN, false);
 				ssim += s.ssim() / 3;
 				cs += s.cs() / 3;
 			}

@@ -27,54 +27,121 @@ final class PhaseCongruency {
 
 	private PhaseCongruency() {}
 
-	/** The phase congruency map of a row-major {@code rows x cols} image, in [0, 1]. */
+	/**
+	 * The phase congruency map of a row-major {@code rows x cols} image, in [0, 1]. The planes are row arrays so that
+	 * every FFT pass runs across whole rows ({@link Fft#columns}); the spectrum is kept transposed ({@code [u][v]}),
+	 * which saves a transposition per transform: forward = columns, transpose, columns; the inverse mirrors it and
+	 * ends in image layout.
+	 */
 	static double[] of(double[] image, int rows, int cols) {
+		return of(image, rows, cols, new Workspace(rows, cols));
+	}
+
+	/** Planes for {@link #of}, reusable for further images of the same size on the same thread. */
+	static final class Workspace {
+		final double[][] fRe, fIm, imageRe, imageIm, productRe, productIm, energyAll, amplitudeAll, sumE, sumO;
+		final double[][][] eoRe, eoIm;
+		final double[] squared, meanE, meanO, energy;
+
+		Workspace(int rows, int cols) {
+			fRe = new double[cols][rows];
+			fIm = new double[cols][rows];
+			productRe = new double[cols][rows];
+			productIm = new double[cols][rows];
+			imageRe = new double[rows][cols];
+			imageIm = new double[rows][cols];
+			energyAll = new double[rows][cols];
+			amplitudeAll = new double[rows][cols];
+			sumE = new double[rows][cols];
+			sumO = new double[rows][cols];
+			eoRe = new double[SCALES][rows][cols];
+			eoIm = new double[SCALES][rows][cols];
+			squared = new double[rows * cols];
+			meanE = new double[cols];
+			meanO = new double[cols];
+			energy = new double[cols];
+		}
+	}
+
+	/** As {@link #of(double[], int, int)}, with the planes of {@code work} (sized rows x cols). */
+	static double[] of(double[] image, int rows, int cols, Workspace work) {
 		Bank bank = bank(rows, cols);
 		int n = rows * cols;
-		double[] fRe = image.clone(), fIm = new double[n];
-		Fft.forward2d(fRe, fIm, rows, cols);
-		double[] energyAll = new double[n], amplitudeAll = new double[n];
-		double[][] eoRe = new double[SCALES][n], eoIm = new double[SCALES][n];
-		double[] sumE = new double[n], sumO = new double[n];
+		double[][] fRe = work.fRe, fIm = work.fIm, imageRe = work.imageRe, imageIm = work.imageIm;
+		for (int y = 0; y < rows; y++) {
+			// FFT passes permute the row arrays; every row is rewritten here, so that does not matter
+			System.arraycopy(image, y * cols, imageRe[y], 0, cols);
+			java.util.Arrays.fill(imageIm[y], 0);
+			java.util.Arrays.fill(work.energyAll[y], 0);
+			java.util.Arrays.fill(work.amplitudeAll[y], 0);
+		}
+		Fft.columns(imageRe, imageIm, false);
+		Fft.transpose(imageRe, fRe);
+		Fft.transpose(imageIm, fIm);
+		Fft.columns(fRe, fIm, false);
+		double[][] productRe = work.productRe, productIm = work.productIm, energyAll = work.energyAll, amplitudeAll = work.amplitudeAll;
+		double[][][] eoRe = work.eoRe, eoIm = work.eoIm;
+		double[][] sumE = work.sumE, sumO = work.sumO;
+		double[] squared = work.squared, meanE = work.meanE, meanO = work.meanO, energy = work.energy;
 		for (int o = 0; o < ORIENTATIONS; o++) {
-			java.util.Arrays.fill(sumE, 0);
-			java.util.Arrays.fill(sumO, 0);
+			for (int y = 0; y < rows; y++) {
+				java.util.Arrays.fill(sumE[y], 0);
+				java.util.Arrays.fill(sumO[y], 0);
+			}
 			for (int s = 0; s < SCALES; s++) {
-				double[] filter = bank.scaledFilters[o][s], re = eoRe[s], im = eoIm[s];
-				for (int i = 0; i < n; i++) {
-					re[i] = fRe[i] * filter[i];
-					im[i] = fIm[i] * filter[i];
+				double[][] filter = bank.transposedFilters[o][s], re = eoRe[s], im = eoIm[s];
+				for (int u = 0; u < cols; u++) {
+					double[] f = filter[u], sr = fRe[u], si = fIm[u], pr = productRe[u], pi = productIm[u];
+					for (int v = 0; v < rows; v++) {
+						pr[v] = sr[v] * f[v];
+						pi[v] = si[v] * f[v];
+					}
 				}
-				Fft.inverse2dUnscaled(re, im, rows, cols);
-				for (int i = 0; i < n; i++) {
-					sumE[i] += re[i];
-					sumO[i] += im[i];
-					amplitudeAll[i] += Math.sqrt(re[i] * re[i] + im[i] * im[i]);
+				Fft.columns(productRe, productIm, true);
+				Fft.transpose(productRe, re);
+				Fft.transpose(productIm, im);
+				Fft.columns(re, im, true);
+				for (int y = 0; y < rows; y++) {
+					double[] r = re[y], q = im[y], e = sumE[y], od = sumO[y], a = amplitudeAll[y];
+					for (int x = 0; x < cols; x++) {
+						e[x] += r[x];
+						od[x] += q[x];
+						a[x] += Math.sqrt(r[x] * r[x] + q[x] * q[x]);
+					}
 				}
 			}
-			double threshold = noiseThreshold(eoRe[0], eoIm[0], bank, o);
-			for (int i = 0; i < n; i++) {
-				double norm = Math.sqrt(sumE[i] * sumE[i] + sumO[i] * sumO[i]) + EPSILON;
-				double meanE = sumE[i] / norm, meanO = sumO[i] / norm;
-				double energy = 0;
-				for (int s = 0; s < SCALES; s++) {
-					double e = eoRe[s][i], od = eoIm[s][i];
-					energy += e * meanE + od * meanO - Math.abs(e * meanO - od * meanE);
+			double threshold = noiseThreshold(eoRe[0], eoIm[0], squared, bank, o);
+			for (int y = 0; y < rows; y++) {
+				// along the row for each scale (vectorises); per pixel the scales still add up in order
+				double[] e = sumE[y], od = sumO[y], energyRow = energyAll[y];
+				for (int x = 0; x < cols; x++) {
+					double norm = Math.sqrt(e[x] * e[x] + od[x] * od[x]) + EPSILON;
+					meanE[x] = e[x] / norm;
+					meanO[x] = od[x] / norm;
+					energy[x] = 0;
 				}
-				energyAll[i] += Math.max(energy - threshold, 0);
+				for (int s = 0; s < SCALES; s++) {
+					double[] even = eoRe[s][y], odd = eoIm[s][y];
+					for (int x = 0; x < cols; x++)
+						energy[x] += even[x] * meanE[x] + odd[x] * meanO[x] - Math.abs(even[x] * meanO[x] - odd[x] * meanE[x]);
+				}
+				for (int x = 0; x < cols; x++)
+					energyRow[x] += Math.max(energy[x] - threshold, 0);
 			}
 		}
 		double[] pc = new double[n];
-		for (int i = 0; i < n; i++)
-			pc[i] = amplitudeAll[i] == 0 ? 0 : energyAll[i] / amplitudeAll[i];
+		for (int y = 0; y < rows; y++)
+			for (int x = 0; x < cols; x++)
+				pc[y * cols + x] = amplitudeAll[y][x] == 0 ? 0 : energyAll[y][x] / amplitudeAll[y][x];
 		return pc;
 	}
 
 	/** Noise energy threshold for one orientation from the finest scale's squared amplitudes. */
-	private static double noiseThreshold(double[] re, double[] im, Bank bank, int o) {
-		double[] squared = new double[re.length];
-		for (int i = 0; i < re.length; i++)
-			squared[i] = re[i] * re[i] + im[i] * im[i];
+	private static double noiseThreshold(double[][] re, double[][] im, double[] squared, Bank bank, int o) {
+		int cols = re[0].length;
+		for (int y = 0; y < re.length; y++)
+			for (int x = 0; x < cols; x++)
+				squared[y * cols + x] = re[y][x] * re[y][x] + im[y][x] * im[y][x];
 		double meanSquaredNoise = -Select.median(squared) / Math.log(0.5);
 		double noisePower = meanSquaredNoise / bank.finestFilterEnergy[o];
 		double noiseEnergySquared = 2 * noisePower * bank.sumSquares[o] + 4 * noisePower * bank.sumCrossProducts[o];
@@ -94,8 +161,8 @@ final class PhaseCongruency {
 
 	/** The filters for one image size, with their image-independent noise statistics. */
 	private static final class Bank {
-		/** The filters divided by the pixel count, which is the inverse FFT's normalisation. */
-		final double[][][] scaledFilters = new double[ORIENTATIONS][SCALES][];
+		/** The filters divided by the pixel count (the inverse FFT's normalisation), transposed as the spectra are. */
+		final double[][][][] transposedFilters = new double[ORIENTATIONS][SCALES][][];
 		final double[] finestFilterEnergy = new double[ORIENTATIONS];
 		final double[] sumSquares = new double[ORIENTATIONS], sumCrossProducts = new double[ORIENTATIONS];
 
@@ -137,9 +204,10 @@ final class PhaseCongruency {
 				double[][] spatial = new double[SCALES][];
 				for (int s = 0; s < SCALES; s++) {
 					double[] f = LocalFilters.multiply(radial[s], spread);
-					scaledFilters[o][s] = new double[n];
-					for (int i = 0; i < n; i++)
-						scaledFilters[o][s][i] = f[i] / n;
+					double[][] t = transposedFilters[o][s] = new double[cols][rows];
+					for (int r = 0; r < rows; r++)
+						for (int c = 0; c < cols; c++)
+							t[c][r] = f[r * cols + c] / n;
 					if (s == 0) for (double v : f)
 						finestFilterEnergy[o] += v * v;
 					double[] re = f.clone(), im = new double[n];

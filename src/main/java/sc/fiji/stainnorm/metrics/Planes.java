@@ -22,8 +22,12 @@ final class Planes {
 				+ image.width() + "x" + image.height());
 	}
 
-	/** {@code [channel][pixel]} with values 0..255, row-major. */
+	/** {@code [channel][pixel]} with values 0..255, row-major; shared within a table row, so never modify them. */
 	static double[][] rgb(RgbImage image) {
+		return RowMemo.get("rgb", image, null, () -> unpack(image));
+	}
+
+	private static double[][] unpack(RgbImage image) {
 		int[] p = image.pixels();
 		double[][] c = new double[3][p.length];
 		for (int i = 0; i < p.length; i++) {

@@ -36,6 +36,10 @@ final class SlidingErrors {
 
 	/** sewar's {@code rmse_sw}: square root of the 8x8 box mean (reflect) of the squared error, per channel. */
 	static double[][] rmseMaps(double[][] x, double[][] y, int w, int h) {
+		return RowMemo.get("rmse maps", x, y, () -> computeRmseMaps(x, y, w, h));
+	}
+
+	private static double[][] computeRmseMaps(double[][] x, double[][] y, int w, int h) {
 		double[][] out = new double[3][];
 		for (int c = 0; c < 3; c++) {
 			double[] sq = new double[x[c].length];
@@ -55,6 +59,10 @@ final class SlidingErrors {
 	 * channels (reflect) and the extra division by 64 is sewar's; per channel.
 	 */
 	static double[][] sewarMeanMaps(double[][] x, int w, int h) {
+		return RowMemo.get("sewar mean maps", x, null, () -> computeSewarMeanMaps(x, w, h));
+	}
+
+	private static double[][] computeSewarMeanMaps(double[][] x, int w, int h) {
 		double[][] box = new double[3][];
 		for (int c = 0; c < 3; c++)
 			box[c] = LocalFilters.boxMeanSame(x[c], w, h, WINDOW, LocalFilters.Boundary.REFLECT);

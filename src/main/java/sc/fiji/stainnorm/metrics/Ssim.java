@@ -15,10 +15,15 @@ final class Ssim extends NamedMetric {
 		this.window = convention == Convention.PAPER ? StructuralSimilarity.UNIFORM : StructuralSimilarity.GAUSSIAN;
 	}
 
+	/** True for the Gaussian window, which the standard MS-SSIM's finest scale shares. */
+	boolean isStandard() {
+		return window == StructuralSimilarity.GAUSSIAN;
+	}
+
 	@Override
 	public double compute(RgbImage groundTruth, RgbImage prediction) {
 		Planes.checkSameSize(groundTruth, prediction);
 		Planes.checkAtLeast(groundTruth, StructuralSimilarity.WINDOW, name(), "one 11x11 window");
-		return Planes.channelMean(groundTruth, prediction, (x, y, w, h) -> StructuralSimilarity.stats(x, y, w, h, window).ssim());
+		return Planes.channelMean(groundTruth, prediction, (x, y, w, h) -> StructuralSimilarity.stats(x, y, w, h, window, false).ssim());
 	}
 }

@@ -30,11 +30,14 @@ final class Uqi extends NamedMetric {
 	}
 
 	private static double standard(double[] x, double[] y, int w, int h) {
-		double[] k = LocalFilters.uniform(WINDOW);
-		double[] q = map(LocalFilters.correlateValid(x, w, h, k), LocalFilters.correlateValid(y, w, h, k),
-			LocalFilters.correlateValid(LocalFilters.multiply(x, x), w, h, k), LocalFilters.correlateValid(LocalFilters.multiply(y, y), w, h, k),
-			LocalFilters.correlateValid(LocalFilters.multiply(x, y), w, h, k), 1);
-		return Planes.mean(q);
+		double[] sum = new double[1];
+		LocalFilters.windowedMoments(x, y, w, h, LocalFilters.uniform(WINDOW), (mx, my, mxx, myy, mxy, n) -> {
+			double s = sum[0];
+			for (int i = 0; i < n; i++)
+				s += quality(mx[i], my[i], mxx[i], myy[i], mxy[i], 1);
+			sum[0] = s;
+		});
+		return sum[0] / ((w - WINDOW + 1) * (h - WINDOW + 1));
 	}
 
 	private static double paper(double[] x, double[] y, int w, int h) {
@@ -51,15 +54,19 @@ final class Uqi extends NamedMetric {
 	 */
 	private static double[] map(double[] mx, double[] my, double[] mxx, double[] myy, double[] mxy, double n) {
 		double[] q = new double[mx.length];
-		for (int i = 0; i < q.length; i++) {
-			double meanProduct = mx[i] * my[i], meanSquares = mx[i] * mx[i] + my[i] * my[i];
-			double numerator = 4 * (n * mxy[i] - meanProduct) * meanProduct;
-			double spread = n * (mxx[i] + myy[i]) - meanSquares;
-			double denominator = spread * meanSquares;
-			if (denominator != 0) q[i] = numerator / denominator;
-			else if (spread == 0 && meanSquares != 0) q[i] = 2 * meanProduct / meanSquares;
-			else q[i] = 1;
-		}
+		for (int i = 0; i < q.length; i++)
+			q[i] = quality(mx[i], my[i], mxx[i], myy[i], mxy[i], n);
 		return q;
+	}
+
+	/** The index of one window from its first and second moments; {@code n} as in {@link #map}. */
+	private static double quality(double mx, double my, double mxx, double myy, double mxy, double n) {
+		double meanProduct = mx * my, meanSquares = mx * mx + my * my;
+		double numerator = 4 * (n * mxy - meanProduct) * meanProduct;
+		double spread = n * (mxx + myy) - meanSquares;
+		double denominator = spread * meanSquares;
+		if (denominator != 0) return numerator / denominator;
+		if (spread == 0 && meanSquares != 0) return 2 * meanProduct / meanSquares;
+		return 1;
 	}
 }

@@ -49,4 +49,33 @@ public class FftTest {
 				}
 			}
 	}
+
+	@Test
+	public void rowArrayColumnsAndTransposeGiveThe2dTransform() {
+		// PhaseCongruency's route: columns, transpose, columns gives the transposed 2-D spectrum
+		Random random = new Random(11);
+		int[][] sizes = { { 8, 16 }, { 6, 9 }, { 16, 15 }, { 7, 32 }, { 5, 4 }, { 32, 32 } };
+		for (int[] size : sizes)
+			for (boolean inverse : new boolean[] { false, true }) {
+				int rows = size[0], cols = size[1], n = rows * cols;
+				double[] re = new double[n], im = new double[n];
+				double[][] rowsRe = new double[rows][cols], rowsIm = new double[rows][cols];
+				for (int i = 0; i < n; i++) {
+					re[i] = rowsRe[i / cols][i % cols] = random.nextGaussian() * 50;
+					im[i] = rowsIm[i / cols][i % cols] = random.nextGaussian() * 50;
+				}
+				double[][] expected = naiveDft2d(re, im, rows, cols, inverse);
+				Fft.columns(rowsRe, rowsIm, inverse);
+				double[][] tRe = new double[cols][rows], tIm = new double[cols][rows];
+				Fft.transpose(rowsRe, tRe);
+				Fft.transpose(rowsIm, tIm);
+				Fft.columns(tRe, tIm, inverse);
+				double scale = inverse ? n : 1; // columns() is unnormalised
+				for (int y = 0; y < rows; y++)
+					for (int x = 0; x < cols; x++) {
+						assertEquals(rows + "x" + cols, expected[0][y * cols + x] * scale, tRe[x][y], 1e-9 * scale);
+						assertEquals(rows + "x" + cols, expected[1][y * cols + x] * scale, tIm[x][y], 1e-9 * scale);
+					}
+			}
+	}
 }

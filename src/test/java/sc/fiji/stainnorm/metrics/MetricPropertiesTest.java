@@ -152,6 +152,17 @@ public class MetricPropertiesTest {
 	}
 
 	@Test
+	public void aTableRowHoldsExactlyTheValuesOfTheMetricsComputedOneByOne() {
+		// the row shares work between metrics (SSIM within MS-SSIM, FSIM with FSIMc): sharing must not change a bit
+		for (Convention c : Convention.values()) {
+			List<Metric> metrics = Metrics.of(c);
+			double[] row = Metrics.computeRow(metrics, A, B, new ArrayList<>());
+			for (int i = 0; i < metrics.size(); i++)
+				assertEquals(metrics.get(i).name() + " " + c, metrics.get(i).compute(A, B), row[i], 0);
+		}
+	}
+
+	@Test
 	public void conventionParsing() {
 		assertEquals(Convention.PAPER, Convention.parse(" Paper"));
 		assertEquals(Convention.STANDARD, Convention.parse("standard"));

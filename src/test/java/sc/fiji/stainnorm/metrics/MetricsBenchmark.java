@@ -19,7 +19,7 @@ public final class MetricsBenchmark {
 		int batch = args.length > 0 ? Integer.parseInt(args[0]) : 100;
 		RgbImage gt = TestImages.render(1, StainStyle.A), pred = TestImages.render(1, StainStyle.B);
 		for (Convention convention : Convention.values()) {
-			System.out.println(convention.label() + " convention, 256x256, one thread, thread CPU time, median of 15 runs after 5 warm-up runs:");
+			System.out.println(convention.label() + " convention, 256x256, one thread, thread CPU time, median of " + RUNS + " runs after " + WARM_UP + " warm-up runs:");
 			double total = 0;
 			for (Metric m : Metrics.of(convention)) {
 				double ms = medianMillis(() -> m.compute(gt, pred));
@@ -41,12 +41,15 @@ public final class MetricsBenchmark {
 		System.out.printf(Locale.ROOT, "%d pairs (in memory), paper convention, %d threads: %.1f s (%.1f ms per pair)%n", batch, threads, s, 1000 * s / batch);
 	}
 
+	// enough warm-up for the JIT to finish compiling the hot loops, enough runs for a stable median on a busy machine
+	private static final int WARM_UP = 20, RUNS = 41;
+
 	private static double medianMillis(Runnable r) {
-		for (int i = 0; i < 5; i++)
+		for (int i = 0; i < WARM_UP; i++)
 			r.run();
 		// CPU time of this thread, not wall time: the machine may be busy with other work
 		java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
-		double[] t = new double[15];
+		double[] t = new double[RUNS];
 		for (int i = 0; i < t.length; i++) {
 			long t0 = bean.getCurrentThreadCpuTime();
 			r.run();
