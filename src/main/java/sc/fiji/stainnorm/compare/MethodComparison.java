@@ -31,7 +31,7 @@ import sc.fiji.stainnorm.normalize.MethodOptions;
 import sc.fiji.stainnorm.normalize.Methods;
 import sc.fiji.stainnorm.normalize.Normalized;
 import sc.fiji.stainnorm.normalize.StainNormalizer;
-import sc.fiji.stainnorm.report.MetricPlot;
+import sc.fiji.stainnorm.report.Plots;
 import sc.fiji.stainnorm.report.Montage;
 
 /**
@@ -322,7 +322,7 @@ public final class MethodComparison {
 		int c = result.columnIndex(metric);
 		String column = result.columns().get(c);
 		List<double[]> values = result.methods().stream().map(m -> result.values(m, c)).toList();
-		return MetricPlot.render(column + " per method (" + result.convention().label() + " convention, "
+		return Plots.metricPlot(column + " per method (" + result.convention().label() + " convention, "
 			+ (result.higherIsBetter()[c] ? "higher" : "lower") + " is better)", column, result.methods(), values);
 	}
 
