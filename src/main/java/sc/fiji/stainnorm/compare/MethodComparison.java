@@ -11,15 +11,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.ParallelItems;
 import sc.fiji.stainnorm.core.Progress;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
@@ -198,41 +195,15 @@ public final class MethodComparison {
 		for (int i = 0; i < metrics.size(); i++)
 			higher[i] = metrics.get(i).higherIsBetter();
 
-		Row[][] rows = new Row[pairs.size()][];
 		RgbImage[][] montageCells = new RgbImage[Math.min(settings.montageRows(), pairs.size())][];
 		AtomicInteger done = new AtomicInteger();
-		ExecutorService pool = Executors.newFixedThreadPool(Math.min(settings.threads(), pairs.size()), r -> {
-			Thread t = new Thread(r, "compare-methods");
-			t.setDaemon(true);
-			return t;
-		});
-		try {
-			List<Future<?>> futures = new ArrayList<>();
-			for (int p = 0; p < pairs.size(); p++) {
-				int index = p;
-				futures.add(pool.submit(() -> {
-					if (progress.isCancelled()) return;
-					Pair pair = pairs.get(index);
-					RgbImage[] cells = index < montageCells.length ? new RgbImage[methods.size() + 1] : null;
-					rows[index] = comparePair(pair, methods, normalizers, metrics, settings.imagesDir(), cells, progress);
-					if (cells != null) montageCells[index] = cells;
-					progress.update(done.incrementAndGet(), pairs.size(), pair.name());
-				}));
-			}
-			for (Future<?> f : futures)
-				f.get();
-		}
-		catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-			throw new StainNormException("Comparison interrupted");
-		}
-		catch (ExecutionException e) {
-			if (e.getCause() instanceof StainNormException sne) throw sne;
-			throw new IllegalStateException(e.getCause());
-		}
-		finally {
-			pool.shutdownNow();
-		}
+		List<Row[]> rows = ParallelItems.map(pairs, settings.threads(), "compare-methods", progress, (index, pair) -> {
+			RgbImage[] cells = index < montageCells.length ? new RgbImage[methods.size() + 1] : null;
+			Row[] pairRows = comparePair(pair, methods, normalizers, metrics, settings.imagesDir(), cells, progress);
+			if (cells != null) montageCells[index] = cells;
+			progress.update(done.incrementAndGet(), pairs.size(), pair.name());
+			return pairRows;
+		}, "Comparison interrupted", cause -> cause instanceof StainNormException sne ? sne : new IllegalStateException(cause));
 		List<Row> all = new ArrayList<>();
 		boolean cancelled = false;
 		for (Row[] r : rows)
