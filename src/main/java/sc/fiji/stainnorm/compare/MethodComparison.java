@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import sc.fiji.stainnorm.core.AtomicFile;
+import sc.fiji.stainnorm.core.Csv;
 import sc.fiji.stainnorm.core.ImageFiles;
 import sc.fiji.stainnorm.core.ParallelItems;
 import sc.fiji.stainnorm.core.Progress;
@@ -301,10 +302,10 @@ public final class MethodComparison {
 	public static void writeCsv(Result result, Path file) {
 		StringBuilder sb = new StringBuilder("method,image,").append(String.join(",", result.columns())).append(",error\n");
 		for (Row r : result.rows()) {
-			sb.append(r.method()).append(',').append(csvField(r.image()));
+			sb.append(r.method()).append(',').append(Csv.field(r.image()));
 			for (int c = 0; c < result.columns().size(); c++)
-				sb.append(',').append(r.values() == null ? "" : csvNumber(r.values()[c]));
-			sb.append(',').append(r.error() == null ? "" : csvField(r.error())).append('\n');
+				sb.append(',').append(r.values() == null ? "" : Csv.number(r.values()[c]));
+			sb.append(',').append(r.error() == null ? "" : Csv.field(r.error())).append('\n');
 		}
 		AtomicFile.writeString(file, sb);
 	}
@@ -320,20 +321,9 @@ public final class MethodComparison {
 			long failed = rows.stream().filter(r -> r.error() != null).count();
 			sb.append(m).append(',').append(rows.size() - failed).append(',').append(failed);
 			for (int c = 0; c < result.columns().size(); c++)
-				sb.append(',').append(csvNumber(result.mean(m, c))).append(',').append(csvNumber(result.std(m, c)));
+				sb.append(',').append(Csv.number(result.mean(m, c))).append(',').append(Csv.number(result.std(m, c)));
 			sb.append('\n');
 		}
 		AtomicFile.writeString(file, sb);
-	}
-
-	static String csvNumber(double v) {
-		if (Double.isNaN(v)) return "";
-		if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
-		return Double.toString(v);
-	}
-
-	private static String csvField(String s) {
-		if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0) return s;
-		return '"' + s.replace("\"", "\"\"").replace('\n', ' ') + '"';
 	}
 }
