@@ -112,7 +112,7 @@ public class MacenkoTest {
 		for (RgbImage[] pair : new RgbImage[][] { { aperio, nz210 }, { nz210, aperio } }) {
 			StainNormalizer m = Methods.create("macenko");
 			m.fit(List.of(pair[1]));
-			double before = PixelDiff.mse(pair[0], pair[1]), after = PixelDiff.mse(m.normalize(pair[0]).image(), pair[1]);
+			double before = TestSupport.mse(pair[0], pair[1]), after = TestSupport.mse(m.normalize(pair[0]).image(), pair[1]);
 			assertTrue(before + " -> " + after, after < 0.2 * before);
 		}
 	}
