@@ -110,15 +110,7 @@ public final class Vahadane implements StainNormalizer {
 			concentrations.add(tissueConcentrations(references.get(i), solver, offsets.get(i)));
 		double[] max = new double[2];
 		for (int s = 0; s < 2; s++) {
-			int total = 0;
-			for (float[][] c : concentrations)
-				total += c[s].length;
-			float[] all = new float[total];
-			int at = 0;
-			for (float[][] c : concentrations) {
-				System.arraycopy(c[s], 0, all, at, c[s].length);
-				at += c[s].length;
-			}
+			float[] all = pooled(concentrations, s);
 			max[s] = Percentile.of(all, PERCENTILE);
 			if (!(max[s] >= MIN_STAIN_OD))
 				throw new StainNormException("The reference images contain almost no " + (s == 0 ? "haematoxylin" : "eosin")
@@ -277,6 +269,20 @@ public final class Vahadane implements StainNormalizer {
 		if (angle < MIN_STAIN_ANGLE)
 			return String.format("the two stain vectors are only %.1f degrees apart: one colour, or a gray image", angle);
 		return null;
+	}
+
+	/** One stain's concentrations of all the references, one after the other. */
+	static float[] pooled(List<float[][]> concentrations, int stain) {
+		int total = 0;
+		for (float[][] c : concentrations)
+			total += c[stain].length;
+		float[] all = new float[total];
+		int at = 0;
+		for (float[][] c : concentrations) {
+			System.arraycopy(c[stain], 0, all, at, c[stain].length);
+			at += c[stain].length;
+		}
+		return all;
 	}
 
 	private void requireFit() {
