@@ -127,4 +127,21 @@ public final class BatchNormalizer {
 		if (!Files.isDirectory(dir)) throw new StainNormException("Output " + dir + " is a file, not a folder");
 		if (!Files.isWritable(dir)) throw new StainNormException("Cannot write to output folder " + dir + ": permission denied");
 	}
+
+	/**
+	 * Unless overwriting was asked for, fails early if the folder exists and holds anything.
+	 *
+	 * @param howToOverwrite appended to the message, e.g. {@code " (--overwrite)"}; may be empty
+	 */
+	public static void refuseNonEmptyFolder(Path dir, boolean overwrite, String howToOverwrite) {
+		if (overwrite || !Files.exists(dir)) return;
+		if (!Files.isDirectory(dir)) throw new StainNormException("Output " + dir + " is a file, not a folder");
+		try (Stream<Path> s = Files.list(dir)) {
+			if (s.findAny().isPresent())
+				throw new StainNormException("Output folder " + dir + " is not empty; choose another folder or allow overwriting" + howToOverwrite);
+		}
+		catch (IOException e) {
+			throw new StainNormException("Cannot read output folder " + dir + ": " + e.getMessage());
+		}
+	}
 }

@@ -88,6 +88,18 @@ public final class Plots {
 		return render(p);
 	}
 
+	/** Trailing moving mean over up to {@code window} values, so single-patch losses become readable curves. */
+	public static double[] movingAverage(double[] v, int window) {
+		double[] out = new double[v.length];
+		double sum = 0;
+		for (int i = 0; i < v.length; i++) {
+			sum += v[i];
+			if (i >= window) sum -= v[i - window];
+			out[i] = sum / Math.min(i + 1, window);
+		}
+		return out;
+	}
+
 	/** Linear interpolation between order statistics (R's type 7, numpy's default). */
 	static double quantile(double[] sorted, double q) {
 		double pos = q * (sorted.length - 1);
