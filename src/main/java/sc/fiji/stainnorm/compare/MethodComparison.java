@@ -11,15 +11,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import sc.fiji.stainnorm.core.AtomicFile;
+import sc.fiji.stainnorm.core.Csv;
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.ParallelItems;
 import sc.fiji.stainnorm.core.Progress;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
@@ -31,7 +29,7 @@ import sc.fiji.stainnorm.normalize.MethodOptions;
 import sc.fiji.stainnorm.normalize.Methods;
 import sc.fiji.stainnorm.normalize.Normalized;
 import sc.fiji.stainnorm.normalize.StainNormalizer;
-import sc.fiji.stainnorm.report.MetricPlot;
+import sc.fiji.stainnorm.report.Plots;
 import sc.fiji.stainnorm.report.Montage;
 
 /**
@@ -198,41 +196,15 @@ public final class MethodComparison {
 		for (int i = 0; i < metrics.size(); i++)
 			higher[i] = metrics.get(i).higherIsBetter();
 
-		Row[][] rows = new Row[pairs.size()][];
 		RgbImage[][] montageCells = new RgbImage[Math.min(settings.montageRows(), pairs.size())][];
 		AtomicInteger done = new AtomicInteger();
-		ExecutorService pool = Executors.newFixedThreadPool(Math.min(settings.threads(), pairs.size()), r -> {
-			Thread t = new Thread(r, "compare-methods");
-			t.setDaemon(true);
-			return t;
-		});
-		try {
-			List<Future<?>> futures = new ArrayList<>();
-			for (int p = 0; p < pairs.size(); p++) {
-				int index = p;
-				futures.add(pool.submit(() -> {
-					if (progress.isCancelled()) return;
-					Pair pair = pairs.get(index);
-					RgbImage[] cells = index < montageCells.length ? new RgbImage[methods.size() + 1] : null;
-					rows[index] = comparePair(pair, methods, normalizers, metrics, settings.imagesDir(), cells, progress);
-					if (cells != null) montageCells[index] = cells;
-					progress.update(done.incrementAndGet(), pairs.size(), pair.name());
-				}));
-			}
-			for (Future<?> f : futures)
-				f.get();
-		}
-		catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-			throw new StainNormException("Comparison interrupted");
-		}
-		catch (ExecutionException e) {
-			if (e.getCause() instanceof StainNormException sne) throw sne;
-			throw new IllegalStateException(e.getCause());
-		}
-		finally {
-			pool.shutdownNow();
-		}
+		List<Row[]> rows = ParallelItems.map(pairs, settings.threads(), "compare-methods", progress, (index, pair) -> {
+			RgbImage[] cells = index < montageCells.length ? new RgbImage[methods.size() + 1] : null;
+			Row[] pairRows = comparePair(pair, methods, normalizers, metrics, settings.imagesDir(), cells, progress);
+			if (cells != null) montageCells[index] = cells;
+			progress.update(done.incrementAndGet(), pairs.size(), pair.name());
+			return pairRows;
+		}, "Comparison interrupted", cause -> cause instanceof StainNormException sne ? sne : new IllegalStateException(cause));
 		List<Row> all = new ArrayList<>();
 		boolean cancelled = false;
 		for (Row[] r : rows)
@@ -322,7 +294,7 @@ public final class MethodComparison {
 		int c = result.columnIndex(metric);
 		String column = result.columns().get(c);
 		List<double[]> values = result.methods().stream().map(m -> result.values(m, c)).toList();
-		return MetricPlot.render(column + " per method (" + result.convention().label() + " convention, "
+		return Plots.metricPlot(column + " per method (" + result.convention().label() + " convention, "
 			+ (result.higherIsBetter()[c] ? "higher" : "lower") + " is better)", column, result.methods(), values);
 	}
 
@@ -330,10 +302,10 @@ public final class MethodComparison {
 	public static void writeCsv(Result result, Path file) {
 		StringBuilder sb = new StringBuilder("method,image,").append(String.join(",", result.columns())).append(",error\n");
 		for (Row r : result.rows()) {
-			sb.append(r.method()).append(',').append(csvField(r.image()));
+			sb.append(r.method()).append(',').append(Csv.field(r.image()));
 			for (int c = 0; c < result.columns().size(); c++)
-				sb.append(',').append(r.values() == null ? "" : csvNumber(r.values()[c]));
-			sb.append(',').append(r.error() == null ? "" : csvField(r.error())).append('\n');
+				sb.append(',').append(r.values() == null ? "" : Csv.number(r.values()[c]));
+			sb.append(',').append(r.error() == null ? "" : Csv.field(r.error())).append('\n');
 		}
 		AtomicFile.writeString(file, sb);
 	}
@@ -349,20 +321,9 @@ public final class MethodComparison {
 			long failed = rows.stream().filter(r -> r.error() != null).count();
 			sb.append(m).append(',').append(rows.size() - failed).append(',').append(failed);
 			for (int c = 0; c < result.columns().size(); c++)
-				sb.append(',').append(csvNumber(result.mean(m, c))).append(',').append(csvNumber(result.std(m, c)));
+				sb.append(',').append(Csv.number(result.mean(m, c))).append(',').append(Csv.number(result.std(m, c)));
 			sb.append('\n');
 		}
 		AtomicFile.writeString(file, sb);
-	}
-
-	static String csvNumber(double v) {
-		if (Double.isNaN(v)) return "";
-		if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
-		return Double.toString(v);
-	}
-
-	private static String csvField(String s) {
-		if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0) return s;
-		return '"' + s.replace("\"", "\"\"").replace('\n', ' ') + '"';
 	}
 }

@@ -1,14 +1,11 @@
 package sc.fiji.stainnorm.demo;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.ImageFiles;
@@ -19,6 +16,7 @@ import sc.fiji.stainnorm.metrics.Convention;
 import sc.fiji.stainnorm.metrics.ImagePair;
 import sc.fiji.stainnorm.metrics.MetricTable;
 import sc.fiji.stainnorm.metrics.Metrics;
+import sc.fiji.stainnorm.normalize.BatchNormalizer;
 import sc.fiji.stainnorm.normalize.Methods;
 import sc.fiji.stainnorm.normalize.StainNormalizer;
 import sc.fiji.stainnorm.report.Montage;
@@ -42,7 +40,7 @@ public final class Demo {
 	private Demo() {}
 
 	public static Result run(Path outputDir, boolean overwrite, Progress progress) {
-		refuseNonEmpty(outputDir, overwrite);
+		BatchNormalizer.refuseNonEmptyFolder(outputDir, overwrite, "");
 		RgbImage reference = TestImages.render(REFERENCE_TISSUE, TARGET);
 		RgbImage truth = TestImages.render(TISSUE, TARGET);
 		Map<String, RgbImage> sources = new LinkedHashMap<>();
@@ -136,15 +134,4 @@ public final class Demo {
 		return text.toString();
 	}
 
-	private static void refuseNonEmpty(Path dir, boolean overwrite) {
-		if (overwrite || !Files.exists(dir)) return;
-		if (!Files.isDirectory(dir)) throw new StainNormException("Output " + dir + " is a file, not a folder");
-		try (Stream<Path> s = Files.list(dir)) {
-			if (s.findAny().isPresent())
-				throw new StainNormException("Output folder " + dir + " is not empty; choose another folder or allow overwriting");
-		}
-		catch (IOException e) {
-			throw new StainNormException("Cannot read output folder " + dir + ": " + e.getMessage());
-		}
-	}
 }

@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import sc.fiji.stainnorm.bench.Benchmark;
 import sc.fiji.stainnorm.core.Progress;
 import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.normalize.BatchNormalizer;
 import sc.fiji.stainnorm.normalize.MethodOptions;
 import sc.fiji.stainnorm.normalize.Methods;
 import sc.fiji.stainnorm.stst.StstModel;
@@ -62,7 +62,7 @@ public final class EvaluateRun {
 
 	public static Outcome run(Options o, Progress progress) {
 		long started = System.nanoTime();
-		refuseNonEmpty(o.output(), o.overwrite());
+		BatchNormalizer.refuseNonEmptyFolder(o.output(), o.overwrite(), " (--overwrite)");
 		List<String> names = o.methods().isEmpty() ? Methods.names() : o.methods();
 		for (String n : names)
 			if (!Methods.names().contains(n)) throw new StainNormException("Unknown method '" + n + "'; choose from " + String.join(", ", Methods.names()));
@@ -174,17 +174,6 @@ public final class EvaluateRun {
 		return out;
 	}
 
-	private static void refuseNonEmpty(Path dir, boolean overwrite) {
-		if (overwrite || !Files.exists(dir)) return;
-		if (!Files.isDirectory(dir)) throw new StainNormException("Output " + dir + " is a file, not a folder");
-		try (Stream<Path> s = Files.list(dir)) {
-			if (s.findAny().isPresent())
-				throw new StainNormException("Output folder " + dir + " is not empty; choose another folder or allow overwriting (--overwrite)");
-		}
-		catch (IOException e) {
-			throw new StainNormException("Cannot read output folder " + dir + ": " + e.getMessage());
-		}
-	}
 
 	/** Why the shared-data numbers cannot be read against the paper's tables one to one. */
 	static List<String> paperNotes() {

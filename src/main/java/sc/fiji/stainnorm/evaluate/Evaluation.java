@@ -4,13 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
+import sc.fiji.stainnorm.core.ParallelItems;
 import sc.fiji.stainnorm.core.Progress;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
@@ -218,60 +214,27 @@ public final class Evaluation {
 	}
 
 	private List<JobResult> runAll(List<Job> jobs) {
-		List<JobResult> results = new ArrayList<>();
 		AtomicLong finished = new AtomicLong();
-		List<Callable<JobResult>> tasks = jobs.stream().<Callable<JobResult>>map(job -> () -> {
-			if (progress.isCancelled()) return null;
+		ParallelItems.Task<Job, JobResult> task = (index, job) -> {
 			JobResult r = execute(job);
 			long k = finished.incrementAndGet();
 			// about 50 lines for the whole run: enough to see it move, few enough to read a log
 			if (k % Math.max(1, jobs.size() / 50) == 0 || k == jobs.size())
 				progress.update(k, jobs.size(), job.experiment() + " " + job.fitted().method() + " " + job.image());
 			return r;
-		}).toList();
+		};
+		List<JobResult> results;
 		if (settings.threads() == 1) {
-			for (Callable<JobResult> t : tasks)
-				results.add(call(t));
+			results = new ArrayList<>();
+			for (int i = 0; i < jobs.size(); i++)
+				results.add(progress.isCancelled() ? null : task.apply(i, jobs.get(i)));
 		}
-		else {
-			ExecutorService pool = Executors.newFixedThreadPool(settings.threads());
-			try {
-				for (Future<JobResult> f : pool.invokeAll(tasks))
-					results.add(get(f));
-			}
-			catch (InterruptedException e) {
-				Thread.currentThread().interrupt();
-				throw new StainNormException("Evaluation interrupted");
-			}
-			finally {
-				pool.shutdownNow();
-			}
-		}
+		else results = ParallelItems.map(jobs, settings.threads(), "evaluation", progress, task, "Evaluation interrupted", cause -> {
+			if (cause instanceof Error err) throw err;
+			return cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
+		});
 		if (progress.isCancelled()) throw new StainNormException("Evaluation cancelled");
 		return results;
-	}
-
-	private static JobResult call(Callable<JobResult> t) {
-		try {
-			return t.call();
-		}
-		catch (RuntimeException e) {
-			throw e;
-		}
-		catch (Exception e) {
-			throw new IllegalStateException(e);
-		}
-	}
-
-	private static JobResult get(Future<JobResult> f) throws InterruptedException {
-		try {
-			return f.get();
-		}
-		catch (ExecutionException e) {
-			if (e.getCause() instanceof RuntimeException re) throw re;
-			if (e.getCause() instanceof Error err) throw err;
-			throw new IllegalStateException(e.getCause());
-		}
 	}
 
 	private JobResult execute(Job job) {

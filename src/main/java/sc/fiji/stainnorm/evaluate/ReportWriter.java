@@ -168,7 +168,7 @@ public final class ReportWriter {
 				double[][] pts = rows.stream().filter(r -> Double.isFinite(r[col])).map(r -> new double[] { r[0], r[col] }).toArray(double[][]::new);
 				names.add(header[k] + (header[k].startsWith("val") ? "" : " (mean of 25 steps)"));
 				xs.add(java.util.Arrays.stream(pts).mapToDouble(pt -> pt[0]).toArray());
-				ys.add(smooth(java.util.Arrays.stream(pts).mapToDouble(pt -> pt[1]).toArray(), header[k].startsWith("val") ? 1 : 25));
+				ys.add(Plots.movingAverage(java.util.Arrays.stream(pts).mapToDouble(pt -> pt[1]).toArray(), header[k].startsWith("val") ? 1 : 25));
 			}
 			panels.add(Plots.linePlot("step", header[c], names, xs, ys));
 		}
@@ -179,18 +179,6 @@ public final class ReportWriter {
 			stack.insert(new ColorProcessor(w, h, panels.get(i).pixels()), 0, i * h);
 		writePng(RgbImage.wrap(w, h * panels.size(), (int[]) stack.getPixels()), "training_loss.png");
 		return true;
-	}
-
-	/** Trailing moving mean, so single-patch losses become readable curves. */
-	static double[] smooth(double[] v, int window) {
-		double[] out = new double[v.length];
-		double sum = 0;
-		for (int i = 0; i < v.length; i++) {
-			sum += v[i];
-			if (i >= window) sum -= v[i - window];
-			out[i] = sum / Math.min(i + 1, window);
-		}
-		return out;
 	}
 
 	/**

@@ -20,7 +20,7 @@ import sc.fiji.stainnorm.bench.Benchmark;
 import sc.fiji.stainnorm.compare.MethodComparison;
 import sc.fiji.stainnorm.core.ImageFiles;
 import sc.fiji.stainnorm.core.StainNormException;
-import sc.fiji.stainnorm.report.MetricPlot;
+import sc.fiji.stainnorm.report.Plots;
 
 /**
  * Times each method on many patches (the STST paper's "500 patches of 256x256"): the Fiji face of
@@ -119,7 +119,7 @@ public class BenchmarkCommand extends StainNormCommand {
 		}
 		status.showStatus(chosen.size(), chosen.size(), "Benchmark: done");
 		if (names.isEmpty()) throw new StainNormException("no method could run: " + skipped);
-		plot = ImageFiles.toImagePlus(MetricPlot.render("Seconds for " + patches + " patches of " + size + "x" + size + " on " + n + " threads",
+		plot = ImageFiles.toImagePlus(Plots.metricPlot("Seconds for " + patches + " patches of " + size + "x" + size + " on " + n + " threads",
 			"seconds (fit + normalize)", names, seconds), "Stain normalization benchmark");
 		if (csv != null) {
 			results.showRowNumbers(false);

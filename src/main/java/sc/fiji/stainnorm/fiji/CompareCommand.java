@@ -24,7 +24,7 @@ import sc.fiji.stainnorm.metrics.Convention;
 import sc.fiji.stainnorm.metrics.ImagePair;
 import sc.fiji.stainnorm.metrics.MetricTable;
 import sc.fiji.stainnorm.metrics.Metrics;
-import sc.fiji.stainnorm.report.MetricPlot;
+import sc.fiji.stainnorm.report.Plots;
 
 /**
  * The paper's metrics of a prediction (e.g. a normalized image) against its ground truth: two open images,
@@ -111,7 +111,7 @@ public class CompareCommand extends StainNormCommand {
 			int c = table.columnIndex(metric);
 			values.add(table.rows().stream().filter(r -> r.values() != null).mapToDouble(r -> r.values()[c]).toArray());
 		}
-		RgbImage chart = MetricPlot.render((single ? pairs.get(0).name() : pairs.size() + " pairs") + ", " + conv.label() + " convention",
+		RgbImage chart = Plots.metricPlot((single ? pairs.get(0).name() : pairs.size() + " pairs") + ", " + conv.label() + " convention",
 			"similarity (1 = identical)", PLOTTED, values);
 		plot = ImageFiles.toImagePlus(chart, "Stain normalization metrics");
 		if (csv != null) {

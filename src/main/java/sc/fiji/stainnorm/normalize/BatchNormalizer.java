@@ -4,15 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.ParallelItems;
 import sc.fiji.stainnorm.core.Progress;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.Shard;
@@ -90,33 +88,14 @@ public final class BatchNormalizer {
 		checkWritableFolder(outputDir);
 		long total = mine.size();
 		AtomicLong done = new AtomicLong();
-		List<FileResult> results = Collections.synchronizedList(new ArrayList<>());
-		ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
-		try {
-			List<Future<?>> futures = new ArrayList<>();
-			for (Path in : mine)
-				futures.add(pool.submit(() -> {
-					if (progress.isCancelled()) return;
-					FileResult r = one(normalizer, in, outputDir.resolve(in.getFileName()), overwrite);
-					results.add(r);
-					for (String m : r.messages())
-						progress.warn(in.getFileName() + ": " + m);
-					progress.update(done.incrementAndGet(), total, in.getFileName() + " " + r.outcome().name().toLowerCase().replace('_', ' '));
-				}));
-			for (Future<?> f : futures)
-				f.get();
-		}
-		catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-			throw new StainNormException("Interrupted");
-		}
-		catch (java.util.concurrent.ExecutionException e) {
-			throw new StainNormException("Normalization failed: " + e.getCause(), e.getCause());
-		}
-		finally {
-			pool.shutdownNow();
-		}
-		List<FileResult> sorted = new ArrayList<>(results);
+		List<FileResult> results = ParallelItems.map(mine, threads, "batch-normalize", progress, (i, in) -> {
+			FileResult r = one(normalizer, in, outputDir.resolve(in.getFileName()), overwrite);
+			for (String m : r.messages())
+				progress.warn(in.getFileName() + ": " + m);
+			progress.update(done.incrementAndGet(), total, in.getFileName() + " " + r.outcome().name().toLowerCase().replace('_', ' '));
+			return r;
+		}, "Interrupted", cause -> new StainNormException("Normalization failed: " + cause, cause));
+		List<FileResult> sorted = new ArrayList<>(results.stream().filter(Objects::nonNull).toList());
 		sorted.sort((a, b) -> a.input().compareTo(b.input()));
 		return new Report(sorted);
 	}
@@ -147,5 +126,22 @@ public final class BatchNormalizer {
 		}
 		if (!Files.isDirectory(dir)) throw new StainNormException("Output " + dir + " is a file, not a folder");
 		if (!Files.isWritable(dir)) throw new StainNormException("Cannot write to output folder " + dir + ": permission denied");
+	}
+
+	/**
+	 * Unless overwriting was asked for, fails early if the folder exists and holds anything.
+	 *
+	 * @param howToOverwrite appended to the message, e.g. {@code " (--overwrite)"}; may be empty
+	 */
+	public static void refuseNonEmptyFolder(Path dir, boolean overwrite, String howToOverwrite) {
+		if (overwrite || !Files.exists(dir)) return;
+		if (!Files.isDirectory(dir)) throw new StainNormException("Output " + dir + " is a file, not a folder");
+		try (Stream<Path> s = Files.list(dir)) {
+			if (s.findAny().isPresent())
+				throw new StainNormException("Output folder " + dir + " is not empty; choose another folder or allow overwriting" + howToOverwrite);
+		}
+		catch (IOException e) {
+			throw new StainNormException("Cannot read output folder " + dir + ": " + e.getMessage());
+		}
 	}
 }

@@ -93,15 +93,7 @@ public final class Khan implements StainNormalizer {
 		double[][] stains = stainMatrix(Matrix3.normalize(h), Matrix3.normalize(e));
 		double[][] pct = new double[2][];
 		for (int s = 0; s < 2; s++) {
-			int total = 0;
-			for (float[][] c : concentrations)
-				total += c[s].length;
-			float[] all = new float[total];
-			int at = 0;
-			for (float[][] c : concentrations) {
-				System.arraycopy(c[s], 0, all, at, c[s].length);
-				at += c[s].length;
-			}
+			float[] all = Vahadane.pooled(concentrations, s);
 			Arrays.sort(all);
 			pct[s] = percentiles(all);
 		}

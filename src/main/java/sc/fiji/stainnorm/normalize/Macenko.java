@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 import sc.fiji.stainnorm.core.FastMath;
+import sc.fiji.stainnorm.core.Percentile;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.core.TissueMask;
@@ -293,7 +294,7 @@ public final class Macenko implements StainNormalizer {
 			if (!isTissue(r, g, b)) continue;
 			buffer[k++] = (float) Math.atan2(largest[0] * r + largest[1] * g + largest[2] * b, second[0] * r + second[1] * g + second[2] * b);
 		}
-		double minPhi = percentile(buffer, k, alpha), maxPhi = percentile(buffer, k, 100 - alpha);
+		double minPhi = Percentile.of(buffer, k, alpha), maxPhi = Percentile.of(buffer, k, 100 - alpha);
 		double[] vMin = new double[3], vMax = new double[3];
 		for (int c = 0; c < 3; c++) {
 			vMin[c] = second[c] * Math.cos(minPhi) + largest[c] * Math.sin(minPhi);
@@ -313,50 +314,12 @@ public final class Macenko implements StainNormalizer {
 				int rgb = px[i];
 				buffer[i] = (float) (p[s][0] * od[(rgb >> 16) & 0xFF] + p[s][1] * od[(rgb >> 8) & 0xFF] + p[s][2] * od[rgb & 0xFF]);
 			}
-			maxC[s] = percentile(buffer, px.length, 99);
+			maxC[s] = Percentile.of(buffer, px.length, 99);
 			if (!(maxC[s] > 1e-6))
 				return Estimate.failed("too little " + (s == 0 ? "haematoxylin" : "eosin") + " stain (99th percentile concentration "
 					+ String.format(Locale.ROOT, "%.3g", maxC[s]) + ")");
 		}
 		return new Estimate(new Stains(stains, maxC), null);
-	}
-
-	/**
-	 * The p-th percentile of the first {@code length} values, interpolated linearly between order statistics as
-	 * numpy's default: position {@code p/100 · (length − 1)}. Reorders those values.
-	 */
-	static double percentile(float[] values, int length, double p) {
-		double pos = p / 100 * (length - 1);
-		int lo = (int) Math.floor(pos);
-		double below = select(values, length, lo);
-		if (lo + 1 >= length) return below;
-		// after selection every value right of lo is >= it; the next order statistic is their minimum
-		float above = Float.POSITIVE_INFINITY;
-		for (int i = lo + 1; i < length; i++)
-			if (values[i] < above) above = values[i];
-		return below + (pos - lo) * (above - below);
-	}
-
-	/** Hoare quickselect (middle pivot, deterministic): puts the k-th smallest at k, smaller left, larger right. */
-	private static float select(float[] a, int length, int k) {
-		int left = 0, right = length - 1;
-		while (left < right) {
-			float pivot = a[(left + right) >>> 1];
-			int i = left, j = right;
-			while (i <= j) {
-				while (a[i] < pivot) i++;
-				while (a[j] > pivot) j--;
-				if (i <= j) {
-					float t = a[i];
-					a[i++] = a[j];
-					a[j--] = t;
-				}
-			}
-			if (k <= j) right = j;
-			else if (k >= i) left = i;
-			else break;
-		}
-		return a[k];
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import sc.fiji.stainnorm.core.Percentile;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 
@@ -109,16 +110,8 @@ public final class Vahadane implements StainNormalizer {
 			concentrations.add(tissueConcentrations(references.get(i), solver, offsets.get(i)));
 		double[] max = new double[2];
 		for (int s = 0; s < 2; s++) {
-			int total = 0;
-			for (float[][] c : concentrations)
-				total += c[s].length;
-			float[] all = new float[total];
-			int at = 0;
-			for (float[][] c : concentrations) {
-				System.arraycopy(c[s], 0, all, at, c[s].length);
-				at += c[s].length;
-			}
-			max[s] = percentile(all, PERCENTILE);
+			float[] all = pooled(concentrations, s);
+			max[s] = Percentile.of(all, PERCENTILE);
 			if (!(max[s] >= MIN_STAIN_OD))
 				throw new StainNormException("The reference images contain almost no " + (s == 0 ? "haematoxylin" : "eosin")
 					+ " (99th percentile concentration " + max[s] + "); choose references showing both stains");
@@ -156,7 +149,7 @@ public final class Vahadane implements StainNormalizer {
 		double[] scale = new double[2];
 		List<String> warnings = new ArrayList<>();
 		for (int s = 0; s < 2; s++) {
-			double max = percentile(c[s], PERCENTILE);
+			double max = Percentile.of(c[s], PERCENTILE);
 			// one stain unused: a single colour (pen ink, a flat or gray patch) rather than H&E tissue
 			if (!(max > 1e-3))
 				return Normalized.unchanged(source, "only one stain colour found (no " + (s == 0 ? "haematoxylin" : "eosin")
@@ -278,44 +271,18 @@ public final class Vahadane implements StainNormalizer {
 		return null;
 	}
 
-	/** The p-th percentile with linear interpolation between order statistics (numpy's default). Reorders {@code v}. */
-	static double percentile(float[] v, double p) {
-		if (v.length == 0) return 0;
-		double pos = p / 100 * (v.length - 1);
-		int lo = (int) Math.floor(pos);
-		double low = select(v, lo);
-		if (lo + 1 >= v.length) return low;
-		// after selecting lo, the next order statistic is the minimum of the part above it
-		float next = Float.POSITIVE_INFINITY;
-		for (int i = lo + 1; i < v.length; i++)
-			next = Math.min(next, v[i]);
-		return low + (pos - lo) * (next - low);
-	}
-
-	/** The k-th smallest value (Hoare quickselect, median-of-three pivots); partially reorders {@code a}. */
-	static float select(float[] a, int k) {
-		int left = 0, right = a.length - 1;
-		while (right > left) {
-			int mid = (left + right) >>> 1;
-			float x = a[left], y = a[mid], z = a[right];
-			float pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
-			int i = left, j = right;
-			while (i <= j) {
-				while (a[i] < pivot) i++;
-				while (a[j] > pivot) j--;
-				if (i <= j) {
-					float t = a[i];
-					a[i] = a[j];
-					a[j] = t;
-					i++;
-					j--;
-				}
-			}
-			if (k <= j) right = j;
-			else if (k >= i) left = i;
-			else return a[k];
+	/** One stain's concentrations of all the references, one after the other. */
+	static float[] pooled(List<float[][]> concentrations, int stain) {
+		int total = 0;
+		for (float[][] c : concentrations)
+			total += c[stain].length;
+		float[] all = new float[total];
+		int at = 0;
+		for (float[][] c : concentrations) {
+			System.arraycopy(c[stain], 0, all, at, c[stain].length);
+			at += c[stain].length;
 		}
-		return a[k];
+		return all;
 	}
 
 	private void requireFit() {

@@ -19,6 +19,7 @@ import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
 
 import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.report.Plots;
 
 /** The training loss log: one CSV row per step, and a plot of the curves in the manner of the paper's Fig. 4. */
 final class LossLog {
@@ -95,7 +96,7 @@ final class LossLog {
 		int height, int width, Color colour) {
 		int left = 70, right = width - 20, bottom = top + height - 35, plotTop = top + 10;
 		double[] y = rows.stream().mapToDouble(f).toArray();
-		double[] smooth = movingAverage(y, Math.max(1, y.length / 100));
+		double[] smooth = Plots.movingAverage(y, Math.max(1, y.length / 100));
 		double lo = Double.MAX_VALUE, hi = -Double.MAX_VALUE;
 		for (double v : smooth) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
 		if (dots != null) for (Row r : rows) { double v = dots.applyAsDouble(r); if (!Double.isNaN(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); } }
@@ -130,16 +131,5 @@ final class LossLog {
 				g.fillOval(x - 3, yy - 3, 6, 6);
 			}
 		}
-	}
-
-	static double[] movingAverage(double[] y, int window) {
-		double[] out = new double[y.length];
-		double sum = 0;
-		for (int i = 0; i < y.length; i++) {
-			sum += y[i];
-			if (i >= window) sum -= y[i - window];
-			out[i] = sum / Math.min(i + 1, window);
-		}
-		return out;
 	}
 }

@@ -12,37 +12,24 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
+import org.junit.ClassRule;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
-import org.scijava.Context;
-import org.scijava.command.CommandService;
 
 import ij.measure.ResultsTable;
 import sc.fiji.stainnorm.normalize.Methods;
 
 /** The benchmark command on a few small patches (timings are measured, never asserted). */
 public class BenchmarkCommandTest {
-	private static Context context;
+	@ClassRule
+	public static final CommandContext COMMANDS = new CommandContext();
 
 	@Rule
 	public TemporaryFolder tmp = new TemporaryFolder();
 
-	@BeforeClass
-	public static void startContext() {
-		context = new Context();
-		context.service(org.scijava.log.LogService.class).setLevel(StainNormCommand.class.getName(), org.scijava.log.LogLevel.NONE);
-	}
-
-	@AfterClass
-	public static void stopContext() {
-		context.dispose();
-	}
-
 	private static CommandRunner.Result run(String label, Map<String, ?> inputs) {
-		return CommandRunner.run(context, CommandRunner.find(context.service(CommandService.class), label), inputs, true);
+		return COMMANDS.run(label, inputs);
 	}
 
 	@Test

@@ -16,14 +16,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
+import org.junit.ClassRule;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
-import org.scijava.Context;
-import org.scijava.command.CommandInfo;
-import org.scijava.command.CommandService;
 
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
@@ -39,25 +35,14 @@ import sc.fiji.stainnorm.synth.TestImages;
 
 /** The two compare commands with inputs given as a map: numbers, files written, and bad inputs. */
 public class CompareCommandsTest {
-	private static Context context;
+	@ClassRule
+	public static final CommandContext COMMANDS = new CommandContext();
 
 	@Rule
 	public TemporaryFolder tmp = new TemporaryFolder();
 
-	@BeforeClass
-	public static void startContext() {
-		context = new Context();
-		context.service(org.scijava.log.LogService.class).setLevel(StainNormCommand.class.getName(), org.scijava.log.LogLevel.NONE);
-	}
-
-	@AfterClass
-	public static void stopContext() {
-		context.dispose();
-	}
-
 	static CommandRunner.Result run(String label, Map<String, ?> inputs) {
-		CommandInfo info = CommandRunner.find(context.service(CommandService.class), label);
-		return CommandRunner.run(context, info, inputs, true);
+		return COMMANDS.run(label, inputs);
 	}
 
 	/** MSE written out plainly: squared channel differences over 3 * pixels. */

@@ -19,12 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
+import org.junit.ClassRule;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
-import org.scijava.Context;
 import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandService;
 import org.scijava.menu.MenuService;
@@ -45,26 +43,14 @@ public class FijiCommandsTest {
 		CompareCommand.LABEL, CompareMethodsCommand.LABEL, TrainStstCommand.LABEL, BenchmarkCommand.LABEL, EvaluateCommand.LABEL,
 		DemoCommand.LABEL);
 
-	private static Context context;
+	@ClassRule
+	public static final CommandContext COMMANDS = new CommandContext();
 
 	@Rule
 	public TemporaryFolder tmp = new TemporaryFolder();
 
-	@BeforeClass
-	public static void startContext() {
-		context = new Context();
-		// the failures are asserted here; the commands' own error lines would only clutter the build log
-		context.service(org.scijava.log.LogService.class).setLevel(StainNormCommand.class.getName(), org.scijava.log.LogLevel.NONE);
-	}
-
-	@AfterClass
-	public static void stopContext() {
-		context.dispose();
-	}
-
 	static CommandRunner.Result run(String label, Map<String, ?> inputs) {
-		CommandInfo info = CommandRunner.find(context.service(CommandService.class), label);
-		return CommandRunner.run(context, info, inputs, true);
+		return COMMANDS.run(label, inputs);
 	}
 
 	/**
@@ -72,13 +58,13 @@ public class FijiCommandsTest {
 	 * commands that are their own module, as DynamicCommands are).
 	 */
 	static StainNormCommand runByService(Class<? extends org.scijava.command.Command> c, Map<String, Object> inputs) throws Exception {
-		CommandInfo info = context.service(CommandService.class).getCommand(c.getName());
-		return (StainNormCommand) context.service(org.scijava.module.ModuleService.class).run(info, true, inputs).get();
+		CommandInfo info = COMMANDS.context().service(CommandService.class).getCommand(c.getName());
+		return (StainNormCommand) COMMANDS.context().service(org.scijava.module.ModuleService.class).run(info, true, inputs).get();
 	}
 
 	@Test
 	public void everyCommandHasItsEntryUnderPluginsStainNormalization() {
-		ShadowMenu menu = context.service(MenuService.class).getMenu().getMenu(new org.scijava.MenuPath("Plugins>Stain Normalization"));
+		ShadowMenu menu = COMMANDS.context().service(MenuService.class).getMenu().getMenu(new org.scijava.MenuPath("Plugins>Stain Normalization"));
 		assertNotNull("Plugins > Stain Normalization exists", menu);
 		List<String> leaves = new ArrayList<>();
 		for (ShadowMenu child : menu.getChildren())
@@ -88,7 +74,7 @@ public class FijiCommandsTest {
 			assertTrue(label + " in " + leaves, leaves.contains(label));
 			ShadowMenu entry = menu.getMenu(label);
 			assertTrue(label + " is a leaf that runs a command", entry != null && entry.isLeaf() && entry.getModuleInfo() != null);
-			CommandInfo info = CommandRunner.find(context.service(CommandService.class), label);
+			CommandInfo info = CommandRunner.find(COMMANDS.context().service(CommandService.class), label);
 			assertEquals(label, info.getLabel());
 			assertTrue(label + " runs headless", info.canRunHeadless());
 			for (String name : CommandRunner.parameterNames(info))

@@ -16,13 +16,10 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.junit.AfterClass;
-import org.junit.BeforeClass;
+import org.junit.ClassRule;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
-import org.scijava.Context;
-import org.scijava.command.CommandService;
 
 import ij.ImagePlus;
 import sc.fiji.stainnorm.cli.Main;
@@ -36,24 +33,14 @@ import sc.fiji.stainnorm.synth.SyntheticTissue;
 
 /** Training STST from Fiji (a few steps of a tiny network), and STST in the normalize commands. */
 public class TrainStstCommandTest {
-	private static Context context;
+	@ClassRule
+	public static final CommandContext COMMANDS = new CommandContext();
 
 	@Rule
 	public TemporaryFolder tmp = new TemporaryFolder();
 
-	@BeforeClass
-	public static void startContext() {
-		context = new Context();
-		context.service(org.scijava.log.LogService.class).setLevel(StainNormCommand.class.getName(), org.scijava.log.LogLevel.NONE);
-	}
-
-	@AfterClass
-	public static void stopContext() {
-		context.dispose();
-	}
-
 	private static CommandRunner.Result run(String label, Map<String, ?> inputs) {
-		return CommandRunner.run(context, CommandRunner.find(context.service(CommandService.class), label), inputs, true);
+		return COMMANDS.run(label, inputs);
 	}
 
 	private Path images() throws IOException {

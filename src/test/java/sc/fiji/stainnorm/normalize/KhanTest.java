@@ -26,14 +26,7 @@ public class KhanTest {
 
 	@Test
 	public void mapsScannerATowardsScannerB() {
-		for (StainStyle from : new StainStyle[] { StainStyle.A, StainStyle.C }) {
-			RgbImage src = TestImages.render(1, from), truth = TestImages.render(1, StainStyle.B);
-			Normalized out = fitted(TestImages.render(2, StainStyle.B)).normalize(src);
-			double before = TestSupport.mse(src, truth), after = TestSupport.mse(out.image(), truth);
-			System.out.printf("Khan %s->B (tissue 1, reference tissue 2): MSE %.1f -> %.1f%n", from.name(), before, after);
-			assertTrue(out.warnings().toString(), out.warnings().isEmpty());
-			assertTrue(from.name() + ": " + before + " -> " + after, after < 0.5 * before);
-		}
+		TestSupport.assertMapsStylesAAndCTowardsB("Khan", KhanTest::fitted);
 	}
 
 	@Test
@@ -115,10 +108,7 @@ public class KhanTest {
 
 	@Test
 	public void largeImagesAreProcessed() {
-		Khan k = fitted(TestImages.render(2, StainStyle.B));
-		RgbImage patch = TestImages.render(1, StainStyle.A);
-		RgbImage out = k.normalize(TestSupport.tiled(patch, 3000, 2000)).image();
-		assertTrue(TestSupport.mse(out.crop(0, 0, 256, 256), k.normalize(patch).image()) < 4);
+		TestSupport.assertLargeImageMatchesItsTile(fitted(TestImages.render(2, StainStyle.B)));
 	}
 
 	@Test

@@ -14,6 +14,7 @@ import org.junit.Test;
 
 import sc.fiji.stainnorm.SharedData;
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.Percentile;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.core.TissueMask;
@@ -111,7 +112,7 @@ public class MacenkoTest {
 		for (RgbImage[] pair : new RgbImage[][] { { aperio, nz210 }, { nz210, aperio } }) {
 			StainNormalizer m = Methods.create("macenko");
 			m.fit(List.of(pair[1]));
-			double before = PixelDiff.mse(pair[0], pair[1]), after = PixelDiff.mse(m.normalize(pair[0]).image(), pair[1]);
+			double before = TestSupport.mse(pair[0], pair[1]), after = TestSupport.mse(m.normalize(pair[0]).image(), pair[1]);
 			assertTrue(before + " -> " + after, after < 0.2 * before);
 		}
 	}
@@ -146,7 +147,7 @@ public class MacenkoTest {
 		float[] v = { 3, 1, 4, 1, 5, 9, 2, 6 };
 		double[] p = { 0, 1, 25, 50, 99, 100 }, expected = { 1, 1, 1.75, 3.5, 8.79, 9 };
 		for (int i = 0; i < p.length; i++)
-			assertEquals("p" + p[i], expected[i], Macenko.percentile(v.clone(), v.length, p[i]), 1e-6);
+			assertEquals("p" + p[i], expected[i], Percentile.of(v.clone(), v.length, p[i]), 1e-6);
 		// against sorting, on random data with ties
 		Random rnd = new Random(3);
 		for (int trial = 0; trial < 50; trial++) {
@@ -159,7 +160,7 @@ public class MacenkoTest {
 			double q = rnd.nextDouble() * 100, pos = q / 100 * (n - 1);
 			int lo = (int) pos;
 			double want = lo + 1 < n ? sorted[lo] + (pos - lo) * (sorted[lo + 1] - sorted[lo]) : sorted[lo];
-			assertEquals(want, Macenko.percentile(a, n, q), 1e-5);
+			assertEquals(want, Percentile.of(a, n, q), 1e-5);
 		}
 	}
 

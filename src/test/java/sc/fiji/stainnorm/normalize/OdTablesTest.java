@@ -8,6 +8,7 @@ import java.util.Random;
 
 import org.junit.Test;
 
+import sc.fiji.stainnorm.core.Percentile;
 import sc.fiji.stainnorm.core.RgbImage;
 
 public class OdTablesTest {
@@ -42,7 +43,7 @@ public class OdTablesTest {
 				double pos = p / 100 * (n - 1);
 				int lo = (int) pos, hi = Math.min(lo + 1, n - 1);
 				double expected = sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-				assertEquals(expected, Vahadane.percentile(v.clone(), p), 1e-6);
+				assertEquals(expected, Percentile.of(v.clone(), p), 1e-6);
 			}
 		}
 	}

@@ -29,18 +29,6 @@ record PixelDiff(double mean, int max, long values) {
 		return new PixelDiff(n == 0 ? 0 : (double) sum / n, max, n);
 	}
 
-	/** Mean squared error over all pixels and channels. */
-	static double mse(RgbImage a, RgbImage b) {
-		int[] p = a.pixels(), q = b.pixels();
-		double sum = 0;
-		for (int i = 0; i < p.length; i++)
-			for (int shift = 0; shift <= 16; shift += 8) {
-				int d = ((p[i] >> shift) & 0xFF) - ((q[i] >> shift) & 0xFF);
-				sum += d * d;
-			}
-		return sum / (3.0 * p.length);
-	}
-
 	@Override
 	public String toString() {
 		return String.format(java.util.Locale.ROOT, "mean |diff| %.4f, max %d over %d values", mean, max, values);

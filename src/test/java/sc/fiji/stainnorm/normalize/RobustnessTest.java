@@ -6,7 +6,6 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -34,10 +33,7 @@ public class RobustnessTest {
 
 	@Parameters(name = "{0}")
 	public static Collection<Object[]> methods() {
-		List<Object[]> m = new ArrayList<>();
-		for (String name : Methods.names())
-			m.add(new Object[] { name });
-		return m;
+		return TestSupport.everyMethod();
 	}
 
 	private final String method;
@@ -49,26 +45,10 @@ public class RobustnessTest {
 
 	private static final RgbImage TISSUE = TestImages.render(1, StainStyle.A), REFERENCE = TestImages.render(2, StainStyle.B);
 
-	private StainNormalizer create() {
-		try {
-			return Methods.create(method);
-		}
-		catch (StainNormException e) {
-			assumeTrue("skipped: " + method + " cannot be created without extra resources: " + e.getMessage(), false);
-			return null;
-		}
-	}
-
 	@Before
 	public void fitToAGoodReference() {
-		normalizer = create();
+		normalizer = TestSupport.createOrSkip(method);
 		normalizer.fit(normalizer.needsReference() ? List.of(REFERENCE) : List.of());
-	}
-
-	private static RgbImage uniform(int w, int h, int r, int g, int b) {
-		RgbImage img = RgbImage.create(w, h);
-		java.util.Arrays.fill(img.pixels(), RgbImage.pack(r, g, b));
-		return img;
 	}
 
 	/** Normalizes, checking what every result must satisfy: same size, opaque, input untouched, one-line warnings. */
@@ -99,7 +79,7 @@ public class RobustnessTest {
 
 	@Test
 	public void blankPatches() {
-		for (RgbImage blank : new RgbImage[] { uniform(256, 256, 255, 255, 255), uniform(256, 256, 238, 236, 241) }) {
+		for (RgbImage blank : new RgbImage[] { TestSupport.uniform(256, 256, 255, 255, 255), TestSupport.uniform(256, 256, 238, 236, 241) }) {
 			Normalized n = run(blank);
 			assertTrue("a blank patch stays blank or is flagged", !n.warnings().isEmpty() || meanLuma(n.image()) > 200);
 		}
@@ -107,13 +87,13 @@ public class RobustnessTest {
 
 	@Test
 	public void allBlack() {
-		Normalized n = run(uniform(64, 64, 0, 0, 0));
+		Normalized n = run(TestSupport.uniform(64, 64, 0, 0, 0));
 		assertTrue("a black patch stays dark or is flagged", !n.warnings().isEmpty() || meanLuma(n.image()) < 60);
 	}
 
 	@Test
 	public void singleColour() {
-		for (RgbImage one : new RgbImage[] { uniform(64, 64, 200, 120, 170), uniform(64, 64, 90, 60, 150) }) {
+		for (RgbImage one : new RgbImage[] { TestSupport.uniform(64, 64, 200, 120, 170), TestSupport.uniform(64, 64, 90, 60, 150) }) {
 			Normalized n = run(one);
 			assertTrue("a single colour stays a single colour or is flagged", !n.warnings().isEmpty() || isUniform(n.image()));
 		}
@@ -121,7 +101,7 @@ public class RobustnessTest {
 
 	/** White slide with a tissue disc covering {@code fraction} of it. */
 	private static RgbImage sparseTissue(double fraction) {
-		RgbImage img = uniform(256, 256, 246, 245, 248);
+		RgbImage img = TestSupport.uniform(256, 256, 246, 245, 248);
 		double radius = Math.sqrt(fraction * 256 * 256 / Math.PI);
 		for (int y = 0; y < 256; y++)
 			for (int x = 0; x < 256; x++)
@@ -162,15 +142,15 @@ public class RobustnessTest {
 		run(TISSUE.crop(100, 100, 8, 8));
 		run(TISSUE.crop(100, 100, 1, 1));
 		run(TISSUE.crop(100, 100, 3, 1));
-		run(uniform(8, 8, 255, 255, 255));
+		run(TestSupport.uniform(8, 8, 255, 255, 255));
 	}
 
 	@Test
 	public void referenceWithoutTissueIsAClearError() {
 		assumeTrue("skipped: " + method + " takes no reference", normalizer.needsReference());
-		for (RgbImage bad : new RgbImage[] { uniform(128, 128, 255, 255, 255), uniform(128, 128, 240, 238, 242), sparseTissue(0.002),
-			uniform(8, 8, 0, 0, 0), ColorSpaces.grayscale(TISSUE) }) {
-			StainNormalizer fresh = create();
+		for (RgbImage bad : new RgbImage[] { TestSupport.uniform(128, 128, 255, 255, 255), TestSupport.uniform(128, 128, 240, 238, 242), sparseTissue(0.002),
+			TestSupport.uniform(8, 8, 0, 0, 0), ColorSpaces.grayscale(TISSUE) }) {
+			StainNormalizer fresh = TestSupport.createOrSkip(method);
 			try {
 				fresh.fit(List.of(bad));
 			}
@@ -183,9 +163,9 @@ public class RobustnessTest {
 			assertTrue("a reference without tissue must not be accepted silently: " + bad, false);
 		}
 		// one bad reference among good ones is named
-		StainNormalizer fresh = create();
+		StainNormalizer fresh = TestSupport.createOrSkip(method);
 		try {
-			fresh.fit(List.of(REFERENCE, uniform(64, 64, 255, 255, 255)));
+			fresh.fit(List.of(REFERENCE, TestSupport.uniform(64, 64, 255, 255, 255)));
 			assertTrue("bad second reference accepted", false);
 		}
 		catch (StainNormException e) {

@@ -3,7 +3,6 @@ package sc.fiji.stainnorm.normalize;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
 
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
@@ -13,7 +12,6 @@ import org.junit.runners.Parameterized;
 import org.junit.runners.Parameterized.Parameters;
 
 import sc.fiji.stainnorm.core.RgbImage;
-import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.metrics.Convention;
 import sc.fiji.stainnorm.metrics.Metric;
 import sc.fiji.stainnorm.metrics.Metrics;
@@ -29,10 +27,7 @@ public class SyntheticTransferTest {
 
 	@Parameters(name = "{0}")
 	public static Collection<Object[]> methods() {
-		List<Object[]> m = new ArrayList<>();
-		for (String name : Methods.names())
-			m.add(new Object[] { name });
-		return m;
+		return TestSupport.everyMethod();
 	}
 
 	/** Standard SSIM (Gaussian 11×11, σ 1.5), the criterion. */
@@ -46,14 +41,7 @@ public class SyntheticTransferTest {
 
 	@Test
 	public void movesOtherScannersTowardsTheTargetScanner() {
-		StainNormalizer n;
-		try {
-			n = Methods.create(method);
-		}
-		catch (StainNormException e) {
-			assumeTrue("skipped: " + method + " cannot be created: " + e.getMessage(), false);
-			return;
-		}
+		StainNormalizer n = TestSupport.createOrSkip(method);
 		assumeTrue("skipped: " + method + " brings its own target style", n.needsReference());
 		for (long seed : TestImages.SEEDS) {
 			long other = seed == 1 ? 2 : 1;
@@ -62,7 +50,7 @@ public class SyntheticTransferTest {
 			for (StainStyle from : new StainStyle[] { StainStyle.A, StainStyle.C }) {
 				RgbImage source = TestImages.render(seed, from);
 				RgbImage normalized = n.normalize(source).image();
-				double before = PixelDiff.mse(source, target), after = PixelDiff.mse(normalized, target);
+				double before = TestSupport.mse(source, target), after = TestSupport.mse(normalized, target);
 				double ssimBefore = SSIM.compute(target, source), ssimAfter = SSIM.compute(target, normalized);
 				System.out.printf("%s tissue%d %s->B: MSE %.1f -> %.1f, SSIM %.4f -> %.4f%n", method, seed, from.name(), before, after,
 					ssimBefore, ssimAfter);

@@ -1,8 +1,18 @@
 package sc.fiji.stainnorm.normalize;
 
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assume.assumeTrue;
+
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Function;
 
 import sc.fiji.stainnorm.core.RgbImage;
+import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.synth.StainStyle;
+import sc.fiji.stainnorm.synth.TestImages;
 
 /** Small independent helpers for the normalizer tests. */
 final class TestSupport {
@@ -67,5 +77,49 @@ final class TestSupport {
 			for (int x = 0; x < w; x++)
 				p[y * w + x] = patch.get(x % patch.width(), y % patch.height());
 		return RgbImage.wrap(w, h, p);
+	}
+
+	/** One parameter per registered method, for the tests that run on every method. */
+	static Collection<Object[]> everyMethod() {
+		List<Object[]> m = new ArrayList<>();
+		for (String name : Methods.names())
+			m.add(new Object[] { name });
+		return m;
+	}
+
+	/** The method with its default options; the test is skipped when it needs resources that are missing. */
+	static StainNormalizer createOrSkip(String method) {
+		try {
+			return Methods.create(method);
+		}
+		catch (StainNormException e) {
+			assumeTrue("skipped: " + method + " cannot be created: " + e.getMessage(), false);
+			return null;
+		}
+	}
+
+	/**
+	 * Tissue 1 of styles A and C normalized towards a reference of tissue 2 in style B (a different tissue: the
+	 * method must not copy the answer) comes out without warnings and with less than half the MSE to tissue 1 in B.
+	 */
+	static void assertMapsStylesAAndCTowardsB(String name, Function<RgbImage, StainNormalizer> fittedTo) {
+		for (StainStyle from : new StainStyle[] { StainStyle.A, StainStyle.C }) {
+			RgbImage src = TestImages.render(1, from), truth = TestImages.render(1, StainStyle.B);
+			Normalized out = fittedTo.apply(TestImages.render(2, StainStyle.B)).normalize(src);
+			double before = mse(src, truth), after = mse(out.image(), truth);
+			System.out.printf("%s %s->B (tissue 1, reference tissue 2): MSE %.1f -> %.1f%n", name, from.name(), before, after);
+			assertTrue(out.warnings().toString(), out.warnings().isEmpty());
+			assertTrue(from.name() + ": " + before + " -> " + after, after < 0.5 * before);
+		}
+	}
+
+	/**
+	 * A 3000x2000 image tiled from tissue 1 in style A has the statistics of its tile, so its first tile comes out
+	 * as the tile normalized alone, up to the methods' pixel subsampling: compared loosely.
+	 */
+	static void assertLargeImageMatchesItsTile(StainNormalizer fitted) {
+		RgbImage patch = TestImages.render(1, StainStyle.A);
+		RgbImage out = fitted.normalize(tiled(patch, 3000, 2000)).image();
+		assertTrue(mse(out.crop(0, 0, 256, 256), fitted.normalize(patch).image()) < 4);
 	}
 }

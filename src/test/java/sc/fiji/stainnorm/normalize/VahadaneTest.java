@@ -93,15 +93,7 @@ public class VahadaneTest {
 
 	@Test
 	public void mapsScannerATowardsScannerB() {
-		for (StainStyle from : new StainStyle[] { StainStyle.A, StainStyle.C }) {
-			RgbImage src = TestImages.render(1, from), truth = TestImages.render(1, StainStyle.B);
-			// the reference is a different tissue of style B: the method must not copy the answer
-			Normalized out = fitted(TestImages.render(2, StainStyle.B)).normalize(src);
-			double before = TestSupport.mse(src, truth), after = TestSupport.mse(out.image(), truth);
-			System.out.printf("Vahadane %s->B (tissue 1, reference tissue 2): MSE %.1f -> %.1f%n", from.name(), before, after);
-			assertTrue(out.warnings().toString(), out.warnings().isEmpty());
-			assertTrue(from.name() + ": " + before + " -> " + after, after < 0.5 * before);
-		}
+		TestSupport.assertMapsStylesAAndCTowardsB("Vahadane", VahadaneTest::fitted);
 	}
 
 	@Test
@@ -239,13 +231,7 @@ public class VahadaneTest {
 
 	@Test
 	public void largeImagesAreProcessedInOnePass() {
-		Vahadane v = fitted(TestImages.render(2, StainStyle.B));
-		RgbImage patch = TestImages.render(1, StainStyle.A);
-		RgbImage big = TestSupport.tiled(patch, 3000, 2000);
-		RgbImage out = v.normalize(big).image();
-		// a tiled image has the statistics of its tile, so its first tile matches the tile normalized alone up to
-		// the subsampling of the percentile; compare loosely
-		assertTrue(TestSupport.mse(out.crop(0, 0, 256, 256), v.normalize(patch).image()) < 4);
+		TestSupport.assertLargeImageMatchesItsTile(fitted(TestImages.render(2, StainStyle.B)));
 	}
 
 	@Test
