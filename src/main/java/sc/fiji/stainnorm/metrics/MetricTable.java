@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 import sc.fiji.stainnorm.core.AtomicFile;
+import sc.fiji.stainnorm.core.Csv;
 import sc.fiji.stainnorm.core.StainNormException;
 
 /**
@@ -114,29 +115,18 @@ public final class MetricTable {
 	public void writeCsv(Path file) {
 		StringBuilder sb = new StringBuilder("pair,").append(String.join(",", columns)).append(",error\n");
 		for (Row r : rows) {
-			sb.append(csvField(r.name()));
+			sb.append(Csv.field(r.name()));
 			for (int c = 0; c < columns.size(); c++)
-				sb.append(',').append(r.values() == null ? "" : csvNumber(r.values()[c]));
-			sb.append(',').append(r.error() == null ? "" : csvField(r.error())).append('\n');
+				sb.append(',').append(r.values() == null ? "" : Csv.number(r.values()[c]));
+			sb.append(',').append(r.error() == null ? "" : Csv.field(r.error())).append('\n');
 		}
 		for (String stat : List.of("mean", "std")) {
 			sb.append(stat);
 			for (int c = 0; c < columns.size(); c++)
-				sb.append(',').append(csvNumber(stat.equals("mean") ? mean(c) : std(c)));
+				sb.append(',').append(Csv.number(stat.equals("mean") ? mean(c) : std(c)));
 			sb.append(",\n");
 		}
 		AtomicFile.writeString(file, sb);
-	}
-
-	private static String csvNumber(double v) {
-		if (Double.isNaN(v)) return "";
-		if (Double.isInfinite(v)) return v > 0 ? "inf" : "-inf";
-		return Double.toString(v);
-	}
-
-	private static String csvField(String s) {
-		if (s.indexOf(',') < 0 && s.indexOf('"') < 0 && s.indexOf('\n') < 0) return s;
-		return '"' + s.replace("\"", "\"\"").replace('\n', ' ') + '"';
 	}
 
 	/** A readable summary: one line per metric with mean ± std (or the value, for one pair) and which way is better. */

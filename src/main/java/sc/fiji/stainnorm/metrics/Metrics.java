@@ -3,11 +3,9 @@ package sc.fiji.stainnorm.metrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import sc.fiji.stainnorm.core.ParallelItems;
 import sc.fiji.stainnorm.core.Progress;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
@@ -111,56 +109,30 @@ public final class Metrics {
 		if (pairs.isEmpty()) throw new StainNormException("No image pairs to evaluate");
 		if (threads < 1) throw new StainNormException("Threads must be at least 1, got " + threads);
 		List<Metric> metrics = of(convention);
-		MetricTable.Row[] rows = new MetricTable.Row[pairs.size()];
 		AtomicInteger done = new AtomicInteger();
-		ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, pairs.size()), r -> {
-			Thread t = new Thread(r, "metrics");
-			t.setDaemon(true);
-			return t;
-		});
-		try {
-			List<Future<?>> futures = new ArrayList<>();
-			for (int p = 0; p < pairs.size(); p++) {
-				int index = p;
-				futures.add(pool.submit(() -> {
-					ImagePair pair = pairs.get(index);
-					if (progress.isCancelled()) {
-						rows[index] = MetricTable.Row.failed(pair.name(), "cancelled");
-						return;
-					}
-					List<String> problems = new ArrayList<>();
-					MetricTable.Row row;
-					try {
-						RgbImage[] images = pair.load();
-						row = new MetricTable.Row(pair.name(), computeRow(metrics, images[0], images[1], problems), problems, null);
-					}
-					catch (StainNormException e) {
-						row = MetricTable.Row.failed(pair.name(), e.getMessage());
-					}
-					catch (RuntimeException e) {
-						row = MetricTable.Row.failed(pair.name(), "internal error: " + e);
-					}
-					rows[index] = row;
-					for (String problem : problems)
-						progress.warn(pair.name() + ": " + problem);
-					if (row.error() != null) progress.warn(pair.name() + ": " + row.error());
-					progress.update(done.incrementAndGet(), pairs.size(), pair.name());
-				}));
+		List<MetricTable.Row> computed = ParallelItems.map(pairs, threads, "metrics", progress, (index, pair) -> {
+			List<String> problems = new ArrayList<>();
+			MetricTable.Row row;
+			try {
+				RgbImage[] images = pair.load();
+				row = new MetricTable.Row(pair.name(), computeRow(metrics, images[0], images[1], problems), problems, null);
 			}
-			for (Future<?> f : futures)
-				f.get();
-		}
-		catch (InterruptedException e) {
-			Thread.currentThread().interrupt();
-			throw new StainNormException("Metric evaluation interrupted");
-		}
-		catch (java.util.concurrent.ExecutionException e) {
-			throw new IllegalStateException(e.getCause());
-		}
-		finally {
-			pool.shutdownNow();
-		}
-		return new MetricTable(convention, MetricTable.columns(metrics), higherIsBetter(metrics), List.of(rows));
+			catch (StainNormException e) {
+				row = MetricTable.Row.failed(pair.name(), e.getMessage());
+			}
+			catch (RuntimeException e) {
+				row = MetricTable.Row.failed(pair.name(), "internal error: " + e);
+			}
+			for (String problem : problems)
+				progress.warn(pair.name() + ": " + problem);
+			if (row.error() != null) progress.warn(pair.name() + ": " + row.error());
+			progress.update(done.incrementAndGet(), pairs.size(), pair.name());
+			return row;
+		}, "Metric evaluation interrupted", IllegalStateException::new);
+		List<MetricTable.Row> rows = new ArrayList<>();
+		for (int i = 0; i < pairs.size(); i++)
+			rows.add(computed.get(i) != null ? computed.get(i) : MetricTable.Row.failed(pairs.get(i).name(), "cancelled"));
+		return new MetricTable(convention, MetricTable.columns(metrics), higherIsBetter(metrics), rows);
 	}
 
 	private static boolean[] higherIsBetter(List<Metric> metrics) {
