@@ -42,10 +42,10 @@ final class PhaseCongruency {
 	 * single precision (twice as fast; FSIM moves by ~1e-8 relative), the sums over scales and orientations in double.
 	 */
 	static final class Workspace {
-		final float[][] fRe, fIm, imageRe, imageIm, productRe, productIm;
-		final double[][] energyAll, amplitudeAll, sumE, sumO;
+		final float[][] fRe, fIm, imageRe, imageIm, productRe, productIm, energyAll, amplitudeAll, sumE, sumO;
 		final float[][][] eoRe, eoIm;
-		final double[] squared, meanE, meanO, energy;
+		final double[] squared;
+		final float[] meanE, meanO, energy;
 
 		Workspace(int rows, int cols) {
 			fRe = new float[cols][rows];
@@ -54,16 +54,16 @@ final class PhaseCongruency {
 			productIm = new float[cols][rows];
 			imageRe = new float[rows][cols];
 			imageIm = new float[rows][cols];
-			energyAll = new double[rows][cols];
-			amplitudeAll = new double[rows][cols];
-			sumE = new double[rows][cols];
-			sumO = new double[rows][cols];
+			energyAll = new float[rows][cols];
+			amplitudeAll = new float[rows][cols];
+			sumE = new float[rows][cols];
+			sumO = new float[rows][cols];
 			eoRe = new float[SCALES][rows][cols];
 			eoIm = new float[SCALES][rows][cols];
 			squared = new double[rows * cols];
-			meanE = new double[cols];
-			meanO = new double[cols];
-			energy = new double[cols];
+			meanE = new float[cols];
+			meanO = new float[cols];
+			energy = new float[cols];
 		}
 	}
 
@@ -91,11 +91,11 @@ final class PhaseCongruency {
 		Fft.transpose(imageRe, fRe);
 		Fft.transpose(imageIm, fIm);
 		Fft.columns(fRe, fIm, false);
-		float[][] productRe = work.productRe, productIm = work.productIm;
-		double[][] energyAll = work.energyAll, amplitudeAll = work.amplitudeAll;
+		float[][] productRe = work.productRe, productIm = work.productIm, energyAll = work.energyAll, amplitudeAll = work.amplitudeAll;
 		float[][][] eoRe = work.eoRe, eoIm = work.eoIm;
-		double[][] sumE = work.sumE, sumO = work.sumO;
-		double[] squared = work.squared, meanE = work.meanE, meanO = work.meanO, energy = work.energy;
+		float[][] sumE = work.sumE, sumO = work.sumO;
+		double[] squared = work.squared;
+		float[] meanE = work.meanE, meanO = work.meanO, energy = work.energy;
 		for (int o = 0; o < ORIENTATIONS; o++) {
 			for (int y = 0; y < rows; y++) {
 				java.util.Arrays.fill(sumE[y], 0);
@@ -115,22 +115,21 @@ final class PhaseCongruency {
 				Fft.transpose(productIm, im);
 				Fft.columns(re, im, true);
 				for (int y = 0; y < rows; y++) {
-					float[] r = re[y], q = im[y];
-					double[] e = sumE[y], od = sumO[y], a = amplitudeAll[y];
+					float[] r = re[y], q = im[y], e = sumE[y], od = sumO[y], a = amplitudeAll[y];
 					for (int x = 0; x < cols; x++) {
-						double even = r[x], odd = q[x];
+						float even = r[x], odd = q[x];
 						e[x] += even;
 						od[x] += odd;
-						a[x] += Math.sqrt(even * even + odd * odd);
+						a[x] += (float) Math.sqrt(even * even + odd * odd);
 					}
 				}
 			}
-			double threshold = noiseThreshold(eoRe[0], eoIm[0], squared, bank, o);
+			float threshold = (float) noiseThreshold(eoRe[0], eoIm[0], squared, bank, o);
 			for (int y = 0; y < rows; y++) {
 				// along the row for each scale (vectorises); per pixel the scales still add up in order
-				double[] e = sumE[y], od = sumO[y], energyRow = energyAll[y];
+				float[] e = sumE[y], od = sumO[y], energyRow = energyAll[y];
 				for (int x = 0; x < cols; x++) {
-					double norm = Math.sqrt(e[x] * e[x] + od[x] * od[x]) + EPSILON;
+					float norm = (float) Math.sqrt(e[x] * e[x] + od[x] * od[x]) + (float) EPSILON;
 					meanE[x] = e[x] / norm;
 					meanO[x] = od[x] / norm;
 					energy[x] = 0;
@@ -141,13 +140,13 @@ final class PhaseCongruency {
 						energy[x] += even[x] * meanE[x] + odd[x] * meanO[x] - Math.abs(even[x] * meanO[x] - odd[x] * meanE[x]);
 				}
 				for (int x = 0; x < cols; x++)
-					energyRow[x] += Math.max(energy[x] - threshold, 0);
+					energyRow[x] += Math.max(energy[x] - threshold, 0f);
 			}
 		}
 		double[] pc = new double[n];
 		for (int y = 0; y < rows; y++)
 			for (int x = 0; x < cols; x++)
-				pc[y * cols + x] = amplitudeAll[y][x] == 0 ? 0 : energyAll[y][x] / amplitudeAll[y][x];
+				pc[y * cols + x] = amplitudeAll[y][x] == 0 ? 0 : (double) energyAll[y][x] / amplitudeAll[y][x];
 		return pc;
 	}
 
