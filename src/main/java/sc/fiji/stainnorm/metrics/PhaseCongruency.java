@@ -38,8 +38,9 @@ final class PhaseCongruency {
 	}
 
 	/**
-	 * Planes for {@link #of}, reusable for further images of the same size on the same thread. The transforms run in
-	 * single precision (twice as fast; FSIM moves by ~1e-8 relative), the sums over scales and orientations in double.
+	 * Planes for {@link #of}, reusable for further images of the same size on the same thread. Single precision
+	 * throughout (transforms and the sums over scales and orientations; vectorised twice as wide): FSIM and FSIMc move
+	 * by at most ~2e-9 relative on the reference pairs; the noise median and the final ratio are in double.
 	 */
 	static final class Workspace {
 		final float[][] fRe, fIm, imageRe, imageIm, productRe, productIm, energyAll, amplitudeAll, sumE, sumO;
