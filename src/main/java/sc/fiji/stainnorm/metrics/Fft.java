@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Fft {
 	private static final Map<Integer, double[][]> TWIDDLES = new ConcurrentHashMap<>();
+	private static final Map<Integer, float[][]> FLOAT_TWIDDLES = new ConcurrentHashMap<>();
 	private static final Map<Integer, Bluestein> BLUESTEIN = new ConcurrentHashMap<>();
 	private static final int COLUMN_STRIP = 32;
 
@@ -120,6 +121,85 @@ final class Fft {
 						ai[x] += xi;
 					}
 				}
+	}
+
+	/**
+	 * Single-precision {@link #columns(double[][], double[][], boolean)}: twice the values per vector instruction and
+	 * half the memory traffic. Power-of-two n only run in float (twiddles rounded from double); other n go through the
+	 * double Bluestein transform column by column.
+	 */
+	static void columns(float[][] re, float[][] im, boolean inverse) {
+		int n = re.length, m = re[0].length;
+		if (n <= 1) return;
+		if (Integer.bitCount(n) != 1) {
+			double[] lr = new double[n], li = new double[n];
+			for (int x = 0; x < m; x++) {
+				for (int y = 0; y < n; y++) {
+					lr[y] = re[y][x];
+					li[y] = im[y][x];
+				}
+				transform(lr, li, n, inverse);
+				for (int y = 0; y < n; y++) {
+					re[y][x] = (float) lr[y];
+					im[y][x] = (float) li[y];
+				}
+			}
+			return;
+		}
+		for (int i = 1, j = 0; i < n; i++) {
+			int bit = n >> 1;
+			for (; (j & bit) != 0; bit >>= 1)
+				j ^= bit;
+			j ^= bit;
+			if (i < j) {
+				float[] t = re[i];
+				re[i] = re[j];
+				re[j] = t;
+				t = im[i];
+				im[i] = im[j];
+				im[j] = t;
+			}
+		}
+		float[][] tw = FLOAT_TWIDDLES.computeIfAbsent(n, Fft::floatTwiddles);
+		float[] cos = tw[0], sin = tw[1];
+		float sign = inverse ? 1 : -1;
+		for (int half = 1; half < n; half <<= 1)
+			for (int i = 0; i < n; i += 2 * half)
+				for (int k = 0; k < half; k++) {
+					float wr = cos[half + k], wi = sign * sin[half + k];
+					float[] ar = re[i + k], ai = im[i + k], br = re[i + k + half], bi = im[i + k + half];
+					for (int x = 0; x < m; x++) {
+						float r = br[x], q = bi[x];
+						float xr = r * wr - q * wi, xi = r * wi + q * wr;
+						br[x] = ar[x] - xr;
+						bi[x] = ai[x] - xi;
+						ar[x] += xr;
+						ai[x] += xi;
+					}
+				}
+	}
+
+	/** {@code dst[x][y] = src[y][x]}, as {@link #transpose(double[][], double[][])}. */
+	static void transpose(float[][] src, float[][] dst) {
+		int rows = src.length, cols = src[0].length, y = 0;
+		for (; y + 8 <= rows; y += 8) {
+			float[] r0 = src[y], r1 = src[y + 1], r2 = src[y + 2], r3 = src[y + 3];
+			float[] r4 = src[y + 4], r5 = src[y + 5], r6 = src[y + 6], r7 = src[y + 7];
+			for (int x = 0; x < cols; x++) {
+				float[] d = dst[x];
+				d[y] = r0[x];
+				d[y + 1] = r1[x];
+				d[y + 2] = r2[x];
+				d[y + 3] = r3[x];
+				d[y + 4] = r4[x];
+				d[y + 5] = r5[x];
+				d[y + 6] = r6[x];
+				d[y + 7] = r7[x];
+			}
+		}
+		for (; y < rows; y++)
+			for (int x = 0; x < cols; x++)
+				dst[x][y] = src[y][x];
 	}
 
 	/**
@@ -266,6 +346,16 @@ final class Fft {
 			}
 		}
 		return new double[][] { cos, sin };
+	}
+
+	private static float[][] floatTwiddles(int n) {
+		double[][] tw = TWIDDLES.computeIfAbsent(n, Fft::twiddles);
+		float[] cos = new float[n], sin = new float[n];
+		for (int i = 0; i < n; i++) {
+			cos[i] = (float) tw[0][i];
+			sin[i] = (float) tw[1][i];
+		}
+		return new float[][] { cos, sin };
 	}
 
 	/** A length-n transform as a circular convolution of power-of-two length m &ge; 2n - 1. */

@@ -78,4 +78,35 @@ public class FftTest {
 					}
 			}
 	}
+
+	@Test
+	public void singlePrecisionRowArrayRouteAgreesWithTheNaiveDft() {
+		// PhaseCongruency's float route; power-of-two sizes run in float, others through the double Bluestein
+		Random random = new Random(13);
+		int[][] sizes = { { 8, 16 }, { 6, 9 }, { 16, 15 }, { 32, 32 }, { 2, 8 } };
+		for (int[] size : sizes)
+			for (boolean inverse : new boolean[] { false, true }) {
+				int rows = size[0], cols = size[1], n = rows * cols;
+				double[] re = new double[n], im = new double[n];
+				float[][] rowsRe = new float[rows][cols], rowsIm = new float[rows][cols];
+				for (int i = 0; i < n; i++) {
+					re[i] = rowsRe[i / cols][i % cols] = (float) (random.nextGaussian() * 50);
+					im[i] = rowsIm[i / cols][i % cols] = (float) (random.nextGaussian() * 50);
+				}
+				double[][] expected = naiveDft2d(re, im, rows, cols, inverse);
+				Fft.columns(rowsRe, rowsIm, inverse);
+				float[][] tRe = new float[cols][rows], tIm = new float[cols][rows];
+				Fft.transpose(rowsRe, tRe);
+				Fft.transpose(rowsIm, tIm);
+				Fft.columns(tRe, tIm, inverse);
+				double scale = inverse ? n : 1;
+				// float rounding: a few ulps of the largest partial sums (about 50 sqrt(n))
+				double tolerance = 1e-5 * 50 * Math.sqrt(n) * scale;
+				for (int y = 0; y < rows; y++)
+					for (int x = 0; x < cols; x++) {
+						assertEquals(rows + "x" + cols, expected[0][y * cols + x] * scale, tRe[x][y], tolerance);
+						assertEquals(rows + "x" + cols, expected[1][y * cols + x] * scale, tIm[x][y], tolerance);
+					}
+			}
+	}
 }
