@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import sc.fiji.stainnorm.core.AtomicFile;
+import sc.fiji.stainnorm.core.Csv;
 import sc.fiji.stainnorm.core.ImageFiles;
 import sc.fiji.stainnorm.core.Progress;
 import sc.fiji.stainnorm.core.RgbImage;
@@ -124,7 +125,7 @@ public final class Demo {
 			out.append(e.getKey());
 			text.append(String.format(Locale.ROOT, "%-13s", e.getKey()));
 			for (int c = 0; c < columns.size(); c++) {
-				out.append(',').append(t.mean(c));
+				out.append(',').append(Csv.number(t.mean(c)));
 				text.append(String.format(Locale.ROOT, "%10.4g", t.mean(c)));
 			}
 			out.append('\n');
