@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import sc.fiji.stainnorm.core.GuidedFilter;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.normalize.MethodOptions;
@@ -21,16 +22,26 @@ import sc.fiji.stainnorm.normalize.StainNormalizer;
  * Options: {@code model=PATH} (default: the bundled model), {@code tile=N} (default: the model's patch size;
  * a multiple of its granularity), {@code overlap=N} (default tile/4), {@code batch=N} tiles per TensorFlow
  * call (default 8), {@code dropout=false} (true keeps the paper's test-time dropout: outputs then vary with
- * {@code seed=N}).
+ * {@code seed=N}), {@code keep_structure=true}, {@code structure_radius=8}, {@code structure_eps=10}.
+ * <p>
+ * The generator sees only gray, so it cannot know the fine structure that lives in single colour channels
+ * (the haematoxylin detail of the red channel) and redraws texture. With {@code keep_structure=true} (the
+ * default) each output channel is passed through a {@link GuidedFilter} guided by the same channel of the
+ * input: STST's colours (local means and contrasts over windows of radius {@code structure_radius}) on the
+ * input's own structure; {@code structure_eps} (squared grey levels) is the filter's ridge, larger values smooth
+ * more. Radius and ridge were chosen on training tiles, never on the bundled model's held-out tiles (see
+ * {@code docs/stst-default-model/validation.md}). {@code keep_structure=false} returns the generator's output
+ * as in the paper.
  */
 public final class Stst implements StainNormalizer {
 	private static final Map<String, Loaded> CACHE = new ConcurrentHashMap<>();
 	private static final java.util.concurrent.atomic.AtomicBoolean LOGGED_DEVICE = new java.util.concurrent.atomic.AtomicBoolean();
 
 	private final String modelOption;
-	private final int tileOption, overlapOption, batch;
+	private final int tileOption, overlapOption, batch, structureRadius;
 	private final boolean dropout;
 	private final long seed;
+	private final double structureEps;
 	private volatile Loaded loaded;
 
 	private record Loaded(StstModel model, StstEngine.Generator generator) {}
@@ -41,9 +52,15 @@ public final class Stst implements StainNormalizer {
 		overlapOption = options.getInt("overlap", -1);
 		batch = options.getInt("batch", 8);
 		dropout = options.getBoolean("dropout", false);
+		int radius = options.getInt("structure_radius", 8);
+		boolean keepStructure = options.getBoolean("keep_structure", true);
+		structureRadius = keepStructure ? radius : 0;
+		structureEps = options.getDouble("structure_eps", 10);
 		seed = options.getInt("seed", 0);
 		if (tileOption < 0) throw new StainNormException("Option tile=" + tileOption + " must be positive");
 		if (batch < 1 || batch > 256) throw new StainNormException("Option batch=" + batch + " must be 1..256");
+		if (radius < 1 || radius > 256) throw new StainNormException("Option structure_radius=" + radius + " must be 1..256");
+		if (!(structureEps > 0) || Double.isInfinite(structureEps)) throw new StainNormException("Option structure_eps=" + structureEps + " must be positive");
 		if (modelOption != null && !Files.isRegularFile(Path.of(modelOption)))
 			throw new StainNormException("Model file " + modelOption + " does not exist");
 	}
@@ -128,6 +145,27 @@ public final class Stst implements StainNormalizer {
 			warnings.add("the image is almost uniform (no tissue structure): STST's colours for it are a guess");
 		if (w < t || h < t)
 			warnings.add("the image (" + w + "x" + h + ") is smaller than a " + t + " tile: it was mirror-padded, which may shift colours");
+		float[] rgb = translate(l, source);
+		int[] px = new int[w * h];
+		int[] sourcePixels = source.pixels();
+		float[] channel = new float[w * h], guide = new float[w * h];
+		for (int c = 0; c < 3; c++) {
+			int shift = 16 - 8 * c;
+			for (int i = 0; i < channel.length; i++) channel[i] = (rgb[3 * i + c] + 1) * 127.5f;
+			float[] out = channel;
+			if (structureRadius > 0) {
+				for (int i = 0; i < guide.length; i++) guide[i] = (sourcePixels[i] >> shift) & 0xFF;
+				out = GuidedFilter.filter(guide, channel, w, h, structureRadius, structureEps);
+			}
+			for (int i = 0; i < px.length; i++) px[i] |= RgbImage.toByte(out[i]) << shift;
+		}
+		for (int i = 0; i < px.length; i++) px[i] |= 0xFF000000;
+		return new Normalized(RgbImage.wrap(w, h, px), warnings);
+	}
+
+	/** The generator's output for the whole image, interleaved RGB in [-1, 1]: overlapping tiles, cross-faded. */
+	private float[] translate(Loaded l, RgbImage source) {
+		int w = source.width(), h = source.height(), t = tile();
 		Tiler tiler = new Tiler(w, h, t, Math.min(overlap(), t - 1));
 		float[] sum = new float[w * h * 3], weight = new float[w * h];
 		int tileSize = t * t;
@@ -141,12 +179,13 @@ public final class Stst implements StainNormalizer {
 			float[] out = l.generator.run(in, padded, t, t, seed + first);
 			for (int k = 0; k < n; k++) accumulate(out, k, tiler, first + k, w, h, sum, weight);
 		}
-		int[] px = new int[w * h];
-		for (int i = 0; i < px.length; i++) {
+		for (int i = 0; i < weight.length; i++) {
 			float inv = 1 / weight[i];
-			px[i] = RgbImage.pack(NhwcBatch.toByte(sum[3 * i] * inv), NhwcBatch.toByte(sum[3 * i + 1] * inv), NhwcBatch.toByte(sum[3 * i + 2] * inv));
+			sum[3 * i] *= inv;
+			sum[3 * i + 1] *= inv;
+			sum[3 * i + 2] *= inv;
 		}
-		return new Normalized(RgbImage.wrap(w, h, px), warnings);
+		return sum;
 	}
 
 	private static void accumulate(float[] out, int k, Tiler tiler, int index, int w, int h, float[] sum, float[] weight) {
