@@ -40,13 +40,13 @@ public final class GuidedFilter {
 
 	/** Mean over the (2r+1)² window clipped to the image: a running sum along x, then along y. */
 	static float[] boxMean(float[] src, int w, int h, int r, float[] tmp) {
+		double[] perX = inverseCounts(w, r), perY = inverseCounts(h, r);
 		for (int y = 0; y < h; y++) {
 			int row = y * w;
 			double sum = 0;
 			for (int x = 0; x < Math.min(r, w - 1) + 1; x++) sum += src[row + x];
 			for (int x = 0; x < w; x++) {
-				int lo = Math.max(0, x - r), hi = Math.min(w - 1, x + r);
-				tmp[row + x] = (float) (sum / (hi - lo + 1));
+				tmp[row + x] = (float) (sum * perX[x]);
 				if (x + r + 1 < w) sum += src[row + x + r + 1];
 				if (x - r >= 0) sum -= src[row + x - r];
 			}
@@ -56,12 +56,19 @@ public final class GuidedFilter {
 		for (int y = 0; y < Math.min(r, h - 1) + 1; y++)
 			for (int x = 0; x < w; x++) column[x] += tmp[y * w + x];
 		for (int y = 0; y < h; y++) {
-			int lo = Math.max(0, y - r), hi = Math.min(h - 1, y + r);
-			double count = hi - lo + 1;
-			for (int x = 0; x < w; x++) dst[y * w + x] = (float) (column[x] / count);
-			if (y + r + 1 < h) for (int x = 0; x < w; x++) column[x] += tmp[(y + r + 1) * w + x];
-			if (y - r >= 0) for (int x = 0; x < w; x++) column[x] -= tmp[(y - r) * w + x];
+			double inv = perY[y];
+			int row = y * w, plus = (y + r + 1) * w, minus = (y - r) * w;
+			for (int x = 0; x < w; x++) dst[row + x] = (float) (column[x] * inv);
+			if (y + r + 1 < h) for (int x = 0; x < w; x++) column[x] += tmp[plus + x];
+			if (y - r >= 0) for (int x = 0; x < w; x++) column[x] -= tmp[minus + x];
 		}
 		return dst;
+	}
+
+	/** 1 / (number of positions within r of each position along an axis of the given length). */
+	private static double[] inverseCounts(int length, int r) {
+		double[] inv = new double[length];
+		for (int i = 0; i < length; i++) inv[i] = 1.0 / (Math.min(length - 1, i + r) - Math.max(0, i - r) + 1);
+		return inv;
 	}
 }
