@@ -37,6 +37,8 @@ public class BundledModelTest {
 		for (String tile : heldOut) {
 			double none = mean(scores, "none", tile, false), stst = mean(scores, "stst", tile, false);
 			assertTrue(tile + ": PSNR stst " + stst + " vs input " + none, stst > none + 1);
+			double ssimNone = mean(scores, "none", tile, true), ssimStst = mean(scores, "stst", tile, true);
+			assertTrue(tile + ": SSIM stst " + ssimStst + " vs input " + ssimNone, ssimStst > ssimNone);
 		}
 		double ssimNone = mean(scores, "none", null, true), ssimStst = mean(scores, "stst", null, true);
 		assertTrue("SSIM stst " + ssimStst + " vs input " + ssimNone, ssimStst > ssimNone);
