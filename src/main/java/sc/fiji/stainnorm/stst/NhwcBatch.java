@@ -71,7 +71,12 @@ public final class NhwcBatch {
 	}
 
 	static int toByte(float v) {
-		return RgbImage.toByte((v + 1) * 127.5);
+		return RgbImage.toByte(toLevel(v));
+	}
+
+	/** A network value in [-1, 1] as an 8-bit level in [0, 255], unrounded. */
+	static double toLevel(float v) {
+		return (v + 1) * 127.5;
 	}
 
 	/** Reflects an index into [0, n) without repeating the edge pixel (…2 1 | 0 1 2 … n-1 | n-2 …). */

@@ -151,7 +151,7 @@ public final class Stst implements StainNormalizer {
 		float[] channel = new float[w * h], guide = new float[w * h];
 		for (int c = 0; c < 3; c++) {
 			int shift = 16 - 8 * c;
-			for (int i = 0; i < channel.length; i++) channel[i] = (rgb[3 * i + c] + 1) * 127.5f;
+			for (int i = 0; i < channel.length; i++) channel[i] = (float) NhwcBatch.toLevel(rgb[3 * i + c]);
 			float[] out = channel;
 			if (structureRadius > 0) {
 				for (int i = 0; i < guide.length; i++) guide[i] = (sourcePixels[i] >> shift) & 0xFF;
