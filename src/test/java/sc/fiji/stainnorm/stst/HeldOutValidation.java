@@ -83,7 +83,13 @@ final class HeldOutValidation {
 	}
 
 	static double mean(List<Score> scores, String method, boolean ssim) {
-		return scores.stream().filter(s -> s.method.equals(method)).mapToDouble(s -> ssim ? s.ssim : s.psnr).average().orElse(Double.NaN);
+		return mean(scores, method, null, ssim);
+	}
+
+	/** Mean SSIM or PSNR of one method over one tile's shifts, or over all tiles if {@code tile} is null. */
+	static double mean(List<Score> scores, String method, String tile, boolean ssim) {
+		return scores.stream().filter(s -> s.method.equals(method) && (tile == null || s.tile.equals(tile)))
+			.mapToDouble(s -> ssim ? s.ssim : s.psnr).average().orElse(Double.NaN);
 	}
 
 	static final String PAPER_STST = "stst:keep_structure=false";
@@ -129,9 +135,7 @@ final class HeldOutValidation {
 			String label = m.equals("none") ? "none (shifted input)" : m.equals(PAPER_STST) ? "stst, keep_structure=false (the paper's output)" : m;
 			sb.append(String.format(Locale.ROOT, "| %s | %.4f | %.2f |", label, mean(scores, m, true), mean(scores, m, false)));
 			for (String t : heldOut) {
-				List<Score> st = scores.stream().filter(s -> s.method.equals(m) && s.tile.equals(t)).toList();
-				sb.append(String.format(Locale.ROOT, " %.3f / %.2f |", st.stream().mapToDouble(Score::ssim).average().orElse(Double.NaN),
-					st.stream().mapToDouble(Score::psnr).average().orElse(Double.NaN)));
+				sb.append(String.format(Locale.ROOT, " %.3f / %.2f |", mean(scores, m, t, true), mean(scores, m, t, false)));
 			}
 			sb.append("\n");
 		}
