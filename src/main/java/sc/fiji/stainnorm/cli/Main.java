@@ -24,7 +24,8 @@ public final class Main {
 			new MetricsCli(),
 			new BenchmarkCli(),
 			new DemoCli(),
-			new EvaluateCli());
+			new EvaluateCli(),
+			new AugmentCli());
 	}
 
 	private Main() {}

@@ -40,7 +40,8 @@ public class MacrosTest {
 
 	/** How to check each macro; a new macro without an entry here fails the test, so none goes untested. */
 	private final Map<String, BiConsumer<Path, String>> checks = Map.of("Batch_Normalize_Folder.ijm", this::batchNormalizeFolder,
-		"Compare_Methods.ijm", this::compareMethods, "Train_STST_Model.ijm", this::trainStstModel);
+		"Compare_Methods.ijm", this::compareMethods, "Train_STST_Model.ijm", this::trainStstModel,
+		"Augment_Stain_Folder.ijm", this::augmentStainFolder);
 
 	@Test
 	public void everyMacroIsKnownAndRuns() throws IOException {
@@ -70,6 +71,23 @@ public class MacrosTest {
 			assertEquals(err, List.of("a.png"), FijiCommandsTest.names(out));
 			err = runMacro(text, "input=[" + in + "] output=[" + out + "] method=reinhard reference=[" + Path.of("test-images", "tissue1_A.png").toAbsolutePath() + "]");
 			assertEquals(err, List.of("a.png", "b.png"), FijiCommandsTest.names(out));
+			assertFalse(err, err.contains("Exception") || err.contains("ERROR"));
+		}
+		catch (IOException e) {
+			throw new java.io.UncheckedIOException(e);
+		}
+	}
+
+	private void augmentStainFolder(Path macro, String text) {
+		try {
+			Path in = tmp.newFolder("aug-in").toPath();
+			Files.copy(Path.of("test-images", "tissue1_B.png"), in.resolve("a.png"));
+			Path out = tmp.getRoot().toPath().resolve("aug-out");
+			String err = runMacro(text, "input=[" + in + "] output=[" + out + "] method=nosuch");
+			assertTrue(err, err.contains("nosuch"));
+			assertFalse("a failed run writes nothing", Files.exists(out.resolve("a_aug01.png")));
+			err = runMacro(text, "input=[" + in + "] output=[" + out + "] method=macenko copies=2 seed=5");
+			assertEquals(err, List.of("a_aug01.png", "a_aug02.png", "augmentation.csv"), FijiCommandsTest.names(out));
 			assertFalse(err, err.contains("Exception") || err.contains("ERROR"));
 		}
 		catch (IOException e) {

@@ -1,0 +1,90 @@
+package sc.fiji.stainnorm.cli;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.RgbImage;
+
+public class AugmentCliTest {
+	@Rule
+	public TemporaryFolder tmp = new TemporaryFolder();
+
+	private record Run(int code, String out, String err) {}
+
+	private static Run run(String... args) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+		int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+		return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+	}
+
+	@Test
+	public void writesNumberedVariantsAndTheirParameters() throws Exception {
+		Path in = tmp.newFolder("in").toPath();
+		Files.copy(Path.of("test-images/tissue1_B.png"), in.resolve("p.png"));
+		int[] white = new int[64 * 64];
+		java.util.Arrays.fill(white, 0xFFF4F4F4);
+		ImageFiles.write(RgbImage.wrap(64, 64, white), in.resolve("glass.png"));
+		Path out = tmp.getRoot().toPath().resolve("out");
+		Run r = run("augment", "--method", "vahadane", "--copies", "3", "--sigma1", "0.2", "--sigma2", "0.1", "--seed", "9",
+			"--output", out.toString(), in.toString());
+		assertEquals(r.err(), 0, r.code());
+		assertTrue(r.out(), r.out().contains("glass.png: copied unchanged (no tissue"));
+		List<String> names;
+		try (var s = Files.list(out)) {
+			names = s.map(p -> p.getFileName().toString()).sorted().toList();
+		}
+		assertEquals(List.of("augmentation.csv", "glass_aug01.png", "glass_aug02.png", "glass_aug03.png", "p_aug01.png", "p_aug02.png",
+			"p_aug03.png"), names);
+		assertTrue(ImageFiles.read(out.resolve("glass_aug02.png")).sameRgb(ImageFiles.read(in.resolve("glass.png"))));
+		assertFalse(ImageFiles.read(out.resolve("p_aug01.png")).sameRgb(ImageFiles.read(out.resolve("p_aug02.png"))));
+		List<String> csv = Files.readAllLines(out.resolve("augmentation.csv"));
+		assertEquals(7, csv.size());
+		assertTrue(csv.get(0).startsWith("input,copy,output,method,sigma1,sigma2,seed,alpha_1"));
+		for (String line : csv.subList(1, 7)) {
+			String[] f = line.split(",", -1);
+			assertEquals(line, "vahadane", f[3]);
+			double alpha = Double.parseDouble(f[7]), beta = Double.parseDouble(f[10]);
+			assertTrue(line, alpha >= 0.8 && alpha <= 1.2 && Math.abs(beta) <= 0.1);
+			assertEquals("the residual is not perturbed", "1.0", f[9]);
+		}
+		byte[] before = Files.readAllBytes(out.resolve("p_aug01.png"));
+
+		Run again = run("augment", "--method", "vahadane", "--copies", "3", "--seed", "9", "--output", out.toString(), in.toString());
+		assertEquals("no overwriting unasked", Main.FAILED, again.code());
+		assertTrue(again.err(), again.err().contains("exists") && again.err().lines().count() == 1);
+		Run over = run("augment", "--method", "vahadane", "--copies", "3", "--sigma1", "0.2", "--sigma2", "0.1", "--seed", "9",
+			"--overwrite", "--threads", "1", "--output", out.toString(), in.toString());
+		assertEquals(over.err(), 0, over.code());
+		assertArrayEquals("same seed, same file name: same bytes", before, Files.readAllBytes(out.resolve("p_aug01.png")));
+	}
+
+	@Test
+	public void refusesBadCommandLinesAndTheInputFolder() throws Exception {
+		Path in = tmp.newFolder("in").toPath();
+		Files.copy(Path.of("test-images/tissue1_B.png"), in.resolve("p.png"));
+		Path out = tmp.getRoot().toPath().resolve("out");
+		assertEquals(Main.USAGE, run("augment", "--method", "nosuch", "--output", out.toString(), in.toString()).code());
+		assertEquals(Main.USAGE, run("augment", "--copies", "0", "--output", out.toString(), in.toString()).code());
+		assertEquals(Main.USAGE, run("augment", "--sigma1", "1.5", "--output", out.toString(), in.toString()).code());
+		assertEquals(Main.USAGE, run("augment", "--seed", "x", "--output", out.toString(), in.toString()).code());
+		assertEquals(Main.USAGE, run("augment", "--output", out.toString()).code());
+		Run same = run("augment", "--output", in.toString(), in.toString());
+		assertEquals(Main.FAILED, same.code());
+		assertTrue(same.err(), same.err().contains("holds the input"));
+		assertFalse(Files.exists(out));
+	}
+}
