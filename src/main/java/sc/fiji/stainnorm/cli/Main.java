@@ -25,7 +25,8 @@ public final class Main {
 			new BenchmarkCli(),
 			new DemoCli(),
 			new EvaluateCli(),
-			new AugmentCli());
+			new AugmentCli(),
+			new VectorsCli());
 	}
 
 	private Main() {}

@@ -66,4 +66,32 @@ public class StainToolsHeadlessTest {
 		assertEquals(3, stack.getStackSize());
 		assertTrue(stack.getStack().getSliceLabel(1), stack.getStack().getSliceLabel(1).startsWith("aug01 alpha="));
 	}
+
+	@Test
+	public void estimateStainVectors() throws IOException {
+		Path csv = tmp.getRoot().toPath().resolve("v.csv"), plot = tmp.getRoot().toPath().resolve("od.png");
+		String params = "input_file=test-images/tissue2_B.png,method=khan,csv_file='" + csv + "',plot_file='" + plot + "'";
+		assertEquals(err, Main.OK, run(EstimateStainVectorsCommand.LABEL, params));
+		assertTrue(Files.readString(csv).startsWith(sc.fiji.stainnorm.vectors.StainVectorEstimate.csvHeader() + "\ntissue2_B.png,khan,Hematoxylin,"));
+		assertTrue(Files.size(plot) > 1000);
+		assertEquals("existing outputs are not overwritten", Main.FAILED, run(EstimateStainVectorsCommand.LABEL, params));
+		assertTrue(err, err.contains("exists") && err.lines().count() == 1);
+		assertEquals(err, Main.OK, run(EstimateStainVectorsCommand.LABEL, params + ",overwrite=true"));
+		assertEquals(Main.FAILED, run(EstimateStainVectorsCommand.LABEL, "input_file=test-images/tissue2_B.png,method=reinhard"));
+
+		// on an open image, its ROI only: the estimate of the cropped pixels; the string works in the Fiji deconvolution command
+		ImagePlus imp = sc.fiji.stainnorm.core.ImageFiles.toImagePlus(sc.fiji.stainnorm.core.ImageFiles.read(Path.of("test-images/tissue1_C.png")), "c.png");
+		imp.setRoi(new ij.gui.Roi(10, 20, 120, 100));
+		CommandRunner.Result r = COMMANDS.run(EstimateStainVectorsCommand.LABEL, Map.of("image", imp, "method", "vahadane"));
+		assertTrue(r.failure(), r.ok());
+		EstimateStainVectorsCommand c = (EstimateStainVectorsCommand) r.module().getDelegateObject();
+		assertEquals("c.png (ROI)", c.results().getStringValue("Image", 0));
+		sc.fiji.stainnorm.vectors.StainVectorEstimate crop = sc.fiji.stainnorm.vectors.StainVectorEstimate.of(
+			sc.fiji.stainnorm.core.ImageFiles.read(Path.of("test-images/tissue1_C.png")).crop(10, 20, 120, 100), "vahadane");
+		assertEquals(crop.tissuePixels(), (long) c.results().getValue("Tissue pixels", 0));
+		String vectors = (String) r.module().getOutput("deconvolve_vectors");
+		assertEquals(crop.deconvolveVectors(), vectors);
+		ColourDeconvolutionCommand.parseVectors(vectors);
+		assertTrue(((ImagePlus) r.module().getOutput("od_plot")).getWidth() > 600);
+	}
 }
