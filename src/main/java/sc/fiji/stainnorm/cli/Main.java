@@ -26,7 +26,8 @@ public final class Main {
 			new DemoCli(),
 			new EvaluateCli(),
 			new AugmentCli(),
-			new VectorsCli());
+			new VectorsCli(),
+			new RankReferencesCli());
 	}
 
 	private Main() {}

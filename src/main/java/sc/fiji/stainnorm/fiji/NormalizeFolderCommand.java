@@ -39,7 +39,7 @@ public class NormalizeFolderCommand extends StainNormCommand {
 	@Parameter(label = "Method", initializer = "initChoices")
 	private String method;
 
-	@Parameter(label = "Reference images (files)", required = false, style = "files,extensions:png/tif/tiff/jpg/jpeg",
+	@Parameter(label = "Reference images (files)", required = false, style = "files,extensions:png/tif/tiff/jpg/jpeg/stainprofile",
 		description = "Images of the target stain style, for the classical methods; several are pooled")
 	private File[] reference_images;
 
@@ -51,6 +51,10 @@ public class NormalizeFolderCommand extends StainNormCommand {
 
 	@Parameter(label = "File pattern", required = false, description = "Only files whose name matches this glob, e.g. *.tif")
 	private String file_pattern = "*";
+
+	@Parameter(label = "Save stain profile", required = false, style = "save",
+		description = "Also save what the method learned from the references as a .stainprofile, usable as reference_images later")
+	private File save_profile;
 
 	@Parameter(label = "Overwrite existing outputs", required = false, persist = false,
 		description = "Unchecked: outputs that exist are kept, so a stopped run resumes where it ended")
@@ -87,6 +91,7 @@ public class NormalizeFolderCommand extends StainNormCommand {
 		status.showStatus("Stain normalization: preparing " + method);
 		StainNormalizer normalizer = NormalizerSetup.fitted(method, options, model, reference_images, null,
 			w -> log.warn(LABEL + ": " + w));
+		NormalizerSetup.saveProfile(normalizer, options, reference_images, save_profile, overwrite);
 		StatusProgress progress = new StatusProgress(status, log, "Stain normalization", this::isStopRequested);
 		BatchNormalizer.Report report = BatchNormalizer.run(normalizer, inputs, out, overwrite, part, nThreads, progress);
 

@@ -39,7 +39,7 @@ public class NormalizeImageCommand extends StainNormCommand {
 		description = "STST needs no reference (its style is in the model); the classical methods need one")
 	private String method;
 
-	@Parameter(label = "Reference images (files)", required = false, style = "files,extensions:png/tif/tiff/jpg/jpeg",
+	@Parameter(label = "Reference images (files)", required = false, style = "files,extensions:png/tif/tiff/jpg/jpeg/stainprofile",
 		description = "Images of the target stain style; several are pooled")
 	private File[] reference_images;
 
@@ -60,6 +60,10 @@ public class NormalizeImageCommand extends StainNormCommand {
 	@Parameter(label = "Output file", required = false, visibility = ItemVisibility.INVISIBLE,
 		description = "Also save the result here (headless use); an existing file is kept unless overwrite is set")
 	private File output_file;
+
+	@Parameter(label = "Save stain profile", required = false, style = "save",
+		description = "Also save what the method learned from the references as a .stainprofile, usable as reference_images later")
+	private File save_profile;
 
 	@Parameter(label = "Overwrite output file", required = false, persist = false, visibility = ItemVisibility.INVISIBLE)
 	private boolean overwrite;
@@ -87,6 +91,7 @@ public class NormalizeImageCommand extends StainNormCommand {
 		status.showStatus("Stain normalization: preparing " + method);
 		StainNormalizer normalizer = NormalizerSetup.fitted(method, options, model, reference_images, reference_image,
 			w -> log.warn(LABEL + ": " + w));
+		NormalizerSetup.saveProfile(normalizer, options, reference_images, save_profile, overwrite);
 		boolean gray = normalizer.acceptsGrayscale();
 		String title = open != null ? open.getTitle() : input_file.getName();
 		RgbImage src = open != null ? ImageFiles.fromImagePlus(open, gray)

@@ -12,6 +12,7 @@ import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.normalize.MethodOptions;
 import sc.fiji.stainnorm.normalize.Methods;
+import sc.fiji.stainnorm.normalize.StainProfile;
 import sc.fiji.stainnorm.normalize.StainNormalizer;
 
 /**
@@ -29,6 +30,8 @@ final class NormalizerSetup {
 	{
 		if (method == null || method.isBlank())
 			throw new StainNormException("No method given: set method to one of " + String.join(", ", Methods.names()));
+		StainNormalizer profiled = fromProfile(method, options, referenceFiles, referenceImage);
+		if (profiled != null) return profiled;
 		MethodOptions parsed = MethodOptions.parse(options);
 		StainNormalizer normalizer = Methods.create(method.trim(), parsed);
 		boolean hasModel = model != null && !model.getPath().isBlank();
@@ -49,6 +52,29 @@ final class NormalizerSetup {
 		}
 		normalizer.fit(references);
 		return normalizer;
+	}
+
+	/** A {@code .stainprofile} among the reference files: the fitted normalizer it holds (no fitting), else null. */
+	static StainNormalizer fromProfile(String method, String options, File[] files, String openImageTitle) {
+		List<String> named = new ArrayList<>();
+		if (files != null) for (File f : files)
+			if (f != null && !f.getPath().isBlank()) named.add(f.getPath());
+		String title = openImageTitle == null ? "" : openImageTitle.trim();
+		if (!title.isEmpty() && !title.equals(NO_IMAGE) && named.stream().anyMatch(n -> StainProfile.isProfile(java.nio.file.Path.of(n))))
+			throw new StainNormException("reference_images holds a stain profile, a complete target: give no reference_image as well");
+		return StainProfile.fromReferences(method, options, named);
+	}
+
+	/** Saves the fitted target as {@code save_profile} when one is given. */
+	static void saveProfile(StainNormalizer fitted, String options, File[] referenceFiles, File profile, boolean overwrite) {
+		if (profile == null || profile.getPath().isBlank()) return;
+		java.nio.file.Path path = profile.toPath();
+		if (!StainProfile.isProfile(path)) throw new StainNormException("save_profile " + path + " must end in " + StainProfile.EXTENSION);
+		if (!overwrite && profile.exists()) throw new StainNormException("save_profile " + path + " exists; set overwrite to replace it");
+		List<String> names = new ArrayList<>();
+		if (referenceFiles != null) for (File f : referenceFiles)
+			if (f != null && !f.getPath().isBlank()) names.add(f.getPath());
+		StainProfile.save(fitted, options, names, path);
 	}
 
 	static List<RgbImage> references(File[] files, String openImageTitle) {

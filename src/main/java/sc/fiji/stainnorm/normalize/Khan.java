@@ -243,4 +243,25 @@ public final class Khan implements StainNormalizer {
 	private void requireFit() {
 		if (targetStains == null) throw new IllegalStateException("Khan: call fit(references) before normalize");
 	}
+
+	/**
+	 * The fitted target for a stain profile ({@link StainProfile}): {@code vectors} (H, E, residual: 9 numbers),
+	 * {@code percentiles_h}, {@code percentiles_e} and {@code glass}.
+	 */
+	public java.util.Map<String, double[]> exportTarget() {
+		requireFit();
+		double[] v = new double[9];
+		for (int s = 0; s < 3; s++)
+			System.arraycopy(targetStains[s], 0, v, 3 * s, 3);
+		return java.util.Map.of("vectors", v, "percentiles_h", targetPercentiles[0].clone(), "percentiles_e", targetPercentiles[1].clone(),
+			"glass", targetBackground.clone());
+	}
+
+	/** Takes a target saved by {@link #exportTarget} instead of fitting. */
+	public void importTarget(java.util.Map<String, double[]> saved) {
+		double[] v = saved.get("vectors");
+		targetStains = new double[][] { { v[0], v[1], v[2] }, { v[3], v[4], v[5] }, { v[6], v[7], v[8] } };
+		targetPercentiles = new double[][] { saved.get("percentiles_h").clone(), saved.get("percentiles_e").clone() };
+		targetBackground = saved.get("glass").clone();
+	}
 }

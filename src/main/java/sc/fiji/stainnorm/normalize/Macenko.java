@@ -370,4 +370,18 @@ public final class Macenko implements StainNormalizer {
 	public String toString() {
 		return String.format(Locale.ROOT, "macenko(io=%s, alpha=%s, beta=%s)", io, alpha, beta);
 	}
+
+	/** The fitted target for a stain profile ({@link StainProfile}): {@code vectors} (H then E, 6 numbers), {@code max_concentrations}. */
+	public java.util.Map<String, double[]> exportTarget() {
+		Stains t = target;
+		if (t == null) throw new IllegalStateException("fit must be called before exportTarget");
+		return java.util.Map.of("vectors", new double[] { t.vectors()[0][0], t.vectors()[0][1], t.vectors()[0][2], t.vectors()[1][0],
+			t.vectors()[1][1], t.vectors()[1][2] }, "max_concentrations", t.maxConcentrations().clone());
+	}
+
+	/** Takes a target saved by {@link #exportTarget} instead of fitting. */
+	public void importTarget(java.util.Map<String, double[]> saved) {
+		double[] v = saved.get("vectors");
+		target = new Stains(new double[][] { { v[0], v[1], v[2] }, { v[3], v[4], v[5] } }, saved.get("max_concentrations").clone());
+	}
 }

@@ -79,6 +79,11 @@ public final class MethodOptions {
 		throw new StainNormException("Option " + key + "=" + v + " must be true or false");
 	}
 
+	/** The settings as given, in order (for stain profiles, which save them). */
+	Map<String, String> asMap() {
+		return new LinkedHashMap<>(values);
+	}
+
 	void rejectUnused(String method) {
 		TreeSet<String> unknown = new TreeSet<>(values.keySet());
 		unknown.removeAll(read);

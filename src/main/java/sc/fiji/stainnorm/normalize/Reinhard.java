@@ -288,4 +288,15 @@ public final class Reinhard implements StainNormalizer {
 			return new Statistics(mean, std, n);
 		}
 	}
+
+	/** The fitted target for a stain profile ({@link StainProfile}): {@code mean}, {@code std} (3 each), {@code pixels}. */
+	public java.util.Map<String, double[]> exportTarget() {
+		if (target == null) throw new IllegalStateException("fit must be called before exportTarget");
+		return java.util.Map.of("mean", target.mean().clone(), "std", target.std().clone(), "pixels", new double[] { target.pixels() });
+	}
+
+	/** Takes a target saved by {@link #exportTarget} instead of fitting; the shapes are checked by {@link StainProfile}. */
+	public void importTarget(java.util.Map<String, double[]> saved) {
+		target = new Statistics(saved.get("mean").clone(), saved.get("std").clone(), (long) saved.get("pixels")[0]);
+	}
 }

@@ -288,4 +288,19 @@ public final class Vahadane implements StainNormalizer {
 	private void requireFit() {
 		if (targetStains == null) throw new IllegalStateException("Vahadane: call fit(references) before normalize");
 	}
+
+	/** The fitted target for a stain profile ({@link StainProfile}): {@code vectors} (H then E), {@code max_concentrations}, {@code glass}. */
+	public java.util.Map<String, double[]> exportTarget() {
+		requireFit();
+		return java.util.Map.of("vectors", new double[] { targetStains[0][0], targetStains[0][1], targetStains[0][2], targetStains[1][0],
+			targetStains[1][1], targetStains[1][2] }, "max_concentrations", targetMax.clone(), "glass", targetBackground.clone());
+	}
+
+	/** Takes a target saved by {@link #exportTarget} instead of fitting. */
+	public void importTarget(java.util.Map<String, double[]> saved) {
+		double[] v = saved.get("vectors");
+		targetStains = new double[][] { { v[0], v[1], v[2] }, { v[3], v[4], v[5] } };
+		targetMax = saved.get("max_concentrations").clone();
+		targetBackground = saved.get("glass").clone();
+	}
 }

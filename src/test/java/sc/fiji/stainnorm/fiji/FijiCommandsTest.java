@@ -41,7 +41,8 @@ import sc.fiji.stainnorm.synth.TestImages;
 public class FijiCommandsTest {
 	static final List<String> MENU = List.of(NormalizeImageCommand.LABEL, NormalizeFolderCommand.LABEL, ColourDeconvolutionCommand.LABEL,
 		CompareCommand.LABEL, CompareMethodsCommand.LABEL, TrainStstCommand.LABEL, BenchmarkCommand.LABEL, EvaluateCommand.LABEL,
-		DemoCommand.LABEL, AugmentStainCommand.LABEL, EstimateStainVectorsCommand.LABEL);
+		DemoCommand.LABEL, AugmentStainCommand.LABEL, EstimateStainVectorsCommand.LABEL,
+		RankReferencesCommand.LABEL);
 
 	@ClassRule
 	public static final CommandContext COMMANDS = new CommandContext();

@@ -94,4 +94,32 @@ public class StainToolsHeadlessTest {
 		ColourDeconvolutionCommand.parseVectors(vectors);
 		assertTrue(((ImagePlus) r.module().getOutput("od_plot")).getWidth() > 600);
 	}
+
+	@Test
+	public void stainProfilesAndRanking() throws IOException {
+		Path in = tmp.newFolder("in").toPath();
+		Files.copy(Path.of("test-images", "tissue1_C.png"), in.resolve("c.png"));
+		Path profile = tmp.getRoot().toPath().resolve("t.stainprofile"), fitted = tmp.getRoot().toPath().resolve("fitted"),
+			loaded = tmp.getRoot().toPath().resolve("loaded");
+		assertEquals(err, Main.OK, run(NormalizeFolderCommand.LABEL, "input_folder='" + in + "',output_folder='" + fitted
+			+ "',method=khan,reference_images=test-images/tissue1_A.png,save_profile='" + profile + "'"));
+		assertTrue(Files.readString(profile).contains("method = khan"));
+		assertEquals(err, Main.OK, run(NormalizeFolderCommand.LABEL, "input_folder='" + in + "',output_folder='" + loaded
+			+ "',method=khan,reference_images='" + profile + "'"));
+		assertTrue(java.util.Arrays.equals(Files.readAllBytes(fitted.resolve("c.png")), Files.readAllBytes(loaded.resolve("c.png"))));
+		assertEquals(Main.FAILED, run(NormalizeImageCommand.LABEL, "input_file=test-images/tissue2_C.png,method=reinhard,reference_images='" + profile
+			+ "',output_file='" + tmp.getRoot() + "/x.png'"));
+		assertTrue(err, err.contains("made by khan") && err.lines().count() == 1);
+
+		Path cands = tmp.newFolder("cands").toPath();
+		for (String f : new String[] { "tissue1_B.png", "tissue2_B.png", "tissue1_A.png", "tissue2_A.png", "tissue1_C.png", "tissue2_C.png" })
+			Files.copy(Path.of("test-images", f), cands.resolve(f));
+		Path csv = tmp.getRoot().toPath().resolve("rank.csv");
+		assertEquals(err, Main.OK, run(RankReferencesCommand.LABEL, "input_folder='" + cands + "',method=reinhard,csv_file='" + csv + "'"));
+		assertEquals(7, Files.readAllLines(csv).size());
+		assertEquals(Main.FAILED, run(RankReferencesCommand.LABEL, "input_folder='" + cands + "',method=reinhard,csv_file='" + csv + "'"));
+		CommandRunner.Result r = COMMANDS.run(RankReferencesCommand.LABEL, Map.of("input_folder", cands.toString(), "method", "macenko"));
+		assertTrue(r.failure(), r.ok());
+		assertEquals(6, ((RankReferencesCommand) r.module().getDelegateObject()).results().size());
+	}
 }
