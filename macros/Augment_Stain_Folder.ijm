@@ -12,6 +12,7 @@
 //   copies     variants per image (default 4)
 //   sigma1     range of the concentration scale alpha around 1 (default 0.05)
 //   sigma2     range of the concentration shift beta around 0 (default 0.05)
+//   rotation   also turn each stain's vector by up to this many degrees (default 0 = off, at most 20)
 //   seed       integer seed (default 0)
 //   overwrite  true to replace existing outputs (default false)
 
@@ -38,7 +39,7 @@ if (input == "" || output == "")
 
 options = "input_folder=[" + input + "] output_folder=[" + output + "] method=" + argument(args, "method", "hed")
 	+ " copies=" + argument(args, "copies", "4") + " sigma1=" + argument(args, "sigma1", "0.05")
-	+ " sigma2=" + argument(args, "sigma2", "0.05") + " seed=" + argument(args, "seed", "0");
+	+ " sigma2=" + argument(args, "sigma2", "0.05") + " rotation=" + argument(args, "rotation", "0") + " seed=" + argument(args, "seed", "0");
 overwrite = argument(args, "overwrite", "false");
 if (overwrite == "true") options = options + " overwrite";
 run("Augment Stain", options);

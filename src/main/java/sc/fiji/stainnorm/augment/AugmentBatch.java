@@ -143,6 +143,10 @@ public final class AugmentBatch {
 			sb.append(",alpha_").append(s);
 		for (String s : new String[] { "1", "2", "3" })
 			sb.append(",beta_").append(s);
+		for (String s : new String[] { "1", "2", "3" })
+			sb.append(",rotation_deg_").append(s);
+		for (String s : new String[] { "1", "2", "3" })
+			sb.append(",axis_deg_").append(s);
 		sb.append(",clipped_values,unchanged\n");
 		for (Row r : rows) {
 			Augmentation a = r.augmentation();
@@ -152,6 +156,10 @@ public final class AugmentBatch {
 			for (double v : a.alpha())
 				sb.append(',').append(Csv.number(v));
 			for (double v : a.beta())
+				sb.append(',').append(Csv.number(v));
+			for (double v : a.rotation())
+				sb.append(',').append(Csv.number(v));
+			for (double v : a.axis())
 				sb.append(',').append(Csv.number(v));
 			sb.append(',').append(a.clippedValues()).append(',').append(a.isUnchanged() ? Csv.field(a.unchanged()) : "").append('\n');
 		}

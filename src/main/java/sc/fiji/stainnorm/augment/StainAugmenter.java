@@ -53,14 +53,37 @@ public final class StainAugmenter {
 	private static final double GLASS_OD = TissueMask.MIN_OD / 3;
 
 	private final Method method;
-	private final double sigma1, sigma2;
+	/** The largest stain-vector rotation allowed, in degrees: more is another stain, not a variant. */
+	public static final double MAX_ROTATION = 20;
 
-	private StainAugmenter(Method method, double sigma1, double sigma2) {
+	private final double sigma1, sigma2, rotation;
+
+	private StainAugmenter(Method method, double sigma1, double sigma2, double rotation) {
 		if (!(sigma1 >= 0 && sigma1 < 1)) throw new StainNormException("sigma1=" + sigma1 + " must be from 0 up to (not including) 1");
 		if (!(sigma2 >= 0 && sigma2 <= 1)) throw new StainNormException("sigma2=" + sigma2 + " must be from 0 to 1");
+		if (!(rotation >= 0 && rotation <= MAX_ROTATION))
+			throw new StainNormException("rotation=" + rotation + " must be from 0 to " + MAX_ROTATION + " degrees");
 		this.method = method;
 		this.sigma1 = sigma1;
 		this.sigma2 = sigma2;
+		this.rotation = rotation;
+	}
+
+	private StainAugmenter(Method method, double sigma1, double sigma2) {
+		this(method, sigma1, sigma2, 0);
+	}
+
+	/**
+	 * The same augmenter that also turns each perturbed stain's vector by an angle ~ U(−degrees, degrees) about a
+	 * random axis perpendicular to it (a slightly different dye colour); components that would turn negative are set
+	 * to 0. The concentrations are taken on the image's vectors and rendered on the turned ones.
+	 */
+	public StainAugmenter withRotation(double degrees) {
+		return new StainAugmenter(method, sigma1, sigma2, degrees);
+	}
+
+	public double rotation() {
+		return rotation;
 	}
 
 	public static StainAugmenter of(Method method, double sigma1, double sigma2) {
@@ -112,7 +135,10 @@ public final class StainAugmenter {
 		return z ^ (z >>> 31);
 	}
 
-	/** The α and β this augmenter draws for a seed: {@code [0]} α per stain, {@code [1]} β per stain. */
+	/**
+	 * What this augmenter draws for a seed, per stain: {@code [0]} α, {@code [1]} β, {@code [2]} the rotation angle
+	 * (degrees) and {@code [3]} the direction of its axis (degrees around the vector).
+	 */
 	public double[][] draw(long seed) {
 		SplittableRandom random = new SplittableRandom(seed);
 		int perturbed = method == Method.HED ? 3 : 2;
@@ -123,30 +149,45 @@ public final class StainAugmenter {
 			alpha[s] = 1 + sigma1 * (2 * u - 1);
 			beta[s] = sigma2 * (2 * v - 1);
 		}
-		return new double[][] { alpha, beta };
+		// drawn after α and β, so that adding a rotation leaves them as they were
+		double[] angle = new double[3], axis = new double[3];
+		for (int s = 0; s < perturbed; s++) {
+			double u = random.nextDouble(), v = random.nextDouble();
+			angle[s] = rotation * (2 * u - 1);
+			axis[s] = 360 * v;
+		}
+		return new double[][] { alpha, beta, angle, axis };
 	}
 
 	/** One variant of the image with the draws of {@code seed}. */
 	public Augmentation augment(RgbImage image, long seed) {
-		double[][] ab = draw(seed);
-		return apply(image, ab[0], ab[1]);
+		double[][] d = draw(seed);
+		return apply(image, d[0], d[1], d[2], d[3]);
 	}
 
-	/** One variant with given α and β per stain (three each). */
+	/** One variant with given α and β per stain (three each), no rotation. */
 	public Augmentation apply(RgbImage image, double[] alpha, double[] beta) {
-		if (alpha.length != 3 || beta.length != 3) throw new IllegalArgumentException("alpha and beta need one value per stain (3)");
+		return apply(image, alpha, beta, new double[3], new double[3]);
+	}
+
+	/** One variant with given α, β, rotation angle and axis direction (degrees) per stain (three each). */
+	public Augmentation apply(RgbImage image, double[] alpha, double[] beta, double[] angle, double[] axis) {
+		if (alpha.length != 3 || beta.length != 3 || angle.length != 3 || axis.length != 3)
+			throw new IllegalArgumentException("alpha, beta, angle and axis need one value per stain (3)");
 		long tissue = TissueMask.count(image);
 		if (!TissueMask.enough(tissue, image.pixelCount()))
-			return new Augmentation(image.copy(), alpha, beta, 0, "no tissue (" + TissueMask.describe(tissue, image.pixelCount()) + ")", null, null);
+			return new Augmentation(image.copy(), alpha, beta, angle, axis, 0, "no tissue (" + TissueMask.describe(tissue, image.pixelCount()) + ")", null, null, null);
 		StainVectors stains;
 		try {
 			stains = stainsOf(image);
 		}
 		catch (StainNormException e) {
-			return new Augmentation(image.copy(), alpha, beta, 0, method.key() + " found no stain matrix: " + e.getMessage(), null, null);
+			return new Augmentation(image.copy(), alpha, beta, angle, axis, 0, method.key() + " found no stain matrix: " + e.getMessage(), null, null, null);
 		}
 		double[] glass = StainEstimates.glass(image);
-		double[][] m = stains.vectors(), inverse = Matrix3.inverse(m);
+		double[][] m = stains.vectors(), inverse = Matrix3.inverse(m), render = new double[3][];
+		for (int s = 0; s < 3; s++)
+			render[s] = angle[s] == 0 ? m[s].clone() : rotate(m[s], angle[s], axis[s]);
 		double[][] od = new double[3][256];
 		for (int ch = 0; ch < 3; ch++)
 			for (int v = 0; v < 256; v++)
@@ -162,13 +203,31 @@ public final class StainAugmenter {
 			for (int s = 0; s < 3; s++)
 				c[s] = alpha[s] * (r * inverse[0][s] + g * inverse[1][s] + b * inverse[2][s]) + shift * beta[s];
 			for (int ch = 0; ch < 3; ch++) {
-				double v = OpticalDensity.toIntensity(c[0] * m[0][ch] + c[1] * m[1][ch] + c[2] * m[2][ch], glass[ch]);
+				double v = OpticalDensity.toIntensity(c[0] * render[0][ch] + c[1] * render[1][ch] + c[2] * render[2][ch], glass[ch]);
 				if (v >= 255.5 || v < -0.5) clipped++;
 				rgb[ch] = RgbImage.toByte(v);
 			}
 			out[i] = RgbImage.pack(rgb[0], rgb[1], rgb[2]);
 		}
-		return new Augmentation(RgbImage.wrap(image.width(), image.height(), out), alpha, beta, clipped, null, m, glass);
+		return new Augmentation(RgbImage.wrap(image.width(), image.height(), out), alpha, beta, angle, axis, clipped, null, m, render, glass);
+	}
+
+	/**
+	 * The unit vector turned by {@code degrees} about the axis perpendicular to it at {@code axisDegrees} around it;
+	 * negative components set to 0, then made unit again.
+	 */
+	static double[] rotate(double[] v, double degrees, double axisDegrees) {
+		// an orthonormal pair perpendicular to v, from the coordinate axis least aligned with it
+		int least = Math.abs(v[0]) <= Math.abs(v[1]) && Math.abs(v[0]) <= Math.abs(v[2]) ? 0 : Math.abs(v[1]) <= Math.abs(v[2]) ? 1 : 2;
+		double[] e = new double[3];
+		e[least] = 1;
+		double[] a = Matrix3.normalize(Matrix3.cross(v, e)), b = Matrix3.cross(v, a);
+		double phi = Math.toRadians(axisDegrees), theta = Math.toRadians(degrees);
+		double[] k = { Math.cos(phi) * a[0] + Math.sin(phi) * b[0], Math.cos(phi) * a[1] + Math.sin(phi) * b[1], Math.cos(phi) * a[2] + Math.sin(phi) * b[2] };
+		double[] kv = Matrix3.cross(k, v), out = new double[3];
+		for (int c = 0; c < 3; c++)
+			out[c] = Math.max(0, v[c] * Math.cos(theta) + kv[c] * Math.sin(theta));
+		return Matrix3.normalize(out);
 	}
 
 	/**
@@ -204,6 +263,6 @@ public final class StainAugmenter {
 
 	@Override
 	public String toString() {
-		return String.format(Locale.ROOT, "%s(sigma1=%s, sigma2=%s)", method.key(), sigma1, sigma2);
+		return String.format(Locale.ROOT, "%s(sigma1=%s, sigma2=%s%s)", method.key(), sigma1, sigma2, rotation > 0 ? ", rotation=" + rotation : "");
 	}
 }

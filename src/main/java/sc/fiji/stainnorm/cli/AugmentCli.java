@@ -27,7 +27,7 @@ final class AugmentCli implements Subcommand {
 
 	@Override
 	public Set<String> valuedOptions() {
-		return Set.of("method", "copies", "sigma1", "sigma2", "seed", "output", "threads", "montage");
+		return Set.of("method", "copies", "sigma1", "sigma2", "seed", "output", "threads", "montage", "rotation");
 	}
 
 	@Override
@@ -39,7 +39,7 @@ final class AugmentCli implements Subcommand {
 	public String help() {
 		return """
 			Usage: ./stainnorm augment --output DIR [--method hed|macenko|vahadane] [--copies N]
-			                           [--sigma1 0.05] [--sigma2 0.05] [--seed S] INPUT...
+			                           [--sigma1 0.05] [--sigma2 0.05] [--rotation 0] [--seed S] INPUT...
 
 			Writes N stain variants of every INPUT (image files, or folders of them) into DIR as NAME_aug01.png,
 			NAME_aug02.png, ..., and augmentation.csv with what was drawn for each copy. Each stain's
@@ -54,6 +54,7 @@ final class AugmentCli implements Subcommand {
 			  --copies N     variants per image (default 4)
 			  --sigma1 S     range of the scale alpha around 1 (default 0.05)
 			  --sigma2 S     range of the shift beta around 0, in OD units (default 0.05)
+			  --rotation D   also turn each stain's vector by up to D degrees (default 0, at most 20)
 			  --seed S       integer seed of the run (default 0)
 			  --threads N    images processed at once (default: number of cores)
 			  --montage F    also write F (.png): the first 8 inputs (rows), each with its variants
@@ -72,7 +73,7 @@ final class AugmentCli implements Subcommand {
 		try {
 			method = StainAugmenter.Method.parse(args.get("method", "hed"));
 			augmenter = StainAugmenter.of(method, args.number("sigma1", StainAugmenter.DEFAULT_SIGMA1),
-				args.number("sigma2", StainAugmenter.DEFAULT_SIGMA2));
+				args.number("sigma2", StainAugmenter.DEFAULT_SIGMA2)).withRotation(args.number("rotation", 0));
 		}
 		catch (StainNormException e) {
 			throw new UsageException("--" + e.getMessage().replaceFirst("^Augmentation method", "method"));

@@ -51,6 +51,10 @@ public class AugmentStainCommand extends StainNormCommand {
 	@Parameter(label = "sigma2 (shift)", min = "0", max = "1", stepSize = "0.01", description = "beta ~ U(-sigma2, sigma2), OD units")
 	private double sigma2 = StainAugmenter.DEFAULT_SIGMA2;
 
+	@Parameter(label = "Stain-vector rotation (degrees)", min = "0", max = "20", required = false,
+		description = "Also turn each stain's vector by up to this angle (a slightly different dye colour); 0 = off")
+	private double rotation;
+
 	@Parameter(label = "Seed", description = "With the file name and copy number it fixes the variants")
 	private long seed;
 
@@ -73,7 +77,7 @@ public class AugmentStainCommand extends StainNormCommand {
 
 	@Override
 	protected void execute() {
-		StainAugmenter augmenter = StainAugmenter.of(StainAugmenter.Method.parse(method), sigma1, sigma2);
+		StainAugmenter augmenter = StainAugmenter.of(StainAugmenter.Method.parse(method), sigma1, sigma2).withRotation(rotation);
 		if (copies < 1) throw new StainNormException("copies=" + copies + " must be at least 1");
 		Path out = given(output_folder) ? output_folder.toPath() : null;
 		StatusProgress progress = new StatusProgress(status, log, LABEL, this::isStopRequested);

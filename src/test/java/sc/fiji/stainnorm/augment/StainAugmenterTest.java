@@ -97,6 +97,49 @@ public class StainAugmenterTest {
 	}
 
 	@Test
+	public void rotationTurnsTheVectorsByTheDrawnAngle() {
+		double[] h = StainVectors.H_E_DAB.vector(0);
+		for (double axis : new double[] { 0, 77, 190, 300 }) {
+			double[] r = StainAugmenter.rotate(h, 5, axis);
+			assertEquals(1, Math.sqrt(r[0] * r[0] + r[1] * r[1] + r[2] * r[2]), 1e-12);
+			double cos = r[0] * h[0] + r[1] * h[1] + r[2] * h[2];
+			assertEquals(5, Math.toDegrees(Math.acos(Math.min(1, cos))), 1e-6);
+		}
+		// a component that would turn negative is 0
+		for (double c : StainAugmenter.rotate(new double[] { 0, 0.99, Math.sqrt(1 - 0.99 * 0.99) }, 15, 0))
+			assertTrue(c >= 0);
+
+		StainAugmenter plain = StainAugmenter.macenko(0.1, 0.05), turned = plain.withRotation(8);
+		double[][] d = turned.draw(99), p = plain.draw(99);
+		assertArrayEquals("a rotation leaves alpha as drawn", p[0], d[0], 0);
+		assertArrayEquals(p[1], d[1], 0);
+		assertTrue(Math.abs(d[2][0]) <= 8 && Math.abs(d[2][1]) <= 8 && d[2][2] == 0 && (d[2][0] != 0 || d[2][1] != 0));
+
+		// σ = 0 with a rotation: the output, unmixed on the turned vectors, has the input's concentrations
+		RgbImage in = patch();
+		Augmentation out = StainAugmenter.hed(0, 0).withRotation(10).augment(in, 5);
+		assertFalse(out.image().sameRgb(in));
+		for (int s = 0; s < 3; s++) {
+			double cos = 0;
+			for (int c = 0; c < 3; c++)
+				cos += out.stains()[s][c] * out.renderStains()[s][c];
+			assertEquals(Math.abs(out.rotation()[s]), Math.toDegrees(Math.acos(Math.min(1, cos))), 2);
+		}
+		float[][] cin = StainAugmenter.concentrations(in, out.stains(), out.glass()),
+			cout = StainAugmenter.concentrations(out.image(), out.renderStains(), out.glass());
+		double err = 0;
+		int n = 0;
+		for (int i = 0; i < in.pixelCount(); i++) {
+			if (!inRange(in.pixels()[i]) || !inRange(out.image().pixels()[i])) continue;
+			for (int s = 0; s < 2; s++)
+				err += Math.abs(cin[s][i] - cout[s][i]);
+			n++;
+		}
+		assertTrue(n > in.pixelCount() / 4);
+		assertTrue("mean concentration difference " + err / (2 * n), err / (2 * n) < 0.01);
+	}
+
+	@Test
 	public void drawsAreUniformOverTheRequestedRanges() {
 		double s1 = 0.2, s2 = 0.05;
 		StainAugmenter a = StainAugmenter.hed(s1, s2);

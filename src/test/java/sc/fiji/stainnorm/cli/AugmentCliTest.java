@@ -62,6 +62,15 @@ public class AugmentCliTest {
 			assertEquals("the residual is not perturbed", "1.0", f[9]);
 		}
 		byte[] before = Files.readAllBytes(out.resolve("p_aug01.png"));
+		assertTrue(csv.get(0), csv.get(0).contains(",beta_3,rotation_deg_1,rotation_deg_2,rotation_deg_3,axis_deg_1,axis_deg_2,axis_deg_3,clipped_values,"));
+
+		Path turned = tmp.getRoot().toPath().resolve("turned");
+		assertEquals(0, run("augment", "--method", "vahadane", "--copies", "3", "--sigma1", "0.2", "--sigma2", "0.1", "--seed", "9", "--rotation", "5",
+			"--output", turned.toString(), in.toString()).code());
+		for (String line : Files.readAllLines(turned.resolve("augmentation.csv")).subList(1, 7)) {
+			String[] f = line.split(",", -1);
+			assertTrue(line, Math.abs(Double.parseDouble(f[13])) <= 5 && Math.abs(Double.parseDouble(f[14])) <= 5 && f[15].equals("0.0"));
+		}
 
 		Run again = run("augment", "--method", "vahadane", "--copies", "3", "--seed", "9", "--output", out.toString(), in.toString());
 		assertEquals("no overwriting unasked", Main.FAILED, again.code());
@@ -80,6 +89,7 @@ public class AugmentCliTest {
 		assertEquals(Main.USAGE, run("augment", "--method", "nosuch", "--output", out.toString(), in.toString()).code());
 		assertEquals(Main.USAGE, run("augment", "--copies", "0", "--output", out.toString(), in.toString()).code());
 		assertEquals(Main.USAGE, run("augment", "--sigma1", "1.5", "--output", out.toString(), in.toString()).code());
+		assertEquals(Main.USAGE, run("augment", "--rotation", "30", "--output", out.toString(), in.toString()).code());
 		assertEquals(Main.USAGE, run("augment", "--seed", "x", "--output", out.toString(), in.toString()).code());
 		assertEquals(Main.USAGE, run("augment", "--output", out.toString()).code());
 		Run same = run("augment", "--output", in.toString(), in.toString());
