@@ -75,6 +75,8 @@ final class NormalizeCli implements Subcommand {
 		List<RgbImage> references = new ArrayList<>();
 		if (profiled == null) for (String r : args.all("reference"))
 			references.add(ImageFiles.read(Path.of(r)));
+		if (args.get("save-profile", null) != null && !StainProfile.methods().contains(normalizer.name()))
+			throw new UsageException("--save-profile: " + normalizer.name() + " has no stain profile (" + String.join(", ", StainProfile.methods()) + " have)");
 		if (profiled == null && args.get("save-profile", null) != null && args.positional().isEmpty() && args.get("output", null) == null)
 			return saveProfileOnly(normalizer, references, args, out);
 		if (profiled == null && normalizer.needsReference() && references.isEmpty())

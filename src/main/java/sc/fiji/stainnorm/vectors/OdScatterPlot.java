@@ -61,7 +61,10 @@ public final class OdScatterPlot {
 		}
 		Plot p = new Plot(PANELS[ax + ay - 1], CHANNEL[ax], CHANNEL[ay]);
 		p.setSize(PANEL_SIZE, PANEL_SIZE);
-		p.setLimits(0, limit, 0, limit);
+		// room below 0 where a vector has a negative component there (Macenko's plane allows it), so that its line shows
+		double[][] v0 = estimate.vectors();
+		double xLo = Math.min(v0[0][ax], v0[1][ax]) < 0 ? -0.25 * limit : 0, yLo = Math.min(v0[0][ay], v0[1][ay]) < 0 ? -0.25 * limit : 0;
+		p.setLimits(xLo, limit, yLo, limit);
 		// density classes on a log scale, light to dark, each drawn as one series of dots at the bin centres
 		List<List<double[]>> levels = new ArrayList<>();
 		for (int l = 0; l < LEVELS; l++)

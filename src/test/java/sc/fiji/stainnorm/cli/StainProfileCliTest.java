@@ -61,6 +61,7 @@ public class StainProfileCliTest {
 		assertEquals(0, run("normalize", "--method", "macenko", "--reference", "test-images/tissue1_A.png", "--save-profile", second.toString()).code());
 		assertTrue(Files.readString(second).contains("method = macenko"));
 		assertEquals(Main.USAGE, run("normalize", "--method", "macenko", "--reference", "test-images/tissue1_A.png", "--save-profile", "x.txt").code());
+		assertEquals(Main.USAGE, run("normalize", "--method", "stst", "--save-profile", tmp.getRoot() + "/s.stainprofile").code());
 		assertFalse(Files.exists(Path.of("x.txt")));
 		Run bad = run("normalize", "--method", "macenko", "--reference", Files.writeString(tmp.getRoot().toPath().resolve("bad.stainprofile"),
 			"hello").toString(), "--output", tmp.getRoot() + "/x", in.toString());
