@@ -48,16 +48,30 @@ public final class AugmentBatch {
 					+ "; choose another output folder so that inputs and variants stay apart");
 		checkTargets(inputs.stream().map(p -> p.getFileName().toString()).toList(), output, copies, overwrite);
 		AtomicLong done = new AtomicLong();
-		List<List<Row>> perFile = ParallelItems.map(inputs, threads, "augment", progress, (index, in) -> {
-			List<Row> rows = writeVariants(augmenter, ImageFiles.read(in), in, output, copies, runSeed, progress);
-			progress.update(done.incrementAndGet(), inputs.size(), in.getFileName() + ": " + copies + " variants" + clipping(rows));
-			return rows;
-		}, "Interrupted", cause -> cause instanceof StainNormException e ? e : new StainNormException("Augmentation failed: " + cause, cause));
+		// a file that cannot be read or written does not stop the others; the run fails at the end, naming it
+		List<Object> perFile = ParallelItems.map(inputs, threads, "augment", progress, (index, in) -> {
+			try {
+				List<Row> rows = writeVariants(augmenter, ImageFiles.read(in), in, output, copies, runSeed, progress);
+				progress.update(done.incrementAndGet(), inputs.size(), in.getFileName() + ": " + copies + " variants" + clipping(rows));
+				return rows;
+			}
+			catch (StainNormException e) {
+				progress.update(done.incrementAndGet(), inputs.size(), in.getFileName() + " FAILED: " + e.getMessage());
+				return e.getMessage();
+			}
+		}, "Interrupted", cause -> new StainNormException("Augmentation failed: " + cause, cause));
 		if (progress.isCancelled()) throw new StainNormException("cancelled; " + CSV + " was not written");
 		List<Row> rows = new ArrayList<>();
-		for (List<Row> r : perFile)
-			rows.addAll(r);
+		List<String> failures = new ArrayList<>();
+		for (int i = 0; i < perFile.size(); i++) {
+			if (perFile.get(i) instanceof List<?> r) for (Object row : r)
+				rows.add((Row) row);
+			else failures.add(inputs.get(i).getFileName() + ": " + perFile.get(i));
+		}
 		AtomicFile.writeString(output.resolve(CSV), csv(augmenter, rows));
+		if (!failures.isEmpty())
+			throw new StainNormException(failures.size() + " of " + inputs.size() + " images failed, e.g. " + failures.get(0) + " (" + CSV
+				+ " lists the others)");
 		return rows;
 	}
 

@@ -96,5 +96,14 @@ public class AugmentCliTest {
 		assertEquals(Main.FAILED, same.code());
 		assertTrue(same.err(), same.err().contains("holds the input"));
 		assertFalse(Files.exists(out));
+
+		// a damaged file does not stop the others; the run fails at the end, naming it
+		Files.write(in.resolve("broken.png"), new byte[] { 1, 2, 3 });
+		Run broken = run("augment", "--copies", "2", "--output", out.toString(), in.toString());
+		assertEquals(Main.FAILED, broken.code());
+		assertTrue(broken.err(), broken.err().contains("1 of 2 images failed, e.g. broken.png") && broken.err().lines().count() == 1);
+		assertTrue(broken.out(), broken.out().contains("broken.png FAILED"));
+		assertTrue(Files.exists(out.resolve("p_aug02.png")));
+		assertEquals(3, Files.readAllLines(out.resolve("augmentation.csv")).size());
 	}
 }
