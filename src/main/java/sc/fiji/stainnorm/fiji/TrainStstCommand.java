@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
+import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -20,7 +21,8 @@ import sc.fiji.stainnorm.stst.StstTrainer;
  * face of {@link StstTrainer}. Progress in the status bar, cancellable (Escape or the module's cancel) with
  * checkpoints that {@code resume} continues from; the loss plot is shown at the end.
  */
-@Plugin(type = Command.class, headless = true, label = TrainStstCommand.LABEL, menuPath = "Plugins>Stain Normalization>" + TrainStstCommand.LABEL)
+@Plugin(type = Command.class, headless = true, label = TrainStstCommand.LABEL, description = "Trains an STST model on images of one target stain style; Escape stops it (resumable when a checkpoint folder is set).",
+	menu = { @Menu(label = "Plugins"), @Menu(label = StainNormCommand.MENU), @Menu(label = TrainStstCommand.LABEL, weight = 6) })
 public class TrainStstCommand extends StainNormCommand {
 	public static final String LABEL = "Train STST Model";
 

@@ -69,7 +69,7 @@ public final class Macenko implements StainNormalizer {
 
 	public Macenko(MethodOptions options) {
 		this(options.getDouble("io", 240), options.getDouble("alpha", 1), options.getDouble("beta", 0.15),
-			TissueRule.parse(options.getString("tissue", DEFAULT_RULE.name())), fixedReference(options.getString("reference", null)));
+			TissueRule.parse(options.getString("tissue", DEFAULT_RULE.name().toLowerCase(java.util.Locale.ROOT))), fixedReference(options.getString("reference", null)));
 	}
 
 	private static Stains fixedReference(String name) {

@@ -40,6 +40,16 @@ public final class Methods {
 		return create(name, MethodOptions.none());
 	}
 
+	/**
+	 * The option keys of a method with their defaults (null where there is none), as its constructor reads them:
+	 * what a dialog lists beside the options field, so the list cannot drift from the code.
+	 */
+	public static Map<String, String> optionDefaults(String name) {
+		MethodOptions none = MethodOptions.none();
+		create(name, none);
+		return none.defaults();
+	}
+
 	public static StainNormalizer create(String name, MethodOptions options) {
 		Function<MethodOptions, StainNormalizer> factory = FACTORIES.get(name == null ? "" : name.toLowerCase());
 		if (factory == null)
