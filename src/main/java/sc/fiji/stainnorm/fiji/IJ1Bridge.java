@@ -139,7 +139,8 @@ public class IJ1Bridge implements PlugIn {
 		@EventHandler
 		public void onEvent(StatusEvent e) {
 			if (IJ.getInstance() == null) return;
-			if (e.getProgressMaximum() > 0) IJ.showProgress(e.getProgressValue(), e.getProgressMaximum());
+			// SciJava's value is the count done; IJ.showProgress(int, int) would show one more
+			if (e.getProgressMaximum() > 0) IJ.showProgress((double) e.getProgressValue() / e.getProgressMaximum());
 			String message = e.getStatusMessage();
 			if (message != null && !message.isEmpty()) IJ.showStatus(message);
 		}

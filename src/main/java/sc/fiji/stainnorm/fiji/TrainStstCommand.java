@@ -3,6 +3,8 @@ package sc.fiji.stainnorm.fiji;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
@@ -13,7 +15,9 @@ import org.scijava.plugin.Plugin;
 
 import ij.IJ;
 import ij.ImagePlus;
+import ij.gui.Plot;
 import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.report.Plots;
 import sc.fiji.stainnorm.stst.StstTrainer;
 
 /**
@@ -114,6 +118,37 @@ public class TrainStstCommand extends StainNormCommand {
 			result.seconds(), result.finalL1(), result.validationL1(), result.model());
 		log.info(LABEL + ": " + summary);
 		status.showStatus("STST training: done, " + summary);
-		if (Files.isRegularFile(result.lossPlot())) losses = IJ.openImage(result.lossPlot().toString());
+		losses = lossChart(result.lossCsv());
+		if (losses == null && Files.isRegularFile(result.lossPlot())) losses = IJ.openImage(result.lossPlot().toString());
+	}
+
+	/**
+	 * The losses of the CSV as an ImageJ plot (a Plot window: List, Save data, zoom), the L1 smoothed as in the
+	 * PNG; null when the CSV cannot be read, and the PNG is shown instead.
+	 */
+	static ImagePlus lossChart(Path csv) {
+		try {
+			List<String> lines = Files.readAllLines(csv);
+			int n = lines.size() - 1;
+			if (n < 1) return null;
+			double[] step = new double[n], d = new double[n], gan = new double[n], l1 = new double[n];
+			List<double[]> val = new ArrayList<>();
+			for (int i = 0; i < n; i++) {
+				String[] f = lines.get(i + 1).split(",", -1);
+				step[i] = Double.parseDouble(f[0]);
+				d[i] = Double.parseDouble(f[1]);
+				gan[i] = Double.parseDouble(f[2]);
+				l1[i] = Double.parseDouble(f[3]);
+				if (!f[4].isEmpty()) val.add(new double[] { step[i], Double.parseDouble(f[4]) });
+			}
+			int window = Math.max(1, Math.min(50, n / 10));
+			Plot plot = Plots.lineChart("STST Training Losses", "step", "loss", List.of("discriminator", "generator cGAN", "generator L1 (smoothed)",
+				"validation L1"), List.of(step, step, step, val.stream().mapToDouble(v -> v[0]).toArray()), List.of(Plots.movingAverage(d, window),
+				Plots.movingAverage(gan, window), Plots.movingAverage(l1, window), val.stream().mapToDouble(v -> v[1]).toArray()), "auto");
+			return ResultsTables.plotImage(plot, "STST Training Losses");
+		}
+		catch (java.io.IOException | RuntimeException e) {
+			return null;
+		}
 	}
 }

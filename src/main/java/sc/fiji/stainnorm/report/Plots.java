@@ -79,7 +79,18 @@ public final class Plots {
 
 	/** Lines, e.g. training losses against the step; series with no points are left out. */
 	public static RgbImage linePlot(String xLabel, String yLabel, List<String> names, List<double[]> xs, List<double[]> ys) {
-		Plot p = new Plot("line plot", xLabel, yLabel);
+		return render(lineChart("line plot", xLabel, yLabel, names, xs, ys, "top-right"));
+	}
+
+	/**
+	 * {@link #linePlot} as an ImageJ plot titled {@code title}, for a Plot window.
+	 *
+	 * @param legendPosition where the legend goes, in {@link Plot#addLegend(String, String)}'s words ("auto": where it hides the fewest points)
+	 */
+	public static Plot lineChart(String title, String xLabel, String yLabel, List<String> names, List<double[]> xs, List<double[]> ys,
+		String legendPosition)
+	{
+		Plot p = new Plot(title, xLabel, yLabel);
 		p.setSize(WIDTH, HEIGHT);
 		StringBuilder legend = new StringBuilder();
 		for (int i = 0; i < names.size(); i++) {
@@ -92,9 +103,9 @@ public final class Plots {
 		p.setLimitsToFit(false);
 		if (legend.length() > 0) {
 			p.setColor(Color.BLACK);
-			p.addLegend(legend.toString(), "top-right");
+			p.addLegend(legend.toString(), legendPosition);
 		}
-		return render(p);
+		return p;
 	}
 
 	/** Trailing moving mean over up to {@code window} values, so single-patch losses become readable curves. */

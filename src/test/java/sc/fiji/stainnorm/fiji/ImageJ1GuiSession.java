@@ -202,7 +202,10 @@ public final class ImageJ1GuiSession {
 			ImageFiles.write(SyntheticTissue.generate(s, 80, 80).render(StainStyle.C, 1.0), training.resolve(s + ".png"));
 		steps.add(new Step(TrainStstCommand.LABEL, Map.of("images_folder", training.toString(), "output_model", model.toString(), "steps", "4",
 			"width", "2", "patch_size", "64", "threads", "1", "validation_fraction", "0.34"),
-			() -> expect("the trained model", Files.isRegularFile(model)),
+			() -> {
+				expect("the trained model", Files.isRegularFile(model));
+				expect("the losses in a Plot window", plotWindow("STST Training Losses"));
+			},
 			() -> {
 				try (Stream<Path> s = Files.list(work)) {
 					s.filter(p -> p.getFileName().toString().startsWith("tiny.zip")).forEach(ImageJ1GuiSession::delete);
@@ -302,6 +305,16 @@ public final class ImageJ1GuiSession {
 			expect("the blank image's warning is in the Log window: " + log, log.contains("WARNING:") && log.contains("blank.png"));
 			expect("the run summary is in the Log window", log.contains(NormalizeFolderCommand.LABEL + ": macenko on "));
 		}
+		for (Window w : Window.getWindows())
+			if (w instanceof PlotWindow pw && w.isShowing()) { // the plots, to look at
+				onEdt(() -> {
+					pw.toFront();
+					return null;
+				});
+				robot.waitForIdle();
+				robot.delay(300);
+				shot(pw.getTitle(), w.getBounds());
+			}
 		step.clear.run();
 		return line;
 	}
