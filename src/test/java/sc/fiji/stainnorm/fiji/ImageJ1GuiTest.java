@@ -23,7 +23,8 @@ import org.junit.rules.TemporaryFolder;
  * records every command with the Macro Recorder and replays each recorded line, watches the progress bar and the
  * Log window during a folder run, and photographs every dialog into {@code target/imagej1-gui/}. ImageJ finds our
  * menu entries the way an installation does: a jar with {@code plugins.config} in its {@code plugins/} folder.
- * Skipped, saying so, where there is no Xvfb (Debian package {@code xvfb}).
+ * Skipped, saying so, where there is no Xvfb (Debian package {@code xvfb}) or the JDK lacks its X11 toolkit (a
+ * "-headless" JDK; Debian package {@code openjdk-17-jre}).
  */
 public class ImageJ1GuiTest {
 	static final Path SHOTS = Path.of("target", "imagej1-gui");
@@ -35,6 +36,8 @@ public class ImageJ1GuiTest {
 	public void everyCommandFromTheMenuRecordsAndReplaysWithProgressAndLog() throws Exception {
 		String xvfb = onPath("Xvfb");
 		assumeTrue("skipped: no Xvfb on the PATH (Debian package xvfb), so no display for a real ImageJ window", xvfb != null);
+		Path toolkit = Path.of(System.getProperty("java.home"), "lib", "libawt_xawt.so");
+		assumeTrue("skipped: this JDK has no X11 toolkit (" + toolkit + "; Debian package openjdk-17-jre), so no ImageJ window", Files.exists(toolkit));
 		int display = freeDisplay();
 		Process server = new ProcessBuilder(xvfb, ":" + display, "-screen", "0", "1280x1024x24", "-nolisten", "tcp")
 			.redirectErrorStream(true).redirectOutput(tmp.newFile("xvfb.log")).start();
