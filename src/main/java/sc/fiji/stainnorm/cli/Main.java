@@ -58,7 +58,7 @@ public final class Main {
 				out.print(sub.help());
 				return OK;
 			}
-			return sub.run(CliArgs.parse(rest, sub.valuedOptions(), sub.flagOptions()), out);
+			return sub.run(CliArgs.parse(rest, sub.valuedOptions(), sub.flagOptions()), out, err);
 		}
 		catch (UsageException e) {
 			err.println("stainnorm: " + e.getMessage());

@@ -10,7 +10,6 @@ import javax.imageio.ImageIO;
 
 import ij.IJ;
 import ij.ImagePlus;
-import ij.io.FileSaver;
 import ij.process.ColorProcessor;
 import ij.process.ImageProcessor;
 
@@ -135,24 +134,20 @@ public final class ImageFiles {
 		return new ImagePlus(title, new ColorProcessor(image.width(), image.height(), image.pixels().clone()));
 	}
 
-	/** Writes atomically ({@link AtomicFile}) as PNG, TIFF or JPEG (quality 95), following the file ending. */
+	/**
+	 * Writes atomically and verified ({@link ImageOutput}, {@link AtomicFile}) as PNG, TIFF or JPEG (quality 95),
+	 * following the file ending, replacing an existing file.
+	 */
 	public static void write(RgbImage image, Path path) {
-		String ext = extension(path);
-		if (!isImageFile(path))
-			throw new StainNormException("Cannot write " + path + ": unknown image format '" + ext + "' (accepted: " + String.join(", ", EXTENSIONS) + ")");
-		ImagePlus imp = toImagePlus(image, path.getFileName().toString());
-		AtomicFile.write(path, tmp -> {
-			FileSaver saver = new FileSaver(imp);
-			boolean ok = switch (ext) {
-				case "png" -> saver.saveAsPng(tmp.toString());
-				case "jpg", "jpeg" -> {
-					FileSaver.setJpegQuality(95);
-					yield saver.saveAsJpeg(tmp.toString());
-				}
-				default -> saver.saveAsTiff(tmp.toString());
-			};
-			if (!ok) throw new IOException("ImageJ could not save it");
-		});
+		write(image, path, true);
+	}
+
+	/**
+	 * As {@link #write(RgbImage, Path)}; with {@code replace = false} an existing file is kept and
+	 * {@link AtomicFile.TargetExistsException} thrown, even when another writer finished it a moment ago.
+	 */
+	public static void write(RgbImage image, Path path, boolean replace) {
+		ImageOutput.write(toImagePlus(image, path.getFileName().toString()), path, replace);
 	}
 
 	/** The lower-case file ending without the dot, or "" if none. */

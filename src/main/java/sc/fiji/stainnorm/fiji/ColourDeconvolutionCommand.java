@@ -1,7 +1,6 @@
 package sc.fiji.stainnorm.fiji;
 
 import java.io.File;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,11 +16,10 @@ import org.scijava.plugin.Plugin;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.WindowManager;
-import ij.io.FileSaver;
 import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
-import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.ImageOutput;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.deconvolution.ColourDeconvolution;
@@ -176,10 +174,6 @@ public class ColourDeconvolutionCommand extends StainNormCommand {
 	}
 
 	private static void writeTiffAtomically(ImagePlus imp, Path path) {
-		AtomicFile.write(path, tmp -> {
-			FileSaver saver = new FileSaver(imp);
-			if (!(imp.getStackSize() > 1 ? saver.saveAsTiffStack(tmp.toString()) : saver.saveAsTiff(tmp.toString())))
-				throw new IOException("ImageJ could not save it");
-		});
+		ImageOutput.write(imp, path, true);
 	}
 }

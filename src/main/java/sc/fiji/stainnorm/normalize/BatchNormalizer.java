@@ -2,6 +2,7 @@ package sc.fiji.stainnorm.normalize;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +10,9 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
+import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.ImageOutput;
 import sc.fiji.stainnorm.core.ParallelItems;
 import sc.fiji.stainnorm.core.Progress;
 import sc.fiji.stainnorm.core.RgbImage;
@@ -35,6 +38,13 @@ public final class BatchNormalizer {
 		public String summary() {
 			return count(Outcome.WRITTEN) + " written, " + count(Outcome.SKIPPED_EXISTING) + " skipped (output exists), "
 				+ count(Outcome.FAILED) + " failed";
+		}
+
+		/** The failed inputs' file names, the first {@code max} of them and how many more: "a.png, b.png and 7 more". */
+		public String failedNames(int max) {
+			List<String> names = files.stream().filter(f -> f.outcome() == Outcome.FAILED).map(f -> f.input().getFileName().toString()).toList();
+			String shown = String.join(", ", names.subList(0, Math.min(max, names.size())));
+			return names.size() > max ? shown + " and " + (names.size() - max) + " more" : shown;
 		}
 	}
 
@@ -91,7 +101,8 @@ public final class BatchNormalizer {
 		List<FileResult> results = ParallelItems.map(mine, threads, "batch-normalize", progress, (i, in) -> {
 			FileResult r = one(normalizer, in, outputDir.resolve(in.getFileName()), overwrite);
 			for (String m : r.messages())
-				progress.warn(in.getFileName() + ": " + m);
+				if (r.outcome() == Outcome.FAILED) progress.error(in + ": " + m);
+				else progress.warn(in.getFileName() + ": " + m);
 			progress.update(done.incrementAndGet(), total, in.getFileName() + " " + r.outcome().name().toLowerCase().replace('_', ' '));
 			return r;
 		}, "Interrupted", cause -> new StainNormException("Normalization failed: " + cause, cause));
@@ -100,13 +111,31 @@ public final class BatchNormalizer {
 		return new Report(sorted);
 	}
 
+	/**
+	 * One file. An existing output counts only when it decodes in full; one that does not (a truncated file
+	 * from an older version or a failing disk) is normalized again, with a warning naming it. Without
+	 * overwriting, an output that another job finished while this one worked is kept, never replaced.
+	 */
 	private static FileResult one(StainNormalizer normalizer, Path in, Path out, boolean overwrite) {
-		if (!overwrite && Files.exists(out)) return new FileResult(in, out, Outcome.SKIPPED_EXISTING, List.of());
+		List<String> messages = new ArrayList<>();
+		boolean replace = overwrite;
+		if (Files.isDirectory(out)) return new FileResult(in, out, Outcome.FAILED, List.of("the output " + out + " is a folder"));
+		if (!overwrite && Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
+			String problem = ImageOutput.whyIncomplete(out);
+			if (problem == null) return new FileResult(in, out, Outcome.SKIPPED_EXISTING, List.of());
+			messages.add("the existing output " + out + " " + problem + "; normalizing it again");
+			replace = true;
+		}
 		try {
 			RgbImage src = normalizer.acceptsGrayscale() ? ImageFiles.readAcceptingGray(in) : ImageFiles.read(in);
 			Normalized n = normalizer.normalize(src);
-			ImageFiles.write(n.image(), out);
-			return new FileResult(in, out, Outcome.WRITTEN, n.warnings());
+			messages.addAll(n.warnings());
+			ImageFiles.write(n.image(), out, replace);
+			return new FileResult(in, out, Outcome.WRITTEN, messages);
+		}
+		catch (AtomicFile.TargetExistsException e) {
+			if (ImageOutput.isComplete(out)) return new FileResult(in, out, Outcome.SKIPPED_EXISTING, List.of("another job wrote " + out + " meanwhile; kept it"));
+			return new FileResult(in, out, Outcome.FAILED, List.of(e.getMessage() + ", but it does not decode"));
 		}
 		catch (StainNormException e) {
 			return new FileResult(in, out, Outcome.FAILED, List.of(e.getMessage()));
@@ -118,14 +147,7 @@ public final class BatchNormalizer {
 
 	/** Creates the folder if needed and fails early, before any work, if nothing can be written there. */
 	public static void checkWritableFolder(Path dir) {
-		try {
-			Files.createDirectories(dir);
-		}
-		catch (IOException e) {
-			throw new StainNormException("Cannot create output folder " + dir + ": " + e.getMessage());
-		}
-		if (!Files.isDirectory(dir)) throw new StainNormException("Output " + dir + " is a file, not a folder");
-		if (!Files.isWritable(dir)) throw new StainNormException("Cannot write to output folder " + dir + ": permission denied");
+		AtomicFile.requireWritableFolder(dir, "output folder");
 	}
 
 	/**
