@@ -1,6 +1,5 @@
 package sc.fiji.stainnorm.cli;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,14 +103,7 @@ final class BenchmarkCli implements Subcommand {
 		out.println("CPU s: processor time of the normalizing threads; wall-clock seconds above it mean other programs shared the cores.");
 		out.println("STST paper, 500 patches of 256x256: Reinhard 14.16 s, Macenko 73.29 s, Khan 1980 s, Vahadane 553 s");
 		if (csv != null) {
-			try {
-				Path parent = csv.toAbsolutePath().getParent();
-				if (parent != null) Files.createDirectories(parent);
-				Files.write(csv, rows);
-			}
-			catch (IOException e) {
-				throw new StainNormException("Cannot write " + csv + ": " + e.getMessage());
-			}
+			sc.fiji.stainnorm.core.AtomicFile.writeString(csv, String.join(System.lineSeparator(), rows) + System.lineSeparator());
 			out.println("CSV written to " + csv);
 		}
 		return Main.OK;

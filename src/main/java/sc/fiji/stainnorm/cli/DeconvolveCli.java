@@ -1,7 +1,6 @@
 package sc.fiji.stainnorm.cli;
 
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -9,6 +8,7 @@ import java.util.Set;
 
 import sc.fiji.stainnorm.core.FloatTiff;
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.ImageOutput;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.deconvolution.ColourDeconvolution;
@@ -62,6 +62,11 @@ final class DeconvolveCli implements Subcommand {
 
 	@Override
 	public int run(CliArgs args, PrintStream out) {
+		return run(args, out, System.err);
+	}
+
+	@Override
+	public int run(CliArgs args, PrintStream out, PrintStream err) {
 		if (args.positional().isEmpty()) throw new UsageException("No INPUT given: name image files or folders to deconvolve");
 		Path output = Path.of(args.require("output"));
 		StainVectors stains = parseVectors(args.get("vectors", "he"));
@@ -71,6 +76,7 @@ final class DeconvolveCli implements Subcommand {
 		List<Path> inputs = BatchNormalizer.collectInputs(args.positional().stream().map(Path::of).toList(), null);
 		BatchNormalizer.checkWritableFolder(output);
 		int failed = 0, done = 0;
+		List<String> failedNames = new java.util.ArrayList<>();
 		for (Path in : inputs) {
 			String base = in.getFileName().toString().replaceFirst("\\.[^.]+$", "");
 			Path[] files = new Path[6];
@@ -80,7 +86,7 @@ final class DeconvolveCli implements Subcommand {
 				files[2 * s + 1] = output.resolve(base + suffix + ".png");
 			}
 			done++;
-			if (!args.flag("overwrite") && java.util.Arrays.stream(files).allMatch(Files::exists)) {
+			if (!args.flag("overwrite") && java.util.Arrays.stream(files).allMatch(ImageOutput::isComplete)) {
 				out.println("[" + done + "/" + inputs.size() + "] " + in.getFileName() + " skipped (outputs exist)");
 				continue;
 			}
@@ -97,11 +103,13 @@ final class DeconvolveCli implements Subcommand {
 			}
 			catch (StainNormException e) {
 				failed++;
-				out.println("[" + done + "/" + inputs.size() + "] " + in.getFileName() + " FAILED: " + e.getMessage());
+				if (failedNames.size() < 5) failedNames.add(in.getFileName().toString());
+				err.println("ERROR: " + in + ": " + e.getMessage());
 			}
 		}
 		out.println("deconvolve: " + (inputs.size() - failed) + " of " + inputs.size() + " images done -> " + output);
-		if (failed > 0) throw new StainNormException(failed + " of " + inputs.size() + " images failed (see the messages above)");
+		if (failed > 0) throw new StainNormException(failed + " of " + inputs.size() + " images failed: " + String.join(", ", failedNames)
+			+ (failed > failedNames.size() ? " and " + (failed - failedNames.size()) + " more" : "") + " (each one's reason is in an ERROR line above)");
 		return Main.OK;
 	}
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
+import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.Progress;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.metrics.Convention;
@@ -73,6 +74,7 @@ final class MetricsCli implements Subcommand {
 		if (csv != null && Files.exists(csv) && !args.flag("overwrite"))
 			throw new StainNormException("CSV file " + csv + " exists; give --overwrite to replace it");
 		if (csv != null && Files.isDirectory(csv)) throw new StainNormException("--csv must name a file, but " + csv + " is a folder");
+		if (csv != null) AtomicFile.requireWritableFolder(csv.toAbsolutePath().getParent(), "the CSV file's folder");
 		Path gt = Path.of(pos.get(0)), pred = Path.of(pos.get(1));
 		for (Path p : List.of(gt, pred))
 			if (!Files.exists(p)) throw new StainNormException("Not found: " + p);

@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import sc.fiji.stainnorm.bench.Benchmark;
+import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.Progress;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.normalize.BatchNormalizer;
@@ -63,6 +64,8 @@ public final class EvaluateRun {
 	public static Outcome run(Options o, Progress progress) {
 		long started = System.nanoTime();
 		BatchNormalizer.refuseNonEmptyFolder(o.output(), o.overwrite(), " (--overwrite)");
+		AtomicFile.requireWritableFolder(o.output(), "output folder");
+		if (o.markdown() != null) AtomicFile.requireWritableFolder(o.markdown().toAbsolutePath().getParent(), "the Markdown report's folder");
 		List<String> names = o.methods().isEmpty() ? Methods.names() : o.methods();
 		for (String n : names)
 			if (!Methods.names().contains(n)) throw new StainNormException("Unknown method '" + n + "'; choose from " + String.join(", ", Methods.names()));

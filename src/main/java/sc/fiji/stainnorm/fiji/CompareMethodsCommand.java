@@ -15,6 +15,7 @@ import org.scijava.plugin.Plugin;
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
 import sc.fiji.stainnorm.compare.MethodComparison;
+import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.ImageFiles;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
@@ -116,6 +117,7 @@ public class CompareMethodsCommand extends StainNormCommand {
 		for (Path p : targets)
 			if (Files.exists(p) && !overwrite) throw new StainNormException(p + " exists; set overwrite to replace it");
 		if (model != null && !model.getPath().isBlank() && !model.isFile()) throw new StainNormException("model " + model + " not found");
+		AtomicFile.requireWritableFolder(out, "output_folder");
 		List<MethodComparison.Pair> pairs = MethodComparison.matchFolders(source_folder == null ? null : source_folder.toPath(),
 			ground_truth_folder == null ? null : ground_truth_folder.toPath());
 		List<RgbImage> references = NormalizerSetup.references(reference_images, null);

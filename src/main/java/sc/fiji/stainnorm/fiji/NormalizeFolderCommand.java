@@ -101,8 +101,8 @@ public class NormalizeFolderCommand extends StainNormCommand {
 		long failed = report.count(Outcome.FAILED);
 		if (failed > 0) {
 			FileResult first = report.files().stream().filter(f -> f.outcome() == Outcome.FAILED).findFirst().orElseThrow();
-			throw new StainNormException(failed + " of " + report.files().size() + " images failed, e.g. " + first.input().getFileName()
-				+ ": " + String.join("; ", first.messages()) + " (" + report.summary() + ")");
+			throw new StainNormException(failed + " of " + report.files().size() + " images failed (" + report.failedNames(5) + "), e.g. "
+				+ first.input().getFileName() + ": " + String.join("; ", first.messages()) + " (" + report.summary() + ")");
 		}
 	}
 

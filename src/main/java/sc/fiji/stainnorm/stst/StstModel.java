@@ -7,17 +7,16 @@ import java.io.OutputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Properties;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
+import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.StainNormException;
 
 /**
@@ -133,36 +132,13 @@ public final class StstModel {
 		}
 	}
 
-	/** Writes the model atomically (temporary file, then rename). */
+	/** Writes the model atomically and verified ({@link AtomicFile}: temporary file, fsync, then rename). */
 	public void write(Path path) {
-		try {
-			Path dir = path.toAbsolutePath().getParent();
-			Files.createDirectories(dir);
-			Path tmp = Files.createTempFile(dir, ".stst-model", ".tmp");
-			try {
-				try {
-					Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-				}
-				catch (UnsupportedOperationException e) {
-					// not a POSIX file system: keep the default permissions
-				}
-				try (OutputStream out = Files.newOutputStream(tmp)) {
-					write(out);
-				}
-				try {
-					Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-				}
-				catch (AtomicMoveNotSupportedException e) {
-					Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-				}
+		AtomicFile.write(path, tmp -> {
+			try (OutputStream out = Files.newOutputStream(tmp)) {
+				write(out);
 			}
-			finally {
-				Files.deleteIfExists(tmp);
-			}
-		}
-		catch (IOException e) {
-			throw new StainNormException("Cannot write model file " + path + ": " + e.getMessage());
-		}
+		});
 	}
 
 	public void write(OutputStream stream) throws IOException {

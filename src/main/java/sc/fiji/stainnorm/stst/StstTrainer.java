@@ -315,18 +315,19 @@ public final class StstTrainer {
 			Path dir = s.checkpoints();
 			try {
 				Files.createDirectories(dir);
-				Path target = dir.resolve(String.format("checkpoint-%08d.zip", step)), tmp = dir.resolve(".checkpoint.tmp");
-				try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
-					zip.putNextEntry(new ZipEntry("checkpoint.properties"));
-					Properties p = fingerprint(s);
-					p.setProperty("step", Integer.toString(step));
-					p.store(zip, "STST training checkpoint");
-					zip.closeEntry();
-					zip.putNextEntry(new ZipEntry("variables"));
-					all.write(zip);
-					zip.closeEntry();
-				}
-				Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+				Path target = dir.resolve(String.format("checkpoint-%08d.zip", step));
+				sc.fiji.stainnorm.core.AtomicFile.write(target, tmp -> {
+					try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
+						zip.putNextEntry(new ZipEntry("checkpoint.properties"));
+						Properties p = fingerprint(s);
+						p.setProperty("step", Integer.toString(step));
+						p.store(zip, "STST training checkpoint");
+						zip.closeEntry();
+						zip.putNextEntry(new ZipEntry("variables"));
+						all.write(zip);
+						zip.closeEntry();
+					}
+				});
 				try (Stream<Path> old = Files.list(dir)) { // keep the two newest
 					List<Path> cps = old.filter(f -> f.getFileName().toString().matches("checkpoint-\\d+\\.zip")).sorted().toList();
 					for (int i = 0; i < cps.size() - 2; i++) Files.deleteIfExists(cps.get(i));
