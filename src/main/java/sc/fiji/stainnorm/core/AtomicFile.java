@@ -1,7 +1,11 @@
 package sc.fiji.stainnorm.core;
 
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -35,6 +39,12 @@ public final class AtomicFile {
 	@FunctionalInterface
 	public interface Content {
 		void writeTo(Path temporary) throws IOException;
+	}
+
+	/** Writes the content into a stream that {@link AtomicFile} owns (closing it only flushes). */
+	@FunctionalInterface
+	public interface StreamContent {
+		void writeTo(OutputStream out) throws IOException;
 	}
 
 	/** Checks the finished temporary file before it gets its real name; throws if it is not what was meant. */
@@ -97,6 +107,57 @@ public final class AtomicFile {
 		}
 	}
 
+	/**
+	 * Writes what {@code content} writes into the stream (a zip, a model) through a channel that throws on
+	 * failure, forces it to disk, checks that the size on disk is what was written, then renames it over
+	 * {@code path}.
+	 */
+	public static void writeStream(Path path, StreamContent content) {
+		Path tmp = prepare(path);
+		try {
+			long written;
+			try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+				CountingStream out = new CountingStream(new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16));
+				content.writeTo(out);
+				out.flush();
+				written = out.count;
+				ch.force(true);
+			}
+			long size = Files.size(tmp);
+			if (size != written) throw new IOException("only " + size + " of " + written + " bytes reached the disk");
+			publish(tmp, path, true);
+		}
+		catch (IOException | RuntimeException e) {
+			throw failed(path, tmp, e);
+		}
+	}
+
+	/** Counts the bytes; {@code close} only flushes, so that the channel stays open for {@code force}. */
+	private static final class CountingStream extends FilterOutputStream {
+		long count;
+
+		CountingStream(OutputStream out) {
+			super(out);
+		}
+
+		@Override
+		public void write(int b) throws IOException {
+			out.write(b);
+			count++;
+		}
+
+		@Override
+		public void write(byte[] b, int off, int len) throws IOException {
+			out.write(b, off, len);
+			count += len;
+		}
+
+		@Override
+		public void close() throws IOException {
+			flush();
+		}
+	}
+
 	/** Writes UTF-8 text atomically, replacing an existing file. */
 	public static void writeString(Path path, CharSequence text) {
 		writeBytes(path, text.toString().getBytes(StandardCharsets.UTF_8), true, null);
@@ -108,7 +169,7 @@ public final class AtomicFile {
 	 *
 	 * @param what how to call the folder in the message, e.g. "output folder"
 	 */
-	public static void requireWritableFolder(Path dir, String what) {
+	public static void createWritableFolder(Path dir, String what) {
 		if (Files.exists(dir) && !Files.isDirectory(dir))
 			throw new StainNormException(Character.toUpperCase(what.charAt(0)) + what.substring(1) + " " + dir + " is a file, not a folder");
 		try {
@@ -121,6 +182,23 @@ public final class AtomicFile {
 			throw new StainNormException("Cannot write to " + what + " " + dir + ": " + (isReadOnly(dir) ? "read-only file system" : "permission denied"));
 	}
 
+	/**
+	 * Fails early, before any work and without creating anything, if the folder could not be created or written
+	 * to: the folder, or the nearest folder above it that exists, must be a writable folder.
+	 */
+	public static void requireWritableFolder(Path dir, String what) {
+		Path existing = dir.toAbsolutePath();
+		while (existing != null && !Files.exists(existing))
+			existing = existing.getParent();
+		if (existing == null) return; // nothing exists, not even the root: let the write say why
+		if (!Files.isDirectory(existing))
+			throw new StainNormException((existing.equals(dir.toAbsolutePath()) ? Character.toUpperCase(what.charAt(0)) + what.substring(1) + " " + dir
+				: "Cannot create " + what + " " + dir + ": " + existing) + " is a file, not a folder");
+		if (!Files.isWritable(existing))
+			throw new StainNormException((existing.equals(dir.toAbsolutePath()) ? "Cannot write to " : "Cannot create ") + what + " " + dir + ": "
+				+ (isReadOnly(existing) ? "read-only file system" : "permission denied"));
+	}
+
 	/** The temporary name for {@code path}, unique to this process and call. */
 	static Path temporaryFor(Path path) {
 		Path dir = path.toAbsolutePath().getParent();
@@ -131,7 +209,7 @@ public final class AtomicFile {
 	}
 
 	private static Path prepare(Path path) {
-		requireWritableFolder(path.toAbsolutePath().getParent(), "folder");
+		createWritableFolder(path.toAbsolutePath().getParent(), "folder");
 		return temporaryFor(path);
 	}
 

@@ -117,7 +117,6 @@ public class CompareMethodsCommand extends StainNormCommand {
 		for (Path p : targets)
 			if (Files.exists(p) && !overwrite) throw new StainNormException(p + " exists; set overwrite to replace it");
 		if (model != null && !model.getPath().isBlank() && !model.isFile()) throw new StainNormException("model " + model + " not found");
-		AtomicFile.requireWritableFolder(out, "output_folder");
 		List<MethodComparison.Pair> pairs = MethodComparison.matchFolders(source_folder == null ? null : source_folder.toPath(),
 			ground_truth_folder == null ? null : ground_truth_folder.toPath());
 		List<RgbImage> references = NormalizerSetup.references(reference_images, null);
@@ -125,6 +124,7 @@ public class CompareMethodsCommand extends StainNormCommand {
 		MethodComparison.Settings settings = new MethodComparison.Settings(chosen,
 			model == null || model.getPath().isBlank() ? null : model.toPath(), conv, n, montage_rows, save_images ? out : null);
 		metric = MethodComparison.column(conv, metric); // before the long run, so that a typo does not cost it
+		AtomicFile.requireWritableFolder(out, "output_folder");
 
 		status.showStatus("Comparing " + String.join(", ", chosen) + " on " + pairs.size() + " pairs");
 		comparison = MethodComparison.run(pairs, references, settings, new StatusProgress(status, log, LABEL, this::isStopRequested));

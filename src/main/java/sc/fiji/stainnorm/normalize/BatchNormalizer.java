@@ -147,7 +147,7 @@ public final class BatchNormalizer {
 
 	/** Creates the folder if needed and fails early, before any work, if nothing can be written there. */
 	public static void checkWritableFolder(Path dir) {
-		AtomicFile.requireWritableFolder(dir, "output folder");
+		AtomicFile.createWritableFolder(dir, "output folder");
 	}
 
 	/**

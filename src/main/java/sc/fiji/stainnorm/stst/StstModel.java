@@ -134,11 +134,7 @@ public final class StstModel {
 
 	/** Writes the model atomically and verified ({@link AtomicFile}: temporary file, fsync, then rename). */
 	public void write(Path path) {
-		AtomicFile.write(path, tmp -> {
-			try (OutputStream out = Files.newOutputStream(tmp)) {
-				write(out);
-			}
-		});
+		AtomicFile.writeStream(path, this::write);
 	}
 
 	public void write(OutputStream stream) throws IOException {

@@ -2,7 +2,6 @@ package sc.fiji.stainnorm.stst;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -316,8 +315,8 @@ public final class StstTrainer {
 			try {
 				Files.createDirectories(dir);
 				Path target = dir.resolve(String.format("checkpoint-%08d.zip", step));
-				sc.fiji.stainnorm.core.AtomicFile.write(target, tmp -> {
-					try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
+				sc.fiji.stainnorm.core.AtomicFile.writeStream(target, out -> {
+					try (ZipOutputStream zip = new ZipOutputStream(out)) {
 						zip.putNextEntry(new ZipEntry("checkpoint.properties"));
 						Properties p = fingerprint(s);
 						p.setProperty("step", Integer.toString(step));
