@@ -123,6 +123,41 @@ public class ImageOutputTest {
 	}
 
 	@Test
+	public void twoWritersRacingForOneNameWithoutReplacingLeaveExactlyOneCompleteFile() throws Exception {
+		RgbImage[] images = { randomImage(48, 48, 11), randomImage(48, 48, 12) };
+		for (int round = 0; round < 20; round++) {
+			Path p = file("race" + round + ".png");
+			java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+			java.util.concurrent.atomic.AtomicIntegerArray won = new java.util.concurrent.atomic.AtomicIntegerArray(2);
+			Thread[] writers = new Thread[2];
+			for (int t = 0; t < 2; t++) {
+				int me = t;
+				writers[t] = new Thread(() -> {
+					try {
+						start.await();
+						ImageFiles.write(images[me], p, false);
+						won.set(me, 1);
+					}
+					catch (AtomicFile.TargetExistsException e) {
+						// the other one was first
+					}
+					catch (Exception e) {
+						throw new IllegalStateException(e);
+					}
+				});
+				writers[t].start();
+			}
+			for (Thread w : writers)
+				w.join();
+			assertEquals("exactly one writer published " + p, 1, won.get(0) + won.get(1));
+			assertTrue(images[won.get(0) == 1 ? 0 : 1].sameRgb(ImageFiles.read(p)));
+		}
+		try (Stream<Path> s = Files.list(tmp.getRoot().toPath())) {
+			assertEquals("no temporary file left", 20, s.count());
+		}
+	}
+
+	@Test
 	public void temporaryNamesAreHiddenUniquePerWriterAndKeepTheEnding() {
 		Path target = file("slide 1.tif");
 		Set<String> names = new HashSet<>();

@@ -44,4 +44,15 @@ public class SkipExistingTest {
 		assertEveryFileDecodesAndEquals(out, reference);
 		assertNoTemporaryFiles(out);
 	}
+
+	@Test
+	public void leftoverPartFilesOfAKilledRunAreNotTakenForInputs() throws IOException {
+		Path in = Faults.inputs(tmp.getRoot().toPath().resolve("in"), 2, "png");
+		Files.write(in.resolve(".img002.png.4321-beef.part.png"), Arrays.copyOf(Files.readAllBytes(in.resolve("img000.png")), 100));
+		Path out = tmp.getRoot().toPath().resolve("out");
+		Faults.Run r = Faults.cli(Faults.normalize(out, in));
+		assertEquals(r.err(), Main.OK, r.code());
+		assertTrue(r.out(), r.out().contains("2 written, 0 skipped (output exists), 0 failed"));
+		assertEquals(java.util.List.of("img000.png", "img001.png"), Faults.names(out));
+	}
 }
