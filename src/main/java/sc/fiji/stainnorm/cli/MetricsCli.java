@@ -58,6 +58,11 @@ final class MetricsCli implements Subcommand {
 
 	@Override
 	public int run(CliArgs args, PrintStream out) {
+		return run(args, out, System.err);
+	}
+
+	@Override
+	public int run(CliArgs args, PrintStream out, PrintStream err) {
 		List<String> pos = args.positional();
 		if (pos.size() != 2)
 			throw new UsageException("Give exactly two paths, GROUND_TRUTH and PREDICTION (files or folders); got " + pos.size());
@@ -83,7 +88,7 @@ final class MetricsCli implements Subcommand {
 		else if (!Files.isDirectory(gt) && !Files.isDirectory(pred)) pairs = List.of(ImagePair.ofFiles(gt, pred));
 		else throw new UsageException("GROUND_TRUTH and PREDICTION must both be files or both be folders");
 		boolean single = pairs.size() == 1;
-		MetricTable table = Metrics.evaluate(pairs, convention, threads, single ? Progress.NONE : ConsoleProgress.to(out));
+		MetricTable table = Metrics.evaluate(pairs, convention, threads, single ? Progress.NONE : ConsoleProgress.to(out, err));
 		List<MetricTable.Row> failed = table.failures();
 		if (single && !failed.isEmpty()) throw new StainNormException(failed.get(0).error());
 		if (single) for (String w : table.rows().get(0).warnings())
@@ -94,7 +99,7 @@ final class MetricsCli implements Subcommand {
 			out.println("CSV written to " + csv);
 		}
 		if (!failed.isEmpty())
-			throw new StainNormException(failed.size() + " of " + pairs.size() + " pairs could not be compared (see the messages above); first: "
+			throw new StainNormException(failed.size() + " of " + pairs.size() + " pairs could not be compared (each one is an ERROR line above); first: "
 				+ failed.get(0).name() + ": " + failed.get(0).error());
 		return Main.OK;
 	}

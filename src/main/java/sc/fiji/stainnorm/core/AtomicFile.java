@@ -234,7 +234,14 @@ public final class AtomicFile {
 			catch (UnsupportedOperationException | IOException e) {
 				linked = false; // no hard links here: check, then rename (the race the class comment describes)
 			}
-			if (linked) Files.delete(tmp);
+			if (linked) {
+				try {
+					Files.delete(tmp);
+				}
+				catch (IOException e) {
+					// the file is published under its name; a stray hidden .part is the lesser evil than calling it failed
+				}
+			}
 			else {
 				if (Files.exists(path)) throw new TargetExistsException(path);
 				Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE);
