@@ -24,8 +24,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * are written through a channel that throws on failure ("No space left on device"), forced to the disk
  * ({@code fsync}), the size on disk is compared with what was written, and the caller's check (an image header
  * decoding to the right dimensions) runs on the temporary file. Only then is it renamed to its real name.
- * A failure leaves neither the temporary file nor anything under the real name, and its message names the
- * real file and the operating system's reason. A killed job leaves at most a hidden {@code .part} file.
+ * A failure leaves no temporary file and the real name as it was (absent, or the earlier complete file), and
+ * its message names the real file and the operating system's reason. A killed job leaves at most a hidden {@code .part} file.
  *
  * <p>Replacing ({@code replace = true}) is one atomic {@code rename}. Not replacing publishes the file with a
  * hard link, which fails atomically when the name exists, so a file that another writer finished meanwhile is
