@@ -151,13 +151,16 @@ public final class PathChecks {
 	}
 
 	/**
-	 * Why a folder cannot be created at {@code dir}, or null: {@code dir} or one of its ancestors is an
-	 * existing file. Said before {@link Files#createDirectories} fails with a message that names only the path.
+	 * Why a folder cannot be created at {@code dir} because a file is in the way ({@code dir} itself or one of
+	 * its ancestors), as a message naming both; null when nothing is. Said before
+	 * {@link Files#createDirectories} fails with an exception that names only the path.
 	 */
-	public static String fileInTheWay(Path dir) {
-		for (Path p = dir.toAbsolutePath().normalize(); p != null; p = p.getParent())
-			if (Files.exists(p)) return Files.isDirectory(p) ? null : p.equals(dir.toAbsolutePath().normalize())
-				? dir + " is a file, not a folder" : dir + ": " + p + " is a file, not a folder";
+	public static String fileInTheWay(Path dir, String what) {
+		Path abs = dir.toAbsolutePath().normalize();
+		for (Path p = abs; p != null; p = p.getParent())
+			if (Files.exists(p)) return Files.isDirectory(p) ? null
+				: p.equals(abs) ? what + " " + dir + " is a file, not a folder"
+				: "Cannot create " + what.toLowerCase(java.util.Locale.ROOT) + " " + dir + ": " + p + " is a file, not a folder";
 		return null;
 	}
 }
