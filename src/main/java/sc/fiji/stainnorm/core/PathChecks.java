@@ -163,4 +163,35 @@ public final class PathChecks {
 				: "Cannot create " + what.toLowerCase(java.util.Locale.ROOT) + " " + dir + ": " + p + " is a file, not a folder";
 		return null;
 	}
+
+	/**
+	 * Creates {@code dir} if needed and proves that a file can be made there (a probe file, deleted at once),
+	 * so that a read-only mount, a missing permission or a file in the way is found before hours of work,
+	 * not when the first result is written.
+	 *
+	 * @param what how the user named it, e.g. {@code "The model folder"}
+	 */
+	public static void requireWritableFolder(Path dir, String what) {
+		String inTheWay = fileInTheWay(dir, what);
+		if (inTheWay != null) throw new StainNormException(inTheWay);
+		try {
+			Files.createDirectories(dir);
+		}
+		catch (IOException e) {
+			throw new StainNormException("Cannot create " + what.toLowerCase(java.util.Locale.ROOT) + " " + dir + ": " + reason(e));
+		}
+		try {
+			Files.delete(Files.createTempFile(dir, ".stainnorm-probe", ".tmp"));
+		}
+		catch (IOException e) {
+			throw new StainNormException("Cannot write to " + what.toLowerCase(java.util.Locale.ROOT) + " " + dir + ": " + reason(e));
+		}
+	}
+
+	/** The operating system's reason, without the path that the message names already. */
+	static String reason(IOException e) {
+		if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+		if (e instanceof FileSystemException f && f.getReason() != null) return f.getReason();
+		return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+	}
 }
