@@ -62,6 +62,8 @@ public final class EvaluateRun {
 
 	public static Outcome run(Options o, Progress progress) {
 		long started = System.nanoTime();
+		if (o.data() != null && !o.synthetic() && sc.fiji.stainnorm.core.PathChecks.sameLocation(o.output(), o.data()))
+			throw new StainNormException("The output folder " + o.output() + " is the data folder " + o.data() + "; choose another one so that no input is overwritten");
 		BatchNormalizer.refuseNonEmptyFolder(o.output(), o.overwrite(), " (--overwrite)");
 		List<String> names = o.methods().isEmpty() ? Methods.names() : o.methods();
 		for (String n : names)

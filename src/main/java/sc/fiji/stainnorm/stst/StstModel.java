@@ -122,7 +122,7 @@ public final class StstModel {
 		catch (ZipException | java.io.EOFException e) {
 			throw new StainNormException(what + " is not a valid STST model (corrupt zip: " + e.getMessage() + ")");
 		}
-		catch (IllegalArgumentException e) { // Properties.load on a malformed \\u escape
+		catch (IllegalArgumentException e) { // Properties.load on a malformed unicode escape
 			throw new StainNormException(what + " is not a valid STST model (unreadable " + METADATA_ENTRY + ": " + e.getMessage() + ")");
 		}
 		if (meta == null && weights == null) throw new StainNormException(what + " is not an STST model (not a zip with " + METADATA_ENTRY + ")");
