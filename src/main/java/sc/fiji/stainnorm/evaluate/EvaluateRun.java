@@ -52,7 +52,10 @@ public final class EvaluateRun {
 			if (threads < 1) throw new StainNormException("Threads must be at least 1, got " + threads);
 			if (output == null) throw new StainNormException("Missing output folder");
 			if (model != null && trainSteps > 0) throw new StainNormException("Give a model or training steps, not both");
-			if (model != null && !Files.isRegularFile(model)) throw new StainNormException("Model file " + model + " does not exist");
+			if (model != null && !Files.isRegularFile(model)) {
+				String why = sc.fiji.stainnorm.core.PathChecks.notRegularFileReason(model);
+				throw new StainNormException("Model file " + model + ("not found".equals(why) || why == null ? " does not exist" : " is " + why + ", not a regular file"));
+			}
 		}
 	}
 
