@@ -149,17 +149,26 @@ final class ImageDecoding {
 			if (cm.getComponentSize(c) != bits) bits = -1;
 		if (bits == 8 && !floating && colours == 3 && space == ColorSpace.TYPE_RGB) {
 			refuseTranslucent(bi, name, "RGBA");
-			int[] r = raster.getSamples(0, 0, w, h, 0, (int[]) null), g = raster.getSamples(0, 0, w, h, 1, (int[]) null),
-				b = raster.getSamples(0, 0, w, h, 2, (int[]) null);
-			int[] p = new int[w * h];
-			for (int i = 0; i < p.length; i++)
-				p[i] = RgbImage.pack(r[i], g[i], b[i]);
+			int[] p = new int[w * h], r = new int[w], g = new int[w], b = new int[w]; // row by row: no full-size copies per band
+			for (int y = 0; y < h; y++) {
+				raster.getSamples(0, y, w, 1, 0, r);
+				raster.getSamples(0, y, w, 1, 1, g);
+				raster.getSamples(0, y, w, 1, 2, b);
+				for (int x = 0; x < w; x++)
+					p[y * w + x] = RgbImage.pack(r[x], g[x], b[x]);
+			}
 			return RgbImage.wrap(w, h, p);
 		}
 		if (bits == 8 && !floating && colours == 1) {
 			refuseTranslucent(bi, name, "gray with alpha");
 			if (!acceptGray) throw gray(name, "8-bit grayscale");
-			return fromGray(raster.getSamples(0, 0, w, h, 0, (int[]) null), w, h);
+			int[] p = new int[w * h], g = new int[w];
+			for (int y = 0; y < h; y++) {
+				raster.getSamples(0, y, w, 1, 0, g);
+				for (int x = 0; x < w; x++)
+					p[y * w + x] = RgbImage.pack(g[x], g[x], g[x]);
+			}
+			return RgbImage.wrap(w, h, p);
 		}
 		String found = floating ? (bits == 32 ? "32-bit floating point" : bits + "-bit floating point")
 			: colours == 1 ? (bits > 0 ? bits + "-bit grayscale" : "grayscale")
@@ -172,26 +181,21 @@ final class ImageDecoding {
 		return new StainNormException(name + " is " + found + "; accepted: 8-bit RGB colour (only STST can take grayscale input). In Fiji: Image > Type > RGB Color");
 	}
 
-	private static RgbImage fromGray(int[] g, int w, int h) {
-		int[] p = new int[w * h];
-		for (int i = 0; i < p.length; i++)
-			p[i] = RgbImage.pack(g[i], g[i], g[i]);
-		return RgbImage.wrap(w, h, p);
-	}
-
 	/** Palette colour: each index becomes its palette entry's exact RGB; a gray palette is grayscale. */
 	private static RgbImage fromPalette(IndexColorModel icm, Raster raster, String name, boolean acceptGray) {
 		int w = raster.getWidth(), h = raster.getHeight();
-		int[] index = raster.getSamples(0, 0, w, h, 0, (int[]) null);
-		int[] p = new int[w * h];
+		int[] p = new int[w * h], index = new int[w];
 		long translucent = 0;
 		boolean allGray = true;
-		for (int i = 0; i < p.length; i++) {
-			int k = index[i];
-			if (icm.getAlpha(k) != 255) translucent++;
-			int r = icm.getRed(k), g = icm.getGreen(k), b = icm.getBlue(k);
-			allGray &= r == g && g == b;
-			p[i] = RgbImage.pack(r, g, b);
+		for (int y = 0; y < h; y++) {
+			raster.getSamples(0, y, w, 1, 0, index);
+			for (int x = 0; x < w; x++) {
+				int k = index[x];
+				if (icm.getAlpha(k) != 255) translucent++;
+				int r = icm.getRed(k), g = icm.getGreen(k), b = icm.getBlue(k);
+				allGray &= r == g && g == b;
+				p[y * w + x] = RgbImage.pack(r, g, b);
+			}
 		}
 		if (translucent > 0) throw translucent(name, "a palette image", translucent);
 		if (allGray && !acceptGray) throw gray(name, "grayscale (a palette of gray levels only)");
