@@ -3,7 +3,6 @@ package sc.fiji.stainnorm.core;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -53,9 +52,10 @@ public final class PathChecks {
 	 */
 	public static void refuseOutputInInputFolder(Path outputDir, Collection<Path> inputs, String what) {
 		Path out = realPath(outputDir);
+		java.util.Set<Path> checked = new java.util.HashSet<>(); // thousands of inputs share a few folders
 		for (Path in : inputs) {
 			Path folder = in.toAbsolutePath().normalize().getParent();
-			if (folder != null && realPath(folder).equals(out))
+			if (folder != null && checked.add(folder) && realPath(folder).equals(out))
 				throw new StainNormException(what + " " + outputDir + " is the folder of the input " + in.getFileName()
 					+ (realPath(folder).equals(folder) && outputDir.toAbsolutePath().normalize().equals(folder) ? "" : " (" + out + ")")
 					+ "; choose another output folder so that no input is overwritten");
@@ -143,11 +143,6 @@ public final class PathChecks {
 		catch (IOException e) {
 			return "?";
 		}
-	}
-
-	/** Whether {@code p} itself (not following a link) exists: true for a dangling link too. */
-	public static boolean entryExists(Path p) {
-		return Files.exists(p, LinkOption.NOFOLLOW_LINKS);
 	}
 
 	/**
