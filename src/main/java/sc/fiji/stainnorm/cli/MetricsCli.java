@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Set;
 
 import sc.fiji.stainnorm.core.AtomicFile;
+import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.PathChecks;
 import sc.fiji.stainnorm.core.Progress;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.metrics.Convention;
@@ -83,6 +85,7 @@ final class MetricsCli implements Subcommand {
 		Path gt = Path.of(pos.get(0)), pred = Path.of(pos.get(1));
 		for (Path p : List.of(gt, pred))
 			if (!Files.exists(p)) throw new StainNormException("Not found: " + p);
+		if (csv != null) PathChecks.refuseOutputIsInput(csv, imagesIn(gt, pred), "--csv");
 		List<ImagePair> pairs;
 		if (Files.isDirectory(gt) && Files.isDirectory(pred)) pairs = ImagePair.matchFolders(gt, pred);
 		else if (!Files.isDirectory(gt) && !Files.isDirectory(pred)) pairs = List.of(ImagePair.ofFiles(gt, pred));
@@ -102,5 +105,20 @@ final class MetricsCli implements Subcommand {
 			throw new StainNormException(failed.size() + " of " + pairs.size() + " pairs could not be compared (each one is an ERROR line above); first: "
 				+ failed.get(0).name() + ": " + failed.get(0).error());
 		return Main.OK;
+	}
+
+	/** The files compared: the two named, or the image files in the two folders named. */
+	private static List<Path> imagesIn(Path... paths) {
+		List<Path> files = new java.util.ArrayList<>();
+		for (Path p : paths) {
+			if (!Files.isDirectory(p)) files.add(p);
+			else try (var s = Files.list(p)) {
+				s.filter(ImageFiles::isImageFile).forEach(files::add);
+			}
+			catch (java.io.IOException e) {
+				throw new StainNormException("Cannot list folder " + p + ": " + e.getMessage());
+			}
+		}
+		return files;
 	}
 }

@@ -53,7 +53,10 @@ public final class EvaluateRun {
 			if (threads < 1) throw new StainNormException("Threads must be at least 1, got " + threads);
 			if (output == null) throw new StainNormException("Missing output folder");
 			if (model != null && trainSteps > 0) throw new StainNormException("Give a model or training steps, not both");
-			if (model != null && !Files.isRegularFile(model)) throw new StainNormException("Model file " + model + " does not exist");
+			if (model != null && !Files.isRegularFile(model)) {
+				String why = sc.fiji.stainnorm.core.PathChecks.notRegularFileReason(model);
+				throw new StainNormException("Model file " + model + ("not found".equals(why) || why == null ? " does not exist" : " is " + why + ", not a regular file"));
+			}
 		}
 	}
 
@@ -63,6 +66,8 @@ public final class EvaluateRun {
 
 	public static Outcome run(Options o, Progress progress) {
 		long started = System.nanoTime();
+		if (o.data() != null && !o.synthetic() && sc.fiji.stainnorm.core.PathChecks.sameLocation(o.output(), o.data()))
+			throw new StainNormException("The output folder " + o.output() + " is the data folder " + o.data() + "; choose another one so that no input is overwritten");
 		BatchNormalizer.refuseNonEmptyFolder(o.output(), o.overwrite(), " (--overwrite)");
 		AtomicFile.requireWritableFolder(o.output(), "output folder");
 		if (o.markdown() != null) AtomicFile.requireWritableFolder(o.markdown().toAbsolutePath().getParent(), "the Markdown report's folder");

@@ -20,6 +20,7 @@ import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
 import sc.fiji.stainnorm.core.ImageFiles;
 import sc.fiji.stainnorm.core.ImageOutput;
+import sc.fiji.stainnorm.core.PathChecks;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.deconvolution.ColourDeconvolution;
@@ -84,15 +85,21 @@ public class ColourDeconvolutionCommand extends StainNormCommand {
 
 		String title;
 		RgbImage src;
-		if (input_file != null && !input_file.getPath().isBlank()) {
+		Path sourceFile = null;
+		boolean fromFile = input_file != null && !input_file.getPath().isBlank();
+		if (fromFile) {
 			src = ImageFiles.read(input_file.toPath());
 			title = input_file.getName();
+			sourceFile = input_file.toPath();
 		}
 		else {
 			ImagePlus imp = isGiven(image) ? image : WindowManager.getCurrentImage();
 			if (imp == null) throw new StainNormException("No image open: open an RGB image first (or give input_file)");
 			src = ImageFiles.fromImagePlus(imp);
 			title = imp.getTitle();
+			var origin = imp.getOriginalFileInfo();
+			if (origin != null && origin.directory != null && origin.fileName != null && !origin.directory.isBlank())
+				sourceFile = Path.of(origin.directory, origin.fileName);
 		}
 		String base = NormalizeImageCommand.baseName(title);
 		List<Path> targets = new ArrayList<>();
@@ -102,6 +109,10 @@ public class ColourDeconvolutionCommand extends StainNormCommand {
 			if (wantConcentrations) targets.add(folder.resolve(base + "_concentrations.tif"));
 			if (wantColour) for (String name : stains.names())
 				targets.add(folder.resolve(base + "_" + name.replaceAll("[^A-Za-z0-9]+", "_") + ".png"));
+			if (fromFile) // like ./stainnorm deconvolve: never into the input file's folder
+				PathChecks.refuseOutputInInputFolder(folder, List.of(sourceFile), "output_folder");
+			for (Path t : targets)
+				if (sourceFile != null) PathChecks.refuseOutputIsInput(t, List.of(sourceFile), "The output");
 			if (!overwrite) for (Path t : targets)
 				if (Files.exists(t)) throw new StainNormException(t + " exists; set overwrite to replace it (nothing was written)");
 		}

@@ -94,6 +94,10 @@ public class CompareCommand extends StainNormCommand {
 			plotFile = output_folder.toPath().resolve(PLOT);
 			for (Path p : List.of(csv, plotFile))
 				if (Files.exists(p) && !overwrite) throw new StainNormException(p + " exists; set overwrite to replace it");
+			for (File input : new File[] { ground_truth, prediction })
+				if (input != null && !input.getPath().isBlank() && input.isFile())
+					for (Path p : List.of(csv, plotFile))
+						sc.fiji.stainnorm.core.PathChecks.refuseOutputIsInput(p, List.of(input.toPath()), "The output");
 		}
 		List<ImagePair> pairs = pairs();
 		status.showStatus("Stain normalization metrics: " + pairs.size() + " pair" + (pairs.size() == 1 ? "" : "s"));

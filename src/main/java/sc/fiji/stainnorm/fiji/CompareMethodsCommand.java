@@ -17,6 +17,7 @@ import ij.measure.ResultsTable;
 import sc.fiji.stainnorm.compare.MethodComparison;
 import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.PathChecks;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.metrics.Convention;
@@ -119,6 +120,12 @@ public class CompareMethodsCommand extends StainNormCommand {
 		if (model != null && !model.getPath().isBlank() && !model.isFile()) throw new StainNormException("model " + model + " not found");
 		List<MethodComparison.Pair> pairs = MethodComparison.matchFolders(source_folder == null ? null : source_folder.toPath(),
 			ground_truth_folder == null ? null : ground_truth_folder.toPath());
+		List<Path> inputs = new ArrayList<>();
+		for (MethodComparison.Pair p : pairs)
+			inputs.addAll(List.of(p.source(), p.groundTruth()));
+		for (Path t : targets) // <output_folder>/<method>/ holds images named like the sources: never an input's folder
+			if (Files.isDirectory(t) || t.getFileName().toString().indexOf('.') < 0) PathChecks.refuseOutputInInputFolder(t, inputs, "The output folder");
+			else PathChecks.refuseOutputIsInput(t, inputs, "The output");
 		List<RgbImage> references = NormalizerSetup.references(reference_images, null);
 		int n = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
 		MethodComparison.Settings settings = new MethodComparison.Settings(chosen,

@@ -10,6 +10,7 @@ import org.scijava.module.MutableModuleItem;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
+import sc.fiji.stainnorm.core.PathChecks;
 import sc.fiji.stainnorm.core.Shard;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.normalize.BatchNormalizer;
@@ -76,8 +77,10 @@ public class NormalizeFolderCommand extends StainNormCommand {
 		Path out = output_folder.toPath();
 		if (output_folder.exists() && !output_folder.isDirectory())
 			throw new StainNormException("output_folder " + output_folder + " is a file, not a folder");
-		if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize()))
-			throw new StainNormException("output_folder is the input folder " + in + ": choose another one so that no input is overwritten");
+		if (PathChecks.sameLocation(in, out))
+			throw new StainNormException("output_folder " + out + " is the input folder " + in
+				+ (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize()) ? "" : " (both are " + PathChecks.realPath(in) + ")")
+				+ ": choose another one so that no input is overwritten");
 		Shard part = Shard.parse(shard);
 		if (threads < 0) throw new StainNormException("threads=" + threads + " must be 0 (one per core) or more");
 		int nThreads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;

@@ -10,8 +10,8 @@ import org.scijava.command.Command;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
-import ij.IJ;
 import ij.ImagePlus;
+import sc.fiji.stainnorm.core.ImageFiles;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.stst.StstTrainer;
 
@@ -112,6 +112,7 @@ public class TrainStstCommand extends StainNormCommand {
 			result.seconds(), result.finalL1(), result.validationL1(), result.model());
 		log.info(LABEL + ": " + summary);
 		status.showStatus("STST training: done, " + summary);
-		if (Files.isRegularFile(result.lossPlot())) losses = IJ.openImage(result.lossPlot().toString());
+		if (Files.isRegularFile(result.lossPlot())) // through ImageFiles: never an ImageJ error dialog in a batch run
+			losses = ImageFiles.toImagePlus(ImageFiles.read(result.lossPlot()), result.lossPlot().getFileName().toString());
 	}
 }

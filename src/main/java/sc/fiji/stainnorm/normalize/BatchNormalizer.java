@@ -14,6 +14,7 @@ import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.ImageFiles;
 import sc.fiji.stainnorm.core.ImageOutput;
 import sc.fiji.stainnorm.core.ParallelItems;
+import sc.fiji.stainnorm.core.PathChecks;
 import sc.fiji.stainnorm.core.Progress;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.Shard;
@@ -52,7 +53,9 @@ public final class BatchNormalizer {
 
 	/**
 	 * The image files named, and the image files directly inside the folders named, sorted by name within each
-	 * folder. Hidden files and our own temporary files are left out.
+	 * folder. Hidden files and our own temporary files are left out. An entry with an image file name that is not
+	 * a regular file (a dangling symbolic link, a link loop, a named pipe, a device) is kept, so that reading it
+	 * fails with its reason, naming it, and it counts as failed instead of vanishing.
 	 *
 	 * @param pattern a glob on the file name such as {@code *.tif}, or null for every image file
 	 */
@@ -62,14 +65,17 @@ public final class BatchNormalizer {
 			: java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + pattern);
 		List<Path> files = new ArrayList<>();
 		for (Path in : inputs) {
-			if (!Files.exists(in)) throw new StainNormException("Input not found: " + in);
+			if (!Files.exists(in)) {
+				String reason = PathChecks.notRegularFileReason(in);
+				throw new StainNormException("Input not found: " + in + ("not found".equals(reason) ? "" : " (" + reason + ")"));
+			}
 			if (Files.isDirectory(in)) {
 				if (!Files.isReadable(in)) throw new StainNormException("Cannot read folder " + in + ": permission denied");
 				List<Path> inFolder;
 				try (Stream<Path> s = Files.list(in)) {
-					inFolder = s.filter(Files::isRegularFile)
-						.filter(p -> !p.getFileName().toString().startsWith("."))
+					inFolder = s.filter(p -> !p.getFileName().toString().startsWith("."))
 						.filter(ImageFiles::isImageFile)
+						.filter(p -> !Files.isDirectory(p))
 						.filter(p -> matcher == null || matcher.matches(p.getFileName()))
 						.sorted().toList();
 				}
@@ -90,11 +96,8 @@ public final class BatchNormalizer {
 	public static Report run(StainNormalizer normalizer, List<Path> inputs, Path outputDir, boolean overwrite, Shard shard,
 		int threads, Progress progress)
 	{
+		refuseUnsafeInputs(inputs, outputDir);
 		List<Path> mine = shard.select(inputs);
-		for (Path in : mine)
-			if (in.toAbsolutePath().normalize().getParent().equals(outputDir.toAbsolutePath().normalize()))
-				throw new StainNormException("The output folder " + outputDir + " holds the input " + in.getFileName()
-					+ "; choose another output folder so that no input is overwritten");
 		checkWritableFolder(outputDir);
 		long total = mine.size();
 		AtomicLong done = new AtomicLong();
@@ -109,6 +112,16 @@ public final class BatchNormalizer {
 		List<FileResult> sorted = new ArrayList<>(results.stream().filter(Objects::nonNull).toList());
 		sorted.sort((a, b) -> a.input().compareTo(b.input()));
 		return new Report(sorted);
+	}
+
+	/**
+	 * Fails before any work when an output could replace an input (the output folder is, by real path, an
+	 * input's folder) or when two inputs have the same file name (their outputs would too: the second would be
+	 * skipped as existing, or replace the first). Checked over all inputs, so every shard refuses alike.
+	 */
+	public static void refuseUnsafeInputs(List<Path> inputs, Path outputDir) {
+		PathChecks.refuseOutputInInputFolder(outputDir, inputs, "The output folder");
+		PathChecks.refuseClashingNames(inputs, p -> p.getFileName().toString(), "have the same file name, so their outputs would too");
 	}
 
 	/**
@@ -147,6 +160,8 @@ public final class BatchNormalizer {
 
 	/** Creates the folder if needed and fails early, before any work, if nothing can be written there. */
 	public static void checkWritableFolder(Path dir) {
+		String fileInTheWay = PathChecks.fileInTheWay(dir, "Output folder");
+		if (fileInTheWay != null) throw new StainNormException(fileInTheWay);
 		AtomicFile.createWritableFolder(dir, "output folder");
 	}
 

@@ -61,8 +61,10 @@ public final class Stst implements StainNormalizer {
 		if (batch < 1 || batch > 256) throw new StainNormException("Option batch=" + batch + " must be 1..256");
 		if (radius < 1 || radius > 256) throw new StainNormException("Option structure_radius=" + radius + " must be 1..256");
 		if (!(structureEps > 0) || Double.isInfinite(structureEps)) throw new StainNormException("Option structure_eps=" + structureEps + " must be positive");
-		if (modelOption != null && !Files.isRegularFile(Path.of(modelOption)))
-			throw new StainNormException("Model file " + modelOption + " does not exist");
+		if (modelOption != null && !Files.isRegularFile(Path.of(modelOption))) {
+			String why = sc.fiji.stainnorm.core.PathChecks.notRegularFileReason(Path.of(modelOption));
+			throw new StainNormException("Model file " + modelOption + ("not found".equals(why) || why == null ? " does not exist" : " is " + why + ", not a regular file"));
+		}
 	}
 
 	public Stst() {

@@ -37,7 +37,12 @@ public final class StstModel {
 	private final Properties metadata;
 
 	public StstModel(UNetSpec spec, NamedTensors weights, Properties metadata) {
-		weights.requireShapes(spec.generatorVariables(), "The STST model");
+		this(spec, weights, metadata, "The STST model");
+	}
+
+	/** @param what names the model in messages, e.g. {@code "Model file m.zip"} */
+	private StstModel(UNetSpec spec, NamedTensors weights, Properties metadata, String what) {
+		weights.requireShapes(spec.generatorVariables(), what);
 		this.spec = spec;
 		this.weights = weights;
 		this.metadata = new Properties();
@@ -75,6 +80,10 @@ public final class StstModel {
 	}
 
 	public static StstModel read(Path path) {
+		String notAFile = sc.fiji.stainnorm.core.PathChecks.notRegularFileReason(path);
+		if ("not found".equals(notAFile)) throw new StainNormException("Model file " + path + " does not exist");
+		if (notAFile != null) // a named pipe would block the reader forever
+			throw new StainNormException("Model file " + path + " is " + notAFile + ", not a regular file; give a model zip written by ./stainnorm train");
 		try (InputStream in = Files.newInputStream(path)) {
 			return read(in, "Model file " + path);
 		}
@@ -112,6 +121,9 @@ public final class StstModel {
 		catch (ZipException | java.io.EOFException e) {
 			throw new StainNormException(what + " is not a valid STST model (corrupt zip: " + e.getMessage() + ")");
 		}
+		catch (IllegalArgumentException e) { // Properties.load on a malformed unicode escape
+			throw new StainNormException(what + " is not a valid STST model (unreadable " + METADATA_ENTRY + ": " + e.getMessage() + ")");
+		}
 		if (meta == null && weights == null) throw new StainNormException(what + " is not an STST model (not a zip with " + METADATA_ENTRY + ")");
 		if (meta == null) throw new StainNormException(what + " is not an STST model (no " + METADATA_ENTRY + ")");
 		if (!FORMAT.equals(meta.getProperty("format"))) throw new StainNormException(what + " is not an STST model (format '" + meta.getProperty("format") + "')");
@@ -119,8 +131,14 @@ public final class StstModel {
 		if (version != VERSION)
 			throw new StainNormException(what + " has model format version " + version + "; this plugin reads version " + VERSION + (version > VERSION ? " (update the plugin)" : ""));
 		if (weights == null) throw new StainNormException(what + " is incomplete (no " + WEIGHTS_ENTRY + ")");
-		UNetSpec spec = new UNetSpec(intProperty(meta, "ngf", what), intProperty(meta, "patchSize", what));
-		return new StstModel(spec, weights, meta);
+		UNetSpec spec;
+		try {
+			spec = new UNetSpec(intProperty(meta, "ngf", what), intProperty(meta, "patchSize", what));
+		}
+		catch (StainNormException e) {
+			throw e.getMessage().startsWith(what) ? e : new StainNormException(what + " has invalid metadata: " + e.getMessage(), e);
+		}
+		return new StstModel(spec, weights, meta, what);
 	}
 
 	private static int intProperty(Properties p, String key, String what) {

@@ -121,6 +121,7 @@ public final class StstTrainer {
 			throw new StainNormException("Model " + s.output() + " exists already; choose another name or allow overwriting");
 		UNetSpec spec = new UNetSpec(s.width(), s.patchSize());
 		List<Path> files = imageFiles(s.images());
+		checkOutputLocations(s);
 		List<Path> shuffled = new ArrayList<>(files);
 		Collections.shuffle(shuffled, new Random(s.seed()));
 		int nVal = s.validationFraction() > 0 ? Math.max(1, (int) Math.round(s.validationFraction() * files.size())) : 0;
@@ -211,6 +212,21 @@ public final class StstTrainer {
 		}
 	}
 
+	/**
+	 * Every place the run will write (model, loss CSV and plot, checkpoints) is checked before the first step,
+	 * so that a read-only or missing-permission folder is found now, not after hours of training.
+	 */
+	static void checkOutputLocations(Settings s) {
+		for (Path f : List.of(s.output(), lossCsvOf(s.output()), lossPlotOf(s.output())))
+			if (Files.isDirectory(f)) throw new StainNormException("Output " + f + " is a folder; name a file such as mystain.zip");
+		Path modelFolder = s.output().toAbsolutePath().getParent();
+		if (s.images() != null && sc.fiji.stainnorm.core.PathChecks.sameLocation(modelFolder, s.images()))
+			throw new StainNormException("The model " + s.output() + " is inside the training images folder " + s.images()
+				+ ", where its loss plot " + lossPlotOf(s.output()).getFileName() + " would be taken for a training image; write it elsewhere");
+		sc.fiji.stainnorm.core.PathChecks.requireWritableFolder(modelFolder, "The model's folder");
+		if (s.checkpoints() != null) sc.fiji.stainnorm.core.PathChecks.requireWritableFolder(s.checkpoints(), "The checkpoint folder");
+	}
+
 	static String codeVersion() {
 		return StstModel.codeVersion();
 	}
@@ -250,7 +266,7 @@ public final class StstTrainer {
 	private static List<Path> imageFiles(Path folder) {
 		if (folder == null || !Files.isDirectory(folder)) throw new StainNormException("Training images folder " + folder + " does not exist");
 		try (Stream<Path> s = Files.list(folder)) {
-			List<Path> files = s.filter(ImageFiles::isImageFile).sorted().toList();
+			List<Path> files = s.filter(f -> !f.getFileName().toString().startsWith(".")).filter(ImageFiles::isImageFile).sorted().toList();
 			if (files.size() < 1) throw new StainNormException("No images (png, tif, jpg) in " + folder);
 			return files;
 		}
