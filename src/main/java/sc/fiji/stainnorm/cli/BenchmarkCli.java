@@ -42,13 +42,14 @@ final class BenchmarkCli implements Subcommand {
 			Fits each method once on one reference patch, then normalizes all patches on N threads, and prints
 			seconds and megapixels per second (after an untimed warm-up on 20 patches). Patches are random crops
 			of the images in DIR (default %s, if present), otherwise synthetic tissue.
+			A DIR without an image of at least SIZE x SIZE is refused.
 
 			  --patches N    number of patches (default 500, as in the STST paper)
 			  --size S       patch width and height in pixels (default 256)
 			  --methods L    comma-separated, e.g. reinhard,macenko (default: all of %s)
 			  --threads N    patches normalized at once (default: number of cores)
 			  --csv FILE     also write the table as CSV
-			  --images DIR   folder of RGB images to crop patches from
+			  --images DIR   folder of RGB images to crop patches from (at least SIZE x SIZE)
 			  --seed N       random seed for the crops (default 42)
 
 			Example: ./stainnorm benchmark --methods reinhard,macenko --threads 2
@@ -68,9 +69,11 @@ final class BenchmarkCli implements Subcommand {
 		if (methods.isEmpty()) throw new UsageException("--methods lists no method; known: " + String.join(", ", Methods.names()));
 		for (String m : methods)
 			if (!Methods.names().contains(m))
-				throw new StainNormException("Unknown method '" + m + "' in --methods; known: " + String.join(", ", Methods.names()));
-		Path images = args.path("images", DEFAULT_IMAGES);
-		if (args.get("images", null) != null && !Files.isDirectory(images)) throw new StainNormException("--images: no folder " + images);
+				throw new UsageException("Unknown method '" + m + "' in --methods; known: " + String.join(", ", Methods.names()));
+		Path images = args.path("images", null);
+		if (images != null && !Files.isDirectory(images)) throw new StainNormException("--images: no folder " + images);
+		// the default folder is used when this checkout has it; a folder the user named must give the patches
+		if (images == null && Files.isDirectory(DEFAULT_IMAGES)) images = DEFAULT_IMAGES;
 		Path csv = args.path("csv", null);
 
 		Benchmark.Workload workload = Benchmark.workload(patches, size, images, args.integer("seed", 42));

@@ -49,8 +49,9 @@ final class HeadlessRunner {
 			if (!debug) context.service(LogService.class).setLevel(StainNormCommand.class.getName(), LogLevel.NONE);
 			CommandRunner.Result result = CommandRunner.run(context, info, inputs, !debug);
 			if (result.ok()) return Main.OK;
-			throw new StainNormException(result.alreadyReported() || result.module() == null ? result.failure()
-				: "\"" + info.getLabel() + "\" did not run: " + result.failure());
+			String message = result.alreadyReported() || result.module() == null ? result.failure()
+				: "\"" + info.getLabel() + "\" did not run: " + result.failure();
+			throw result.invalidSetting() ? new UsageException(message) : new StainNormException(message);
 		}
 	}
 

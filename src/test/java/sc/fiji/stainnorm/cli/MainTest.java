@@ -46,7 +46,7 @@ public class MainTest {
 		assertTrue(err.contains("unknown subcommand 'frobnicate'"));
 		assertEquals(Main.USAGE, run("normalize", "--bogus"));
 		assertTrue(err, err.startsWith("stainnorm: Unknown option --bogus"));
-		assertEquals(Main.FAILED, run("normalize", "--method", "nonexistent", "--output", tmp.getRoot().toString(), "x.png"));
+		assertEquals(Main.USAGE, run("normalize", "--method", "nonexistent", "--output", tmp.getRoot().toString(), "x.png"));
 		assertTrue(err, err.contains("Unknown method 'nonexistent'"));
 		assertEquals("one line, no stack trace", 1, err.strip().lines().count());
 	}
