@@ -182,14 +182,48 @@ public final class CommandRunner {
 				|| type == float.class || type == Float.class ? "number" : "whole number"));
 		}
 		if (type == File.class) return t.isEmpty() ? null : new File(t);
-		if (type == File[].class) {
-			if (t.isEmpty()) return new File[0];
-			return convert.convert(t, File[].class);
-		}
+		if (type == File[].class) return fileList(key, t);
 		if (ImagePlus.class.isAssignableFrom(type))
 			throw new InvalidSettingException(key + " cannot be given as text; open the image first (it becomes the current image) or use input_file");
 		Object c = convert.convert(text, type);
 		if (c == null) throw new InvalidSettingException(key + "=" + text + " cannot be read as " + type.getSimpleName());
 		return c;
+	}
+
+	/**
+	 * A list of files as text: names separated by {@code ,}; a name in '...' or "..." is taken literally, so it may
+	 * hold {@code ,} and {@code ]} (and the other quote): {@code a.png,'/data/x, y.png',"/data/it's.png"}. Blank
+	 * items are skipped. (In {@code --run}, a whole value in quotes is already one file; see HeadlessRunner.)
+	 */
+	public static File[] fileList(String key, String text) {
+		List<File> files = new ArrayList<>();
+		int i = 0, n = text.length();
+		while (i < n) {
+			while (i < n && Character.isWhitespace(text.charAt(i)))
+				i++;
+			if (i >= n) break;
+			char c = text.charAt(i);
+			String name;
+			if (c == '\'' || c == '"') {
+				int end = text.indexOf(c, i + 1);
+				if (end < 0) throw new InvalidSettingException(key + ": unclosed " + c + " in " + text);
+				name = text.substring(i + 1, end);
+				i = end + 1;
+				while (i < n && Character.isWhitespace(text.charAt(i)))
+					i++;
+				if (i < n && text.charAt(i) != ',')
+					throw new InvalidSettingException(key + ": after the quoted file name " + c + name + c + " comes '" + text.substring(i)
+						+ "' instead of ',' and the next name");
+				i++;
+			}
+			else {
+				int end = text.indexOf(',', i);
+				if (end < 0) end = n;
+				name = text.substring(i, end).trim();
+				i = end + 1;
+			}
+			if (!name.isBlank()) files.add(new File(name));
+		}
+		return files.toArray(new File[0]);
 	}
 }
