@@ -14,7 +14,9 @@ import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandService;
 import org.scijava.log.LogLevel;
 import org.scijava.log.LogService;
+import org.scijava.module.Module;
 import org.scijava.module.ModuleItem;
+import org.scijava.module.ModuleService;
 
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.fiji.CommandRunner;
@@ -46,6 +48,10 @@ final class HeadlessRunner {
 				throw new UsageException(e.getMessage());
 			}
 			Map<String, Object> inputs = inputs(info, given);
+			List<String> missing = missingFiles(context, info, inputs);
+			if (!missing.isEmpty())
+				throw new UsageException("\"" + info.getLabel() + "\" needs " + String.join(", ", missing) + "; its parameters are "
+					+ String.join(", ", CommandRunner.parameterNames(info)));
 			// the failure is reported once, as one line, by Main (commands would log it too)
 			if (!debug) context.service(LogService.class).setLevel(StainNormCommand.class.getName(), LogLevel.NONE);
 			CommandRunner.Result result = CommandRunner.run(context, info, inputs, !debug);
@@ -86,6 +92,22 @@ final class HeadlessRunner {
 				throw new UsageException("Parameter " + p.key() + " given twice; give it once");
 		}
 		return inputs;
+	}
+
+	/**
+	 * Required file and folder parameters that were not given (or given empty) and have no default: a command line
+	 * that lacks them is wrong (exit 2), as a missing {@code --output} is for the subcommands.
+	 */
+	private static List<String> missingFiles(Context context, CommandInfo info, Map<String, Object> inputs) {
+		Module defaults = context.service(ModuleService.class).createModule(info);
+		List<String> missing = new ArrayList<>();
+		for (ModuleItem<?> item : CommandRunner.userInputs(info)) {
+			if (!item.isRequired() || item.getType() != File.class && item.getType() != File[].class) continue;
+			Object value = inputs.get(item.getName());
+			boolean empty = value == null || value instanceof String text && text.isBlank() || value instanceof File[] files && files.length == 0;
+			if (empty && defaults.getInput(item.getName()) == null) missing.add(item.getName());
+		}
+		return missing;
 	}
 
 	/** {@link #parse} as a map of key to value text, for a quick look at what a string means. */

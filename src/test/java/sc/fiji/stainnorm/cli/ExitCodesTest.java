@@ -111,6 +111,10 @@ public class ExitCodesTest {
 		c.add(usage("--run options=garbage", "not of the form key=value", run(folder + ",method=reinhard,options=garbage,reference_images=" + REF)));
 		c.add(usage("--run stst with reference_images", "STST takes no reference", run(folder + ",method=stst,reference_images=" + REF)));
 		c.add(usage("--run unknown parameter", "has no parameter 'shards'", run(folder + ",shards=1/2")));
+		c.add(usage("--run without the folders", "needs input_folder, output_folder", run("method=reinhard")));
+		c.add(usage("--run with an empty folder", "needs output_folder", run("input_folder=" + IN + ",output_folder=,method=reinhard")));
+		c.add(usage("--run output_folder twice", "output_folder given twice", run(folder + ",output_folder=" + OUT + ",method=reinhard")));
+		c.add(usage("--run no such command", "No command labelled", new String[] { "--headless", "--run", "Normalize Everything", "" }));
 		c.add(failed("--run missing input folder", "not found", run("input_folder=" + MISSING + ",output_folder=" + OUT + ",method=reinhard")));
 		return c;
 	}

@@ -60,7 +60,7 @@ public class HeadlessRunTest {
 		assertTrue(err, err.contains("not found"));
 		assertEquals(Main.USAGE, run(NormalizeFolderCommand.LABEL, "input_folder=" + in + ",output_folder=" + out + ",method=nosuch"));
 		assertTrue(err, err.contains("Unknown method"));
-		assertEquals("missing required parameters are not a silent success", Main.FAILED, run(NormalizeFolderCommand.LABEL, ""));
+		assertEquals("missing required parameters are not a silent success", Main.USAGE, run(NormalizeFolderCommand.LABEL, ""));
 		assumeTrue("skipped: reinhard not registered yet", Methods.names().contains("reinhard"));
 		String params = "input_folder=" + in + ",output_folder=" + out + ",method=reinhard,reference_images=test-images/tissue1_A.png";
 		assertEquals(err, Main.OK, run(NormalizeFolderCommand.LABEL, params + ",shard=2/2"));
@@ -108,7 +108,7 @@ public class HeadlessRunTest {
 		String params = "source_folder=" + src + ",ground_truth_folder=" + gt + ",output_folder=" + out;
 		assertEquals(Main.USAGE, run(CompareMethodsCommand.LABEL, params + ",methods=nosuch"));
 		assertTrue(err, err.contains("Unknown method 'nosuch'"));
-		assertEquals("missing required parameters are not a silent success", Main.FAILED, run(CompareMethodsCommand.LABEL, ""));
+		assertEquals("missing required parameters are not a silent success", Main.USAGE, run(CompareMethodsCommand.LABEL, ""));
 		assertEquals(Main.USAGE, run(CompareMethodsCommand.LABEL, params + ",method=reinhard"));
 		assumeTrue("skipped: reinhard not registered yet", Methods.names().contains("reinhard"));
 		params += ",methods=reinhard,reference_images=test-images/tissue2_B.png";
