@@ -25,8 +25,10 @@ import sc.fiji.stainnorm.fiji.StainNormCommand;
 /**
  * Fiji's headless form, {@code --headless --run "Label" "key=value,key2='a b'"}, through scijava-common, but
  * with an honest exit code: scijava's own {@code --run} exits 0 even when the command failed or was
- * cancelled. Only this project's commands are offered (it is not a whole Fiji). Parameters not given take
- * their declared defaults, never values remembered from an earlier run (see {@link CommandRunner}).
+ * cancelled: 2 for a parameter that cannot be used as given (unknown, repeated, unreadable, a required file
+ * missing, or refused by the command as an {@link sc.fiji.stainnorm.core.InvalidSettingException}), 1 for a
+ * failure of the work. Only this project's commands are offered (it is not a whole Fiji). Parameters not given
+ * take their declared defaults, never values remembered from an earlier run (see {@link CommandRunner}).
  */
 final class HeadlessRunner {
 
