@@ -94,6 +94,7 @@ public class ExitCodesTest {
 		c.add(failed("benchmark --images empty folder", "No image of at least", "benchmark", "--patches", "2", "--methods", "reinhard",
 			"--images", EMPTY));
 		c.add(failed("benchmark --images missing", "no folder", "benchmark", "--patches", "2", "--images", MISSING));
+		c.add(failed("benchmark --csv exists", "exists; give --overwrite", "benchmark", "--patches", "2", "--methods", "reinhard", "--csv", REF));
 
 		c.add(usage("demo positional", "no positional", "demo", OUT));
 
