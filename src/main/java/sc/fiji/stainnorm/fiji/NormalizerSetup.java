@@ -29,7 +29,7 @@ final class NormalizerSetup {
 		Consumer<String> warn)
 	{
 		if (method == null || method.isBlank())
-			throw new StainNormException("No method given: set method to one of " + String.join(", ", Methods.names()));
+			throw new InvalidSettingException("No method given: set method to one of " + String.join(", ", Methods.names()));
 		MethodOptions parsed = MethodOptions.parse(options);
 		StainNormalizer normalizer = Methods.create(method.trim(), parsed);
 		boolean hasModel = model != null && !model.getPath().isBlank();

@@ -116,6 +116,11 @@ public class ExitCodesTest {
 		c.add(usage("--run with an empty folder", "needs output_folder", run("input_folder=" + IN + ",output_folder=,method=reinhard")));
 		c.add(usage("--run output_folder twice", "output_folder given twice", run(folder + ",output_folder=" + OUT + ",method=reinhard")));
 		c.add(usage("--run no such command", "No command labelled", new String[] { "--headless", "--run", "Normalize Everything", "" }));
+		c.add(usage("--run threads=-1", "threads=-1 must be 0", run(folder + ",method=reinhard,reference_images=" + REF + ",threads=-1")));
+		c.add(usage("--run deconvolution vectors=x", "vectors=x is not one of", new String[] { "--headless", "--run",
+			"Colour Deconvolution (Stain Normalization)", "input_file=" + REF + ",vectors=x" }));
+		c.add(usage("--run compare threads=-1", "threads=-1 must be 0", new String[] { "--headless", "--run",
+			"Compare Stain Normalization (Metrics)", "ground_truth=" + REF + ",prediction=" + REF + ",threads=-1" }));
 		c.add(failed("--run missing input folder", "not found", run("input_folder=" + MISSING + ",output_folder=" + OUT + ",method=reinhard")));
 		return c;
 	}
