@@ -46,7 +46,7 @@ final class NormalizerSetup {
 			throw Methods.referencesNotTaken(normalizer, "reference_images / reference_image");
 		List<RgbImage> references = references(referenceFiles, referenceImage);
 		if (normalizer.needsReference() && references.isEmpty())
-			throw new StainNormException("Method " + method + " needs a reference image of the target stain style: give reference_images"
+			throw new InvalidSettingException("Method " + method + " needs a reference image of the target stain style: give reference_images"
 				+ " (one or more files) or reference_image (the title of an open image)");
 		normalizer.fit(references);
 		return normalizer;

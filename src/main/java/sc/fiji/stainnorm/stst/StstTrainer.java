@@ -64,6 +64,7 @@ public final class StstTrainer {
 			if (lambda < 0 || !Double.isFinite(lambda)) throw new InvalidSettingException("Lambda (L1 weight) must be >= 0, got " + lambda);
 			if (validationFraction < 0 || validationFraction >= 1) throw new InvalidSettingException("Validation fraction must be in [0, 1), got " + validationFraction);
 			if (validateEvery < 1 || checkpointEvery < 1) throw new InvalidSettingException("Validation and checkpoint intervals must be at least 1 step");
+			if (threads < 0) throw new InvalidSettingException("Threads must be 0 (all cores) or more, got " + threads);
 			if (resume && checkpoints == null) throw new InvalidSettingException("Resuming needs a checkpoint folder");
 			// a resume that silently starts from scratch would cost hours without a word
 			if (resume && Checkpoint.newestFile(checkpoints) == null)

@@ -66,6 +66,8 @@ public class ExitCodesTest {
 		c.add(usage("train --lr -1", "Learning rate must be positive", with(train, "--lr", "-1")));
 		c.add(usage("train --lr NaN", "finite number", with(train, "--lr", "NaN")));
 		c.add(usage("train --patch 100", "power of two", with(train, "--patch", "100")));
+		c.add(usage("train --width 0", "Network width must be 1..512", with(train, "--width", "0")));
+		c.add(usage("train --threads -1", "Threads must be 0", with(train, "--threads", "-1")));
 		c.add(usage("train --validation 1", "Validation fraction", with(train, "--validation", "1")));
 		c.add(usage("train --resume without --checkpoints", "Resuming needs a checkpoint folder", with(train, "--resume")));
 		c.add(usage("train --steps and --epochs", "not both", with(train, "--steps", "5", "--epochs", "2")));
@@ -116,6 +118,7 @@ public class ExitCodesTest {
 		c.add(usage("--run with an empty folder", "needs output_folder", run("input_folder=" + IN + ",output_folder=,method=reinhard")));
 		c.add(usage("--run output_folder twice", "output_folder given twice", run(folder + ",output_folder=" + OUT + ",method=reinhard")));
 		c.add(usage("--run no such command", "No command labelled", new String[] { "--headless", "--run", "Normalize Everything", "" }));
+		c.add(usage("--run reinhard without reference_images", "needs a reference image", run(folder + ",method=reinhard")));
 		c.add(usage("--run threads=-1", "threads=-1 must be 0", run(folder + ",method=reinhard,reference_images=" + REF + ",threads=-1")));
 		c.add(usage("--run deconvolution vectors=x", "vectors=x is not one of", new String[] { "--headless", "--run",
 			"Colour Deconvolution (Stain Normalization)", "input_file=" + REF + ",vectors=x" }));

@@ -72,7 +72,7 @@ public class MainTest {
 		assertEquals("second run refuses to overwrite", Main.FAILED, run("--headless", "--run", "Stain Normalization Demo", "output_folder=" + dir));
 		assertTrue(err, err.contains("not empty"));
 		assertFalse("no stack trace without --debug", err.contains("\tat "));
-		assertEquals("missing parameter is not a silent success", Main.FAILED, run("--headless", "--run", "Stain Normalization Demo", ""));
+		assertEquals("missing parameter is not a silent success", Main.USAGE, run("--headless", "--run", "Stain Normalization Demo", ""));
 		assertTrue(err, err.contains("output_folder"));
 		assertEquals(Main.USAGE, run("--headless", "--run", "No Such Command", ""));
 		assertEquals(Main.USAGE, run("--headless", "--run", "Stain Normalization Demo", "output_foldr=/tmp/x"));
