@@ -177,7 +177,12 @@ final class DeconvolveCli implements Subcommand {
 		}
 		StainVectors sv = parts.length == 2 ? StainVectors.of(new String[] { "Stain1", "Stain2", "Residual" }, v[0], v[1])
 			: StainVectors.of(new String[] { "Stain1", "Stain2", "Stain3" }, v[0], v[1], v[2]);
-		new ColourDeconvolution(sv, 255); // fails early, with a clear message, for parallel vectors
+		try {
+			new ColourDeconvolution(sv, 255); // fails early, with a clear message, for parallel vectors
+		}
+		catch (StainNormException e) {
+			throw new UsageException("--vectors: " + e.getMessage());
+		}
 		return sv;
 	}
 }

@@ -68,13 +68,7 @@ final class MetricsCli implements Subcommand {
 		List<String> pos = args.positional();
 		if (pos.size() != 2)
 			throw new UsageException("Give exactly two paths, GROUND_TRUTH and PREDICTION (files or folders); got " + pos.size());
-		Convention convention;
-		try {
-			convention = Convention.parse(args.get("convention", "standard"));
-		}
-		catch (StainNormException e) {
-			throw new UsageException(e.getMessage());
-		}
+		Convention convention = Convention.parse(args.get("convention", "standard")); // an unknown one exits 2 (InvalidSettingException)
 		int threads = args.integer("threads", Runtime.getRuntime().availableProcessors());
 		if (threads < 1) throw new UsageException("--threads must be at least 1");
 		Path csv = args.path("csv", null);

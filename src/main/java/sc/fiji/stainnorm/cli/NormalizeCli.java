@@ -71,6 +71,8 @@ final class NormalizeCli implements Subcommand {
 		MethodOptions options = MethodOptions.parse(args.get("options", null));
 		if (args.get("model", null) != null) options = options.with("model", args.get("model", null));
 		StainNormalizer normalizer = Methods.create(method, options);
+		if (!normalizer.needsReference() && !args.all("reference").isEmpty())
+			throw Methods.referencesNotTaken(normalizer, "--reference " + String.join(" ", args.all("reference")));
 		List<RgbImage> references = new ArrayList<>();
 		for (String r : args.all("reference"))
 			references.add(ImageFiles.read(Path.of(r)));

@@ -21,6 +21,7 @@ import ij.process.FloatProcessor;
 import sc.fiji.stainnorm.core.ImageFiles;
 import sc.fiji.stainnorm.core.ImageOutput;
 import sc.fiji.stainnorm.core.PathChecks;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.deconvolution.ColourDeconvolution;
@@ -79,9 +80,9 @@ public class ColourDeconvolutionCommand extends StainNormCommand {
 	protected void execute() {
 		StainVectors stains = stainVectors();
 		if (!List.of(BOTH, CONCENTRATIONS, COLOUR).contains(orEmpty(outputs)))
-			throw new StainNormException("outputs=" + outputs + " is not one of " + BOTH + ", " + CONCENTRATIONS + ", " + COLOUR);
+			throw new InvalidSettingException("outputs=" + outputs + " is not one of " + BOTH + ", " + CONCENTRATIONS + ", " + COLOUR);
 		boolean wantConcentrations = !outputs.trim().equals(COLOUR), wantColour = !outputs.trim().equals(CONCENTRATIONS);
-		if (!(io > 0 && io <= 255)) throw new StainNormException("io=" + io + " must be in (0, 255]");
+		if (!(io > 0 && io <= 255)) throw new InvalidSettingException("io=" + io + " must be in (0, 255]");
 
 		String title;
 		RgbImage src;
@@ -149,38 +150,38 @@ public class ColourDeconvolutionCommand extends StainNormCommand {
 		String v = orEmpty(vectors);
 		if (v.equals(HE)) return StainVectors.H_E;
 		if (v.equals(HE_DAB)) return StainVectors.H_E_DAB;
-		if (!v.equals(CUSTOM)) throw new StainNormException("vectors=" + vectors + " is not one of " + HE + ", " + HE_DAB + ", " + CUSTOM);
+		if (!v.equals(CUSTOM)) throw new InvalidSettingException("vectors=" + vectors + " is not one of " + HE + ", " + HE_DAB + ", " + CUSTOM);
 		return parseVectors(custom_vectors);
 	}
 
 	/** "r g b; r g b[; r g b]" (commas also accepted between numbers) into stain vectors. */
 	static StainVectors parseVectors(String text) {
 		String t = orEmpty(text);
-		if (t.isEmpty()) throw new StainNormException("vectors=custom needs custom_vectors, e.g. '0.65 0.70 0.29; 0.07 0.99 0.11'");
+		if (t.isEmpty()) throw new InvalidSettingException("vectors=custom needs custom_vectors, e.g. '0.65 0.70 0.29; 0.07 0.99 0.11'");
 		String[] groups = t.split(";");
 		if (groups.length < 2 || groups.length > 3)
-			throw new StainNormException("custom_vectors '" + text + "' has " + groups.length + " vector(s); give 2 or 3, separated by ';'");
+			throw new InvalidSettingException("custom_vectors '" + text + "' has " + groups.length + " vector(s); give 2 or 3, separated by ';'");
 		double[][] v = new double[groups.length][];
 		for (int i = 0; i < groups.length; i++) {
 			String[] parts = groups[i].trim().split("[\\s,]+");
-			if (parts.length != 3) throw new StainNormException("custom_vectors: '" + groups[i].trim() + "' is not three numbers r g b");
+			if (parts.length != 3) throw new InvalidSettingException("custom_vectors: '" + groups[i].trim() + "' is not three numbers r g b");
 			v[i] = new double[3];
 			for (int k = 0; k < 3; k++) {
 				try {
 					v[i][k] = Double.parseDouble(parts[k]);
 				}
 				catch (NumberFormatException e) {
-					throw new StainNormException("custom_vectors: '" + parts[k] + "' is not a number");
+					throw new InvalidSettingException("custom_vectors: '" + parts[k] + "' is not a number");
 				}
 				if (!(v[i][k] >= 0) || Double.isInfinite(v[i][k]))
-					throw new StainNormException("custom_vectors: " + parts[k] + " must be a finite number >= 0 (optical densities)");
+					throw new InvalidSettingException("custom_vectors: " + parts[k] + " must be a finite number >= 0 (optical densities)");
 			}
-			if (v[i][0] + v[i][1] + v[i][2] == 0) throw new StainNormException("custom_vectors: vector " + (i + 1) + " is all zero");
+			if (v[i][0] + v[i][1] + v[i][2] == 0) throw new InvalidSettingException("custom_vectors: vector " + (i + 1) + " is all zero");
 		}
 		String[] names = { "Stain 1", "Stain 2", groups.length == 3 ? "Stain 3" : "Residual" };
 		StainVectors sv = groups.length == 2 ? StainVectors.of(names, v[0], v[1]) : StainVectors.of(names, v[0], v[1], v[2]);
 		if (Math.abs(sc.fiji.stainnorm.core.Matrix3.determinant(sv.vectors())) < 1e-6)
-			throw new StainNormException("custom_vectors: the vectors are (nearly) parallel, so the stains cannot be separated");
+			throw new InvalidSettingException("custom_vectors: the vectors are (nearly) parallel, so the stains cannot be separated");
 		return sv;
 	}
 

@@ -16,6 +16,7 @@ import ij.ImagePlus;
 import ij.WindowManager;
 import ij.measure.ResultsTable;
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.Progress;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
@@ -86,7 +87,7 @@ public class CompareCommand extends StainNormCommand {
 	@Override
 	protected void execute() {
 		Convention conv = Convention.parse(convention);
-		if (threads < 0) throw new StainNormException("threads=" + threads + " must be 0 (one per core) or more");
+		if (threads < 0) throw new InvalidSettingException("threads=" + threads + " must be 0 (one per core) or more");
 		Path csv = null, plotFile = null;
 		if (output_folder != null && !output_folder.getPath().isBlank()) {
 			if (output_folder.isFile()) throw new StainNormException("output_folder " + output_folder + " is a file, not a folder");

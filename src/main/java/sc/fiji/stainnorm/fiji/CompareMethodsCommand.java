@@ -18,6 +18,7 @@ import sc.fiji.stainnorm.compare.MethodComparison;
 import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.ImageFiles;
 import sc.fiji.stainnorm.core.PathChecks;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.metrics.Convention;
@@ -106,8 +107,8 @@ public class CompareMethodsCommand extends StainNormCommand {
 	protected void execute() {
 		Convention conv = Convention.parse(convention);
 		List<String> chosen = MethodComparison.parseMethods(methods);
-		if (threads < 0) throw new StainNormException("threads=" + threads + " must be 0 (one per core) or more");
-		if (montage_rows < 0) throw new StainNormException("montage_rows=" + montage_rows + " must be 0 or more");
+		if (threads < 0) throw new InvalidSettingException("threads=" + threads + " must be 0 (one per core) or more");
+		if (montage_rows < 0) throw new InvalidSettingException("montage_rows=" + montage_rows + " must be 0 or more");
 		String metric = orEmpty(plot_metric).isEmpty() ? "SSIM" : plot_metric.trim();
 		if (output_folder == null || output_folder.getPath().isBlank())
 			throw new StainNormException("No output_folder given: name the folder for the tables, plot and montage");

@@ -11,6 +11,7 @@ import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import sc.fiji.stainnorm.core.PathChecks;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.Shard;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.normalize.BatchNormalizer;
@@ -82,7 +83,7 @@ public class NormalizeFolderCommand extends StainNormCommand {
 				+ (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize()) ? "" : " (both are " + PathChecks.realPath(in) + ")")
 				+ ": choose another one so that no input is overwritten");
 		Shard part = Shard.parse(shard);
-		if (threads < 0) throw new StainNormException("threads=" + threads + " must be 0 (one per core) or more");
+		if (threads < 0) throw new InvalidSettingException("threads=" + threads + " must be 0 (one per core) or more");
 		int nThreads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
 		String pattern = orEmpty(file_pattern).isEmpty() || orEmpty(file_pattern).equals("*") ? null : file_pattern.trim();
 		List<Path> inputs = BatchNormalizer.collectInputs(List.of(in), pattern);

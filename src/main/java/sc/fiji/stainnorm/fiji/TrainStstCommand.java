@@ -12,6 +12,7 @@ import org.scijava.plugin.Plugin;
 
 import ij.ImagePlus;
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.stst.StstTrainer;
 
@@ -94,7 +95,7 @@ public class TrainStstCommand extends StainNormCommand {
 		Path model = output_model.toPath();
 		if (Files.isDirectory(model)) throw new StainNormException("output_model " + model + " is a folder; name a file such as mystain.zip");
 		if (Files.exists(model) && !overwrite) throw new StainNormException("output_model " + model + " exists; set overwrite to replace it");
-		if (threads < 0) throw new StainNormException("threads=" + threads + " must be 0 (all cores) or more");
+		if (threads < 0) throw new InvalidSettingException("threads=" + threads + " must be 0 (all cores) or more");
 		Path checkpoints = checkpoint_folder == null || checkpoint_folder.getPath().isBlank() ? null : checkpoint_folder.toPath();
 		StstTrainer.Settings settings = StstTrainer.Settings.builder(images_folder.toPath(), model).steps(steps).width(width)
 			.patchSize(patch_size).seed(seed).validationFraction(validation_fraction).validateEvery(validate_every)

@@ -17,6 +17,7 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.Progress;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
@@ -56,14 +57,24 @@ public final class StstTrainer {
 		}
 
 		void check() {
-			if (steps < 1) throw new StainNormException("Training needs at least 1 step, got " + steps);
-			if (learningRate <= 0 || !Double.isFinite(learningRate)) throw new StainNormException("Learning rate must be positive, got " + learningRate);
-			if (beta1 < 0 || beta1 >= 1) throw new StainNormException("Adam beta1 must be in [0, 1), got " + beta1);
-			if (lambda < 0 || !Double.isFinite(lambda)) throw new StainNormException("Lambda (L1 weight) must be >= 0, got " + lambda);
-			if (validationFraction < 0 || validationFraction >= 1) throw new StainNormException("Validation fraction must be in [0, 1), got " + validationFraction);
-			if (validateEvery < 1 || checkpointEvery < 1) throw new StainNormException("Validation and checkpoint intervals must be at least 1 step");
-			if (resume && checkpoints == null) throw new StainNormException("Resuming needs a checkpoint folder");
-			new UNetSpec(width, patchSize);
+			if (steps < 1) throw new InvalidSettingException("Training needs at least 1 step, got " + steps);
+			if (learningRate <= 0 || !Double.isFinite(learningRate)) throw new InvalidSettingException("Learning rate must be positive, got " + learningRate);
+			if (beta1 < 0 || beta1 >= 1) throw new InvalidSettingException("Adam beta1 must be in [0, 1), got " + beta1);
+			if (lambda < 0 || !Double.isFinite(lambda)) throw new InvalidSettingException("Lambda (L1 weight) must be >= 0, got " + lambda);
+			if (validationFraction < 0 || validationFraction >= 1) throw new InvalidSettingException("Validation fraction must be in [0, 1), got " + validationFraction);
+			if (validateEvery < 1 || checkpointEvery < 1) throw new InvalidSettingException("Validation and checkpoint intervals must be at least 1 step");
+			if (threads < 0) throw new InvalidSettingException("Threads must be 0 (all cores) or more, got " + threads);
+			if (resume && checkpoints == null) throw new InvalidSettingException("Resuming needs a checkpoint folder");
+			// a resume that silently starts from scratch would cost hours without a word
+			if (resume && Checkpoint.newestFile(checkpoints) == null)
+				throw new StainNormException("Nothing to resume: no checkpoint (checkpoint-<step>.zip) in " + checkpoints
+					+ (Files.isDirectory(checkpoints) ? "" : " (no such folder)") + "; leave out resume to start from scratch");
+			try {
+				new UNetSpec(width, patchSize);
+			}
+			catch (StainNormException e) { // here a setting, not a damaged model
+				throw new InvalidSettingException(e.getMessage());
+			}
 		}
 	}
 
@@ -353,15 +364,19 @@ public final class StstTrainer {
 			}
 		}
 
-		static Checkpoint newest(Path dir) {
+		/** The newest checkpoint file in {@code dir}, or null when there is none (or no such folder). */
+		static Path newestFile(Path dir) {
 			if (!Files.isDirectory(dir)) return null;
-			Path newest;
 			try (Stream<Path> s = Files.list(dir)) {
-				newest = s.filter(f -> f.getFileName().toString().matches("checkpoint-\\d+\\.zip")).sorted().reduce((a, b) -> b).orElse(null);
+				return s.filter(f -> f.getFileName().toString().matches("checkpoint-\\d+\\.zip")).sorted().reduce((a, b) -> b).orElse(null);
 			}
 			catch (IOException e) {
 				throw new StainNormException("Cannot list checkpoints in " + dir + ": " + e.getMessage());
 			}
+		}
+
+		static Checkpoint newest(Path dir) {
+			Path newest = newestFile(dir);
 			if (newest == null) return null;
 			Properties p = null;
 			NamedTensors v = null;
