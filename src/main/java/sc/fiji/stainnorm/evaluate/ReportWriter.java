@@ -10,6 +10,7 @@ import java.util.Map;
 
 import ij.process.ColorProcessor;
 import sc.fiji.stainnorm.core.AtomicFile;
+import sc.fiji.stainnorm.core.ImageOutput;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.report.Plots;
@@ -187,9 +188,7 @@ public final class ReportWriter {
 	 */
 	private void writePng(RgbImage image, String name) {
 		var indexed = new ij.process.MedianCut(new ColorProcessor(image.width(), image.height(), image.pixels().clone())).convertToByte(256);
-		AtomicFile.write(figures.resolve(name), tmp -> {
-			if (!new ij.io.FileSaver(new ij.ImagePlus(name, indexed)).saveAsPng(tmp.toString())) throw new IOException("ImageJ could not write PNG");
-		});
+		ImageOutput.write(new ij.ImagePlus(name, indexed), figures.resolve(name), true);
 	}
 
 	private void writeCsv(String name, String header, List<String> rows) {

@@ -19,6 +19,7 @@ import ij.ImagePlus;
 import ij.measure.ResultsTable;
 import sc.fiji.stainnorm.bench.Benchmark;
 import sc.fiji.stainnorm.compare.MethodComparison;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.report.Plots;
 
@@ -71,8 +72,8 @@ public class BenchmarkCommand extends StainNormCommand {
 	@Override
 	protected void execute() {
 		List<String> chosen = MethodComparison.parseMethods(methods);
-		if (threads < 0) throw new StainNormException("threads=" + threads + " must be 0 (one per core) or more");
-		if (patches < 1) throw new StainNormException("patches=" + patches + " must be at least 1");
+		if (threads < 0) throw new InvalidSettingException("threads=" + threads + " must be 0 (one per core) or more");
+		if (patches < 1) throw new InvalidSettingException("patches=" + patches + " must be at least 1");
 		Path csv = csv_file == null || csv_file.getPath().isBlank() ? null : csv_file.toPath();
 		if (csv != null) {
 			if (Files.isDirectory(csv)) throw new StainNormException("csv_file " + csv + " is a folder; name a file");

@@ -18,8 +18,9 @@ import ij.gui.Plot;
 import ij.WindowManager;
 import ij.measure.ResultsTable;
 import sc.fiji.stainnorm.core.ImageFiles;
-import sc.fiji.stainnorm.core.RgbImage;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.Progress;
+import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.metrics.Convention;
 import sc.fiji.stainnorm.metrics.ImagePair;
@@ -94,7 +95,7 @@ public class CompareCommand extends StainNormCommand {
 	@Override
 	protected void execute() {
 		Convention conv = Convention.parse(convention);
-		if (threads < 0) throw new StainNormException("threads=" + threads + " must be 0 (one per core) or more");
+		if (threads < 0) throw new InvalidSettingException("threads=" + threads + " must be 0 (one per core) or more");
 		Path csv = null, plotFile = null;
 		if (output_folder != null && !output_folder.getPath().isBlank()) {
 			if (output_folder.isFile()) throw new StainNormException("output_folder " + output_folder + " is a file, not a folder");
@@ -102,6 +103,10 @@ public class CompareCommand extends StainNormCommand {
 			plotFile = output_folder.toPath().resolve(PLOT);
 			for (Path p : List.of(csv, plotFile))
 				if (Files.exists(p) && !overwrite) throw new StainNormException(p + " exists; set overwrite to replace it");
+			for (File input : new File[] { ground_truth, prediction })
+				if (input != null && !input.getPath().isBlank() && input.isFile())
+					for (Path p : List.of(csv, plotFile))
+						sc.fiji.stainnorm.core.PathChecks.refuseOutputIsInput(p, List.of(input.toPath()), "The output");
 		}
 		List<ImagePair> pairs = pairs();
 		status.showStatus("Stain normalization metrics: " + pairs.size() + " pair" + (pairs.size() == 1 ? "" : "s"));

@@ -16,7 +16,10 @@ import org.scijava.plugin.Plugin;
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
 import sc.fiji.stainnorm.compare.MethodComparison;
+import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.PathChecks;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.metrics.Convention;
@@ -105,8 +108,8 @@ public class CompareMethodsCommand extends StainNormCommand {
 	protected void execute() {
 		Convention conv = Convention.parse(convention);
 		List<String> chosen = MethodComparison.parseMethods(methods);
-		if (threads < 0) throw new StainNormException("threads=" + threads + " must be 0 (one per core) or more");
-		if (montage_rows < 0) throw new StainNormException("montage_rows=" + montage_rows + " must be 0 or more");
+		if (threads < 0) throw new InvalidSettingException("threads=" + threads + " must be 0 (one per core) or more");
+		if (montage_rows < 0) throw new InvalidSettingException("montage_rows=" + montage_rows + " must be 0 or more");
 		String metric = orEmpty(plot_metric).isEmpty() ? "SSIM" : plot_metric.trim();
 		if (output_folder == null || output_folder.getPath().isBlank())
 			throw new StainNormException("No output_folder given: name the folder for the tables, plot and montage");
@@ -119,11 +122,18 @@ public class CompareMethodsCommand extends StainNormCommand {
 		if (model != null && !model.getPath().isBlank() && !model.isFile()) throw new StainNormException("model " + model + " not found");
 		List<MethodComparison.Pair> pairs = MethodComparison.matchFolders(source_folder == null ? null : source_folder.toPath(),
 			ground_truth_folder == null ? null : ground_truth_folder.toPath());
+		List<Path> inputs = new ArrayList<>();
+		for (MethodComparison.Pair p : pairs)
+			inputs.addAll(List.of(p.source(), p.groundTruth()));
+		for (Path t : targets) // <output_folder>/<method>/ holds images named like the sources: never an input's folder
+			if (Files.isDirectory(t) || t.getFileName().toString().indexOf('.') < 0) PathChecks.refuseOutputInInputFolder(t, inputs, "The output folder");
+			else PathChecks.refuseOutputIsInput(t, inputs, "The output");
 		List<RgbImage> references = NormalizerSetup.references(reference_images, null);
 		int n = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
 		MethodComparison.Settings settings = new MethodComparison.Settings(chosen,
 			model == null || model.getPath().isBlank() ? null : model.toPath(), conv, n, montage_rows, save_images ? out : null);
 		metric = MethodComparison.column(conv, metric); // before the long run, so that a typo does not cost it
+		AtomicFile.requireWritableFolder(out, "output_folder");
 
 		status.showStatus("Comparing " + String.join(", ", chosen) + " on " + pairs.size() + " pairs");
 		comparison = MethodComparison.run(pairs, references, settings, new StatusProgress(status, log, LABEL, this::isStopRequested));

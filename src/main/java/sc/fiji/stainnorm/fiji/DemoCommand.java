@@ -9,7 +9,7 @@ import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
-import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.demo.Demo;
 
 /** Menu door to {@link Demo}: every method on the built-in synthetic test images, with a montage. */
@@ -33,7 +33,7 @@ public class DemoCommand implements Command {
 
 	@Override
 	public void run() {
-		if (output_folder == null) throw new StainNormException("Missing parameter output_folder: the folder to write the demo into");
+		if (output_folder == null) throw new InvalidSettingException("Missing parameter output_folder: the folder to write the demo into");
 		Demo.Result r = Demo.run(output_folder.toPath(), overwrite, new StatusProgress(status, log, "Stain normalization demo", () -> false));
 		log.info("Stain normalization demo: methods " + r.methods() + ", montage " + r.montage());
 	}

@@ -11,7 +11,7 @@ import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
-import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.evaluate.EvaluateRun;
 
 /**
@@ -70,9 +70,9 @@ public class EvaluateCommand extends StainNormCommand {
 	@Override
 	protected void execute() {
 		if (output_folder == null || output_folder.getPath().isEmpty())
-			throw new StainNormException("Missing parameter output_folder: the folder to write the report into");
+			throw new InvalidSettingException("Missing parameter output_folder: the folder to write the report into");
 		if (!synthetic && (data_folder == null || data_folder.getPath().isEmpty()))
-			throw new StainNormException("Missing parameter data_folder: the shared H&E folder (or synthetic=true)");
+			throw new InvalidSettingException("Missing parameter data_folder: the shared H&E folder (or synthetic=true)");
 		List<String> names = new ArrayList<>();
 		for (String m : orEmpty(methods).split(","))
 			if (!m.isBlank()) names.add(m.trim().toLowerCase(Locale.ROOT));

@@ -11,6 +11,8 @@ import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
+import sc.fiji.stainnorm.core.PathChecks;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.Shard;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.normalize.BatchNormalizer;
@@ -77,10 +79,12 @@ public class NormalizeFolderCommand extends StainNormCommand {
 		Path out = output_folder.toPath();
 		if (output_folder.exists() && !output_folder.isDirectory())
 			throw new StainNormException("output_folder " + output_folder + " is a file, not a folder");
-		if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize()))
-			throw new StainNormException("output_folder is the input folder " + in + ": choose another one so that no input is overwritten");
+		if (PathChecks.sameLocation(in, out))
+			throw new StainNormException("output_folder " + out + " is the input folder " + in
+				+ (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize()) ? "" : " (both are " + PathChecks.realPath(in) + ")")
+				+ ": choose another one so that no input is overwritten");
 		Shard part = Shard.parse(shard);
-		if (threads < 0) throw new StainNormException("threads=" + threads + " must be 0 (one per core) or more");
+		if (threads < 0) throw new InvalidSettingException("threads=" + threads + " must be 0 (one per core) or more");
 		int nThreads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
 		String pattern = orEmpty(file_pattern).isEmpty() || orEmpty(file_pattern).equals("*") ? null : file_pattern.trim();
 		List<Path> inputs = BatchNormalizer.collectInputs(List.of(in), pattern);
@@ -102,8 +106,8 @@ public class NormalizeFolderCommand extends StainNormCommand {
 		long failed = report.count(Outcome.FAILED);
 		if (failed > 0) {
 			FileResult first = report.files().stream().filter(f -> f.outcome() == Outcome.FAILED).findFirst().orElseThrow();
-			throw new StainNormException(failed + " of " + report.files().size() + " images failed, e.g. " + first.input().getFileName()
-				+ ": " + String.join("; ", first.messages()) + " (" + report.summary() + ")");
+			throw new StainNormException(failed + " of " + report.files().size() + " images failed (" + report.failedNames(5) + "), e.g. "
+				+ first.input().getFileName() + ": " + String.join("; ", first.messages()) + " (" + report.summary() + ")");
 		}
 	}
 

@@ -18,6 +18,7 @@ import ij.ImagePlus;
 import ij.WindowManager;
 import ij.macro.Interpreter;
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.normalize.Methods;
@@ -92,7 +93,7 @@ public class NormalizeImageCommand extends StainNormCommand {
 		StainNormalizer normalizer = NormalizerSetup.fitted(method, options, model, reference_images, reference_image,
 			"reference_images (one or more image files) or reference_image (the title of an open image)", w -> log.warn(LABEL + ": " + w));
 		if (open == null && output_file == null && GraphicsEnvironment.isHeadless() && !Interpreter.isBatchMode())
-			throw new StainNormException("No output_file given: without a display or a batch macro the normalized image would be shown nowhere;"
+			throw new InvalidSettingException("No output_file given: without a display or a batch macro the normalized image would be shown nowhere;"
 				+ " give output_file=<path.png|.tif>");
 		boolean gray = normalizer.acceptsGrayscale();
 		String title = open != null ? open.getTitle() : input_file.getName();

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import ij.ImagePlus;
 import ij.WindowManager;
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.normalize.MethodOptions;
@@ -34,26 +35,38 @@ final class NormalizerSetup {
 		String referenceKeys, Consumer<String> warn)
 	{
 		if (method == null || method.isBlank())
-			throw new StainNormException("No method given: set method to one of " + String.join(", ", Methods.names()));
+			throw new InvalidSettingException("No method given: set method to one of " + String.join(", ", Methods.names()));
 		MethodOptions parsed = MethodOptions.parse(options);
 		StainNormalizer normalizer = Methods.create(method.trim(), parsed);
 		boolean hasModel = model != null && !model.getPath().isBlank();
 		if (hasModel) {
-			if (normalizer.needsReference()) warn.accept("model " + model + " ignored: " + method + " learns its style from reference images");
+			if (normalizer.needsReference())
+				throw new InvalidSettingException("Method " + method + " takes no model (it learns its style from reference images); leave model"
+					+ " empty (given: " + model + ")");
 			else {
 				if (!model.isFile()) throw new StainNormException("model " + model + " not found (expected a model file)");
 				normalizer = Methods.create(method.trim(), MethodOptions.parse(options).with("model", model.getPath()));
 			}
 		}
+		if (!normalizer.needsReference() && (isGiven(referenceFiles) || isGiven(referenceImage)))
+			throw Methods.referencesNotTaken(normalizer, isGiven(referenceFiles) && isGiven(referenceImage) ? "reference_images, reference_image"
+				: isGiven(referenceFiles) ? "reference_images" : "reference_image");
 		List<RgbImage> references = references(referenceFiles, referenceImage);
 		if (normalizer.needsReference() && references.isEmpty())
-			throw new StainNormException("Method " + method + " needs a reference image of the target stain style: give " + referenceKeys);
-		if (!normalizer.needsReference() && !references.isEmpty()) {
-			warn.accept("reference images ignored: " + method + " carries its target style in its model");
-			references = List.of();
-		}
+			throw new InvalidSettingException("Method " + method + " needs a reference image of the target stain style: give " + referenceKeys);
 		normalizer.fit(references);
 		return normalizer;
+	}
+
+	private static boolean isGiven(File[] files) {
+		if (files != null)
+			for (File f : files)
+				if (f != null && !f.getPath().isBlank()) return true;
+		return false;
+	}
+
+	private static boolean isGiven(String openImageTitle) {
+		return !isNoImage(openImageTitle);
 	}
 
 	static List<RgbImage> references(File[] files, String openImageTitle) {

@@ -13,9 +13,10 @@ import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
-import ij.IJ;
 import ij.ImagePlus;
 import ij.gui.Plot;
+import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.report.Plots;
 import sc.fiji.stainnorm.stst.StstTrainer;
@@ -100,7 +101,7 @@ public class TrainStstCommand extends StainNormCommand {
 		Path model = output_model.toPath();
 		if (Files.isDirectory(model)) throw new StainNormException("output_model " + model + " is a folder; name a file such as mystain.zip");
 		if (Files.exists(model) && !overwrite) throw new StainNormException("output_model " + model + " exists; set overwrite to replace it");
-		if (threads < 0) throw new StainNormException("threads=" + threads + " must be 0 (all cores) or more");
+		if (threads < 0) throw new InvalidSettingException("threads=" + threads + " must be 0 (all cores) or more");
 		Path checkpoints = checkpoint_folder == null || checkpoint_folder.getPath().isBlank() ? null : checkpoint_folder.toPath();
 		StstTrainer.Settings settings = StstTrainer.Settings.builder(images_folder.toPath(), model).steps(steps).width(width)
 			.patchSize(patch_size).seed(seed).validationFraction(validation_fraction).validateEvery(validate_every)
@@ -119,7 +120,8 @@ public class TrainStstCommand extends StainNormCommand {
 		log.info(LABEL + ": " + summary);
 		status.showStatus("STST training: done, " + summary);
 		losses = lossChart(result.lossCsv());
-		if (losses == null && Files.isRegularFile(result.lossPlot())) losses = IJ.openImage(result.lossPlot().toString());
+		if (losses == null && Files.isRegularFile(result.lossPlot())) // through ImageFiles: never an ImageJ error dialog in a batch run
+			losses = ImageFiles.toImagePlus(ImageFiles.read(result.lossPlot()), result.lossPlot().getFileName().toString());
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.Matrix3;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
@@ -48,7 +49,7 @@ public final class Khan implements StainNormalizer {
 
 	public Khan(MethodOptions options) {
 		smoothing = options.getDouble("smoothing", DEFAULT_SMOOTHING);
-		if (!(smoothing >= 0)) throw new StainNormException("Khan option smoothing=" + smoothing + " must be 0 or more");
+		if (!(smoothing >= 0)) throw new InvalidSettingException("Khan option smoothing=" + smoothing + " must be 0 or more");
 	}
 
 	public Khan() {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 import sc.fiji.stainnorm.core.FastMath;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.Percentile;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
@@ -58,7 +59,7 @@ public final class Macenko implements StainNormalizer {
 		static TissueRule parse(String text) {
 			for (TissueRule r : values())
 				if (r.name().equalsIgnoreCase(text)) return r;
-			throw new StainNormException("Option tissue=" + text + " is not known; use tissue=channels (reference code) or tissue=norm");
+			throw new InvalidSettingException("Option tissue=" + text + " is not known; use tissue=channels (reference code) or tissue=norm");
 		}
 	}
 
@@ -75,7 +76,7 @@ public final class Macenko implements StainNormalizer {
 	private static Stains fixedReference(String name) {
 		if (name == null) return null;
 		if (!name.equalsIgnoreCase("henorm"))
-			throw new StainNormException("Option reference=" + name + " is not known; the only fixed reference is reference=henorm"
+			throw new InvalidSettingException("Option reference=" + name + " is not known; the only fixed reference is reference=henorm"
 				+ " (otherwise give reference images)");
 		return new Stains(HENORM_STAINS, HENORM_MAX_CONCENTRATIONS);
 	}
@@ -85,9 +86,9 @@ public final class Macenko implements StainNormalizer {
 	}
 
 	private Macenko(double io, double alpha, double beta, TissueRule rule, Stains fixed) {
-		if (!(io > 1 && io <= 255)) throw new StainNormException("Macenko option io=" + io + " must be above 1 and at most 255 (the white level)");
-		if (!(alpha >= 0 && alpha < 50)) throw new StainNormException("Macenko option alpha=" + alpha + " must be a percentile from 0 up to (not including) 50");
-		if (!(beta >= 0 && beta <= 3)) throw new StainNormException("Macenko option beta=" + beta + " must be an optical density from 0 to 3");
+		if (!(io > 1 && io <= 255)) throw new InvalidSettingException("Macenko option io=" + io + " must be above 1 and at most 255 (the white level)");
+		if (!(alpha >= 0 && alpha < 50)) throw new InvalidSettingException("Macenko option alpha=" + alpha + " must be a percentile from 0 up to (not including) 50");
+		if (!(beta >= 0 && beta <= 3)) throw new InvalidSettingException("Macenko option beta=" + beta + " must be an optical density from 0 to 3");
 		this.io = io;
 		this.alpha = alpha;
 		this.beta = beta;
@@ -131,7 +132,7 @@ public final class Macenko implements StainNormalizer {
 	public void fit(List<RgbImage> references) {
 		if (fixedTarget) {
 			if (!references.isEmpty())
-				throw new StainNormException("Macenko with a fixed reference (reference=henorm) takes no reference images");
+				throw new InvalidSettingException("Macenko with a fixed reference (reference=henorm) takes no reference images");
 			return;
 		}
 		if (references.isEmpty()) throw new StainNormException("Macenko needs at least one reference image");

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
 
-import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 
 /**
  * A method's settings as {@code key=value} strings (from the command line or a macro), read with typed
@@ -31,7 +31,7 @@ public final class MethodOptions {
 			for (String part : text.split(",")) {
 				if (part.isBlank()) continue;
 				int eq = part.indexOf('=');
-				if (eq <= 0) throw new StainNormException("Method option '" + part.trim() + "' is not of the form key=value");
+				if (eq <= 0) throw new InvalidSettingException("Method option '" + part.trim() + "' is not of the form key=value");
 				m.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
 			}
 		return new MethodOptions(m);
@@ -61,7 +61,7 @@ public final class MethodOptions {
 			return d;
 		}
 		catch (NumberFormatException e) {
-			throw new StainNormException("Option " + key + "=" + v + " is not a finite number");
+			throw new InvalidSettingException("Option " + key + "=" + v + " is not a finite number");
 		}
 	}
 
@@ -73,7 +73,7 @@ public final class MethodOptions {
 			return Integer.parseInt(v);
 		}
 		catch (NumberFormatException e) {
-			throw new StainNormException("Option " + key + "=" + v + " is not a whole number");
+			throw new InvalidSettingException("Option " + key + "=" + v + " is not a whole number");
 		}
 	}
 
@@ -83,7 +83,7 @@ public final class MethodOptions {
 		if (v == null) return defaultValue;
 		if (v.equalsIgnoreCase("true") || v.equals("1") || v.equalsIgnoreCase("yes")) return true;
 		if (v.equalsIgnoreCase("false") || v.equals("0") || v.equalsIgnoreCase("no")) return false;
-		throw new StainNormException("Option " + key + "=" + v + " must be true or false");
+		throw new InvalidSettingException("Option " + key + "=" + v + " must be true or false");
 	}
 
 	/** The keys that were read, each with its default (null where the method has none), in the order read. */
@@ -95,7 +95,7 @@ public final class MethodOptions {
 		TreeSet<String> unknown = new TreeSet<>(values.keySet());
 		unknown.removeAll(read);
 		if (!unknown.isEmpty())
-			throw new StainNormException("Method " + method + " has no option " + String.join(", ", unknown)
+			throw new InvalidSettingException("Method " + method + " has no option " + String.join(", ", unknown)
 				+ (read.isEmpty() ? " (it takes none)" : "; it takes " + String.join(", ", read)));
 	}
 }

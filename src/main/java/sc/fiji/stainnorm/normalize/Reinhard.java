@@ -6,6 +6,7 @@ import java.util.Locale;
 
 import sc.fiji.stainnorm.core.ColorSpaces;
 import sc.fiji.stainnorm.core.FastMath;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.core.TissueMask;
@@ -42,7 +43,7 @@ public final class Reinhard implements StainNormalizer {
 		static Space parse(String text) {
 			for (Space s : values())
 				if (s.name().equalsIgnoreCase(text)) return s;
-			throw new StainNormException("Option space=" + text + " is not known; use space=ruderman or space=cielab");
+			throw new InvalidSettingException("Option space=" + text + " is not known; use space=ruderman or space=cielab");
 		}
 
 		void forward(int rgb, double[] out) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.Percentile;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
@@ -58,11 +59,11 @@ public final class Vahadane implements StainNormalizer {
 		luminosity = options.getDouble("luminosity", DEFAULT_LUMINOSITY);
 		samples = options.getInt("samples", DEFAULT_SAMPLES);
 		iterations = options.getInt("iterations", DEFAULT_ITERATIONS);
-		if (!(lambda >= 0)) throw new StainNormException("Vahadane option lambda=" + lambda + " must be 0 or more");
+		if (!(lambda >= 0)) throw new InvalidSettingException("Vahadane option lambda=" + lambda + " must be 0 or more");
 		if (!(luminosity > 0 && luminosity <= 1))
-			throw new StainNormException("Vahadane option luminosity=" + luminosity + " must be in (0, 1]");
-		if (samples < MIN_TISSUE) throw new StainNormException("Vahadane option samples=" + samples + " must be at least " + MIN_TISSUE);
-		if (iterations < 1) throw new StainNormException("Vahadane option iterations=" + iterations + " must be at least 1");
+			throw new InvalidSettingException("Vahadane option luminosity=" + luminosity + " must be in (0, 1]");
+		if (samples < MIN_TISSUE) throw new InvalidSettingException("Vahadane option samples=" + samples + " must be at least " + MIN_TISSUE);
+		if (iterations < 1) throw new InvalidSettingException("Vahadane option iterations=" + iterations + " must be at least 1");
 	}
 
 	public Vahadane() {

@@ -237,7 +237,7 @@ public final class ImageJ1GuiSession {
 		return steps;
 	}
 
-	/** Plugins > Stain Normalization as plugins.config builds it: the user tools, Tools, Help. */
+	/** Plugins > Stain Normalization as plugins.config builds it: the user tools, Utilities, Help. */
 	private void checkMenu() {
 		MenuBar bar = Menus.getMenuBar();
 		Menu ours = submenu(submenu(bar, "Plugins"), "Stain Normalization");
@@ -252,11 +252,11 @@ public final class ImageJ1GuiSession {
 		List<String> toolEntries = new ArrayList<>();
 		for (int i = 0; i < tools.getItemCount(); i++)
 			toolEntries.add(tools.getItem(i).getLabel());
-		expect("Tools is " + FijiCommandsTest.TOOLS + ", not " + toolEntries, FijiCommandsTest.TOOLS.equals(toolEntries));
+		expect("Utilities is " + FijiCommandsTest.TOOLS + ", not " + toolEntries, FijiCommandsTest.TOOLS.equals(toolEntries));
 	}
 
 	/**
-	 * Opens Plugins > Stain Normalization > Tools with the mouse, for the README's screenshot. The positions are
+	 * Opens Plugins > Stain Normalization > Utilities with the mouse, for the README's screenshot. The positions are
 	 * those of ImageJ 1.54's menu bar at (0, 0) under Xvfb (no window manager); the picture is looked at, not
 	 * asserted.
 	 */
@@ -265,7 +265,7 @@ public final class ImageJ1GuiSession {
 		robot.delay(500);
 		click(350, 156); // Stain Normalization
 		robot.delay(500);
-		click(600, 271); // Tools
+		click(600, 271); // Utilities
 		robot.delay(600);
 		shot("menu", new Rectangle(0, 0, 1070, 332));
 		robot.keyPress(KeyEvent.VK_ESCAPE);

@@ -71,6 +71,13 @@ public class MacrosTest {
 			err = runMacro(text, "input=[" + in + "] output=[" + out + "] method=reinhard reference=[" + Path.of("test-images", "tissue1_A.png").toAbsolutePath() + "]");
 			assertEquals(err, List.of("a.png", "b.png"), FijiCommandsTest.names(out));
 			assertFalse(err, err.contains("Exception") || err.contains("ERROR"));
+			// a reference whose name holds a comma, quoted inside the brackets as the header says, next to a plain one
+			Path comma = Files.copy(Path.of("test-images", "tissue1_A.png"), tmp.getRoot().toPath().resolve("tar, get.png"));
+			Path out2 = tmp.getRoot().toPath().resolve("out2");
+			err = runMacro(text, "input=[" + in + "] output=[" + out2 + "] method=reinhard reference=['" + comma + "',"
+				+ Path.of("test-images", "tissue2_B.png").toAbsolutePath() + "]");
+			assertEquals(err, List.of("a.png", "b.png"), FijiCommandsTest.names(out2));
+			assertFalse(err, err.contains("Exception") || err.contains("ERROR"));
 		}
 		catch (IOException e) {
 			throw new java.io.UncheckedIOException(e);

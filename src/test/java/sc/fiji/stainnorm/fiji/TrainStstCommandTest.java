@@ -117,7 +117,7 @@ public class TrainStstCommandTest {
 		assertTrue(Files.isRegularFile(model));
 		assertEquals("no overwriting unasked", Main.FAILED, cli(params));
 		assertEquals(Main.USAGE, cli(params + ",stepz=3"));
-		assertEquals(Main.FAILED, cli(""));
+		assertEquals(Main.USAGE, cli(""));
 	}
 
 	private static int cli(String parameters) {
