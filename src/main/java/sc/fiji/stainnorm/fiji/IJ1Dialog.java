@@ -142,7 +142,7 @@ final class IJ1Dialog {
 
 	/** A text field of comma-separated paths with a chooser that adds files to it. */
 	private static void addFilesField(GenericDialog gd, String name, File[] files) {
-		gd.addStringField(name, String.join(",", Arrays.stream(files).map(File::getPath).toList()), 30);
+		gd.addStringField(name, CommandRunner.fileListText(Arrays.stream(files).map(File::getPath).toList()), 30);
 		TextField text = (TextField) gd.getStringFields().lastElement();
 		GridBagLayout layout = (GridBagLayout) gd.getLayout();
 		GridBagConstraints constraints = layout.getConstraints(text);
@@ -153,10 +153,10 @@ final class IJ1Dialog {
 			chooser.setDialogTitle("Reference images");
 			if (chooser.showOpenDialog(null) != JFileChooser.APPROVE_OPTION) return;
 			List<String> paths = new ArrayList<>();
-			if (!text.getText().isBlank()) paths.add(text.getText().trim());
 			for (File f : chooser.getSelectedFiles())
 				paths.add(f.getPath());
-			text.setText(String.join(",", paths));
+			String chosen = CommandRunner.fileListText(paths);
+			text.setText(text.getText().isBlank() ? chosen : text.getText().trim() + "," + chosen);
 		});
 		Panel panel = new Panel(new FlowLayout(FlowLayout.LEFT, 0, 0));
 		panel.add(text);

@@ -91,7 +91,7 @@ public class NormalizeFolderCommand extends StainNormCommand {
 
 		status.showStatus("Stain normalization: preparing " + method);
 		StainNormalizer normalizer = NormalizerSetup.fitted(method, options, model, reference_images, null,
-			"reference_images (one or more image files)", w -> log.warn(LABEL + ": " + w));
+			"reference_images (one or more image files; in macros/Batch_Normalize_Folder.ijm the key is reference)", w -> log.warn(LABEL + ": " + w));
 		StatusProgress progress = new StatusProgress(status, log, "Stain normalization", this::isStopRequested);
 		BatchNormalizer.Report report = BatchNormalizer.run(normalizer, inputs, out, overwrite, part, nThreads, progress);
 

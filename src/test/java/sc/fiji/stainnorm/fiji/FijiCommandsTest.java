@@ -242,7 +242,7 @@ public class FijiCommandsTest {
 		assertFailure(folder(in, tmp.getRoot().toPath().resolve("out"), method), "needs a reference image");
 		// the folder command has reference_images only: the message names that key and no other (issue 13)
 		CommandRunner.Result r = folder(in, tmp.getRoot().toPath().resolve("out"), method);
-		assertTrue(r.failure(), r.failure().endsWith("give reference_images (one or more image files)"));
+		assertTrue(r.failure(), r.failure().contains("give reference_images (one or more image files; in macros/Batch_Normalize_Folder.ijm the key is reference)"));
 		assertFailure(runFolder(in, tmp.getRoot().toPath().resolve("out"), method, in.resolve("missing.png")), "not found");
 	}
 
