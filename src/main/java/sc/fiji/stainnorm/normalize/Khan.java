@@ -7,6 +7,7 @@ import java.util.List;
 import sc.fiji.stainnorm.core.Matrix3;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.core.TissueMask;
 
 /**
  * Khan et al. 2014, "A nonlinear mapping approach to stain normalization in digital histopathology images
@@ -77,6 +78,7 @@ public final class Khan implements StainNormalizer {
 		for (int i = 0; i < references.size(); i++) {
 			RgbImage ref = references.get(i);
 			String which = "Reference image " + (i + 1) + " (" + ref.width() + "x" + ref.height() + ")";
+			TissueMask.requireInReference(ref, i + 1);
 			Analysis a = analyse(ref);
 			if (a == null) throw new StainNormException(which + " shows no tissue; choose a reference with stained tissue");
 			String problem = separationProblem(a.stains());

@@ -138,6 +138,7 @@ public final class Macenko implements StainNormalizer {
 		double[][] sum = new double[2][3];
 		double[] maxC = new double[2];
 		for (int i = 0; i < references.size(); i++) {
+			TissueMask.requireInReference(references.get(i), i + 1);
 			Estimate e = estimate(references.get(i));
 			if (e.problem != null)
 				throw new StainNormException("Reference image " + (i + 1) + ": " + e.problem + "; choose a reference showing H&E-stained tissue");

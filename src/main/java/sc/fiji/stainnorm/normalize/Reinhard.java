@@ -177,11 +177,7 @@ public final class Reinhard implements StainNormalizer {
 		Accumulator pooled = new Accumulator();
 		for (int i = 0; i < references.size(); i++) {
 			RgbImage ref = references.get(i);
-			long tissue = TissueMask.count(ref);
-			if (!TissueMask.enough(tissue, ref.pixelCount()))
-				throw new StainNormException("Reference image " + (i + 1) + " (" + ref.width() + "x" + ref.height()
-					+ ") has almost no tissue (" + TissueMask.describe(tissue, ref.pixelCount())
-					+ " darker than background); choose a reference showing stained tissue");
+			TissueMask.requireInReference(ref, i + 1);
 			pooled.add(ref, space, mask);
 		}
 		Statistics stats = pooled.statistics();

@@ -99,6 +99,31 @@ public class RobustnessTest {
 		}
 	}
 
+	/** The reference-based methods, whose README promise is "patches without tissue or of one colour come back unchanged". */
+	private static final Set<String> CLASSICAL_METHODS = Set.of("reinhard", "macenko", "khan", "vahadane");
+
+	/**
+	 * Issue 11 item 8: Khan and Vahadane accepted a reference with 0.5% tissue (and shifted outputs by 16-18 levels)
+	 * where Reinhard and Macenko refused it. One rule, one message, for every classical method.
+	 */
+	@Test
+	public void referenceWithHalfAPercentOfTissueIsRefusedWithTheSharedMessage() {
+		assumeTrue("skipped: " + method + " takes no reference", CLASSICAL_METHODS.contains(method));
+		RgbImage sparse = sparseTissue(0.005);
+		StainNormalizer fresh = TestSupport.createOrSkip(method);
+		StainNormException e = org.junit.Assert.assertThrows(StainNormException.class, () -> fresh.fit(List.of(sparse)));
+		assertTrue(e.getMessage(), e.getMessage().matches("Reference image 1 \\(256x256\\) has almost no tissue \\(0\\.[0-9]{2}% of 65536 pixels"
+			+ " darker than background\\); choose a reference showing stained tissue"));
+		// the same image among good references is named by its position
+		StainNormalizer second = TestSupport.createOrSkip(method);
+		e = org.junit.Assert.assertThrows(StainNormException.class, () -> second.fit(List.of(REFERENCE, sparse)));
+		assertTrue(e.getMessage(), e.getMessage().startsWith("Reference image 2 (256x256) has almost no tissue"));
+	}
+
+	private static String rgb(int p) {
+		return "[" + RgbImage.red(p) + ", " + RgbImage.green(p) + ", " + RgbImage.blue(p) + "]";
+	}
+
 	/** White slide with a tissue disc covering {@code fraction} of it. */
 	private static RgbImage sparseTissue(double fraction) {
 		RgbImage img = TestSupport.uniform(256, 256, 246, 245, 248);
