@@ -103,6 +103,25 @@ public class RobustnessTest {
 	private static final Set<String> CLASSICAL_METHODS = Set.of("reinhard", "macenko", "khan", "vahadane");
 
 	/**
+	 * Issue 11 item 7: Khan turned black into (87, 42, 129) while its warning said "left unmapped". Black, white,
+	 * gray and single-colour patches come back exactly as they went in, with a warning saying so.
+	 */
+	@Test
+	public void blackWhiteAndSingleColourPatchesComeBackUnchanged() {
+		assumeTrue("skipped: " + method + " re-colours every image's grayscale by design (uniform patches get a warning instead)",
+			CLASSICAL_METHODS.contains(method));
+		int[][] colours = { { 0, 0, 0 }, { 255, 255, 255 }, { 128, 128, 128 }, { 200, 120, 170 }, { 90, 60, 150 }, { 180, 90, 160 }, { 30, 140, 60 } };
+		for (int[] c : colours) {
+			RgbImage flat = TestSupport.uniform(64, 64, c[0], c[1], c[2]);
+			Normalized n = run(flat);
+			assertTrue(method + " changed the single-colour patch " + java.util.Arrays.toString(c) + " into "
+				+ rgb(n.image().get(0, 0)) + " (first pixel)", n.image().sameRgb(flat));
+			assertFalse(method + ": an unchanged patch " + java.util.Arrays.toString(c) + " needs a warning", n.warnings().isEmpty());
+			assertTrue(n.warnings().toString(), n.warnings().get(0).contains("unchanged"));
+		}
+	}
+
+	/**
 	 * Issue 11 item 8: Khan and Vahadane accepted a reference with 0.5% tissue (and shifted outputs by 16-18 levels)
 	 * where Reinhard and Macenko refused it. One rule, one message, for every classical method.
 	 */
