@@ -43,9 +43,7 @@ public class DamageChecksTest {
 		"vahadane|pengyzhang_cell_seg_matlab/21.tif|Anki0909_BreakHist-Dataset-Image-Classification/SOB_B_TA-14-3411F-40-001.png",
 		"nuclei lost: that camera background becomes the target glass, and tissue is drawn on it",
 		"vahadane|thatvinhton_G-U-Net/TCGA-18-5592-01Z-00-DX1.tif|Anki0909_BreakHist-Dataset-Image-Classification/SOB_B_TA-14-3411F-40-001.png",
-		"nuclei lost, luma order lost: the same cyan-grey camera background as target glass",
-		"reinhard|schaugf_HEnorm_python/example2.png|EIDOSLAB_torchstain/source.png",
-		"clipped: tissue-only statistics stretch more than the reference setting's towards the over-stained torchstain source");
+		"nuclei lost, luma order lost: the same cyan-grey camera background as target glass");
 
 	private static StainNormalizer fitted(String method, String options, RgbImage reference) {
 		StainNormalizer n = Methods.create(method, options.isEmpty() ? MethodOptions.none() : MethodOptions.parse(options));

@@ -157,7 +157,12 @@ public class RobustnessTest {
 	public void nearlyTissueFree() {
 		Normalized n = run(sparseTissue(0.003));
 		assertTrue("a nearly empty patch stays bright or is flagged", !n.warnings().isEmpty() || meanLuma(n.image()) > 200);
-		// a little more tissue is normalized, and the background must not turn into stain
+		// a little more tissue is normalized, and the background must not turn into stain; Reinhard's default (mask=false,
+		// the original method) transforms glass with the tissue by design, so its glass-keeping mask=true is checked
+		if (method.equals("reinhard")) {
+			normalizer = new Reinhard(Reinhard.Space.CIELAB, true);
+			normalizer.fit(List.of(REFERENCE));
+		}
 		Normalized some = run(sparseTissue(0.05));
 		assertTrue("background stays background: mean luma " + meanLuma(some.image()), meanLuma(some.image()) > 180);
 	}
