@@ -522,7 +522,7 @@ public final class CrossLab {
 		m.append("### Summary per method and option set\n\n");
 		m.append("Damage: share of all normalized outputs (shifted inputs of every relation and scanner pairs) failing at least one damage check "
 			+ "(glass tinted or darkened, cyan/green appeared, nuclei no longer darkest or bluest, luma order lost, channels clipped; thresholds in "
-			+ "`CrossLab.damage`, the same as the damage test). LOGO: leave-one-group-out, the mean over held-out groups of the option set each "
+			+ "`CrossLab.damage`; `DamageChecksTest` uses them too, relaxed to what the reference settings do on the same case). LOGO: leave-one-group-out, the mean over held-out groups of the option set each "
 			+ "method picks on the other groups (by same-group PSNR), and how often each option set was picked.\n\n");
 		m.append("| method | options | same group SSIM | same group PSNR | worst group PSNR | other groups SSIM | scanner pairs SSIM | scanner pairs PSNR | damaged | warned |\n");
 		m.append("|---|---|---|---|---|---|---|---|---|---|\n");
