@@ -132,7 +132,8 @@ final class IJ1Dialog {
 			options.remove("model"); // a field of its own
 			List<String> keys = new ArrayList<>();
 			options.forEach((k, v) -> keys.add(v == null ? k + "=(unset)" : k + "=" + v));
-			return method + (needsReference ? ": needs a reference image" : ": no reference (its style is in the model)") + "\nOptions: "
+			return Methods.label(method) + (needsReference ? ": needs a reference image" : ": no reference (its style is in the model)")
+				+ (Methods.isExperimental(method) ? "; below the unnormalized input on the cross-lab protocol (docs/results.md)" : "") + "\nOptions: "
 				+ (keys.isEmpty() ? "none" : String.join(", ", keys));
 		}
 		catch (StainNormException e) {

@@ -95,9 +95,10 @@ public class IJ1BridgeTest {
 	/** Issue 13: the dialog says which methods need a reference and lists each method's option keys with defaults. */
 	@Test
 	public void theMethodNotesComeFromTheMethodsThemselves() {
-		assertEquals("macenko: needs a reference image\nOptions: io=240, alpha=1, beta=0.15, tissue=norm, reference=(unset)", IJ1Dialog.methodNote("macenko"));
+		assertEquals("macenko: needs a reference image\nOptions: io=240, alpha=1, beta=0.15, tissue=channels, reference=(unset)", IJ1Dialog.methodNote("macenko"));
 		assertTrue(IJ1Dialog.methodNote("stst"), IJ1Dialog.methodNote("stst").startsWith("stst: no reference"));
 		assertTrue(IJ1Dialog.methodNote("stst"), !IJ1Dialog.methodNote("stst").contains("model="));
+		assertTrue(IJ1Dialog.methodNote("khan"), IJ1Dialog.methodNote("khan").startsWith("khan (experimental): needs a reference image; below the unnormalized input"));
 		for (String m : sc.fiji.stainnorm.normalize.Methods.names()) {
 			String note = IJ1Dialog.methodNote(m);
 			for (String key : sc.fiji.stainnorm.normalize.Methods.optionDefaults(m).keySet())

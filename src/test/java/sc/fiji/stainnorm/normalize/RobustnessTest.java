@@ -234,7 +234,8 @@ public class RobustnessTest {
 				System.arraycopy(TISSUE.pixels(), (y % 256) * 256, p, y * size + x, Math.min(256, size - x));
 		RgbImage huge = RgbImage.wrap(size, size, p);
 		Normalized n = normalizer.normalize(huge);
-		assertEquals(List.of(), n.warnings());
+		// no warning of its own: only what the tile alone gets (Macenko's pale-slide note for this pale synthetic tissue)
+		assertEquals(normalizer.normalize(TISSUE).warnings(), n.warnings());
 		// the image is (nearly) one tile repeated, so its first tile must come out (nearly) as the tile alone
 		PixelDiff d = PixelDiff.of(n.image().crop(0, 0, 256, 256), normalizer.normalize(TISSUE).image());
 		assertTrue(d.toString(), d.mean() < 0.5 && d.max() <= 4);
