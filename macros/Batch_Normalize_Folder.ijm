@@ -4,12 +4,19 @@
 // GUI:       Plugins > Macros > Run... and pick this file; a dialog asks for the settings.
 // Batch:     ImageJ-linux64 -batch Batch_Normalize_Folder.ijm "input=/data/in output=/data/out method=macenko reference=/data/target.png"
 // Headless:  ImageJ-linux64 --headless -batch Batch_Normalize_Folder.ijm "input=/data/in output=/data/out method=stst"
-//            (plain ImageJ 1.x: java -jar ij.jar -ijpath /path/to/ImageJ -batch Batch_Normalize_Folder.ijm "...")
+//            (Fiji's --headless runs ImageJ without windows; like -batch, Fiji exits 0 even when the macro failed.)
+//            Plain ImageJ 1.x needs a display even with -batch (without one it stops with a HeadlessException and
+//            still exits 0); on a headless machine give it a virtual one (Debian: apt-get install xvfb xauth):
+//            xvfb-run -a java -jar ij.jar -ijpath /path/to/ImageJ -batch Batch_Normalize_Folder.ijm "..."
+//            With an exit code that tells failure (1 work failed, 2 bad parameters), from a checkout of this project:
+//            ./stainnorm --headless --run "Normalize Stain (Folder)" "input_folder=/data/in,output_folder=/data/out,method=stst"
 // Arguments, space separated key=value ([brackets] around values with spaces):
 //   input      folder of RGB H&E images (required)
 //   output     folder for the normalized images (required; created if needed; not the input folder)
 //   method     stst, reinhard, macenko, vahadane or khan (default macenko)
-//   reference  target-style image(s) for the classical methods, comma separated
+//   reference  target-style image(s) for the classical methods, comma separated; a name holding a comma goes in
+//              quotes inside the brackets: reference=['/data/target, 2.png',/data/other.png] (ImageJ ends a [value] at
+//              its first ], so a name holding ] cannot be given here: use ./stainnorm --headless --run)
 //   model      STST model file (default: the bundled model)
 //   options    method settings, e.g. [io=240,beta=0.15]
 //   pattern    only file names matching this glob, e.g. *.tif (default: all images)

@@ -6,11 +6,17 @@
 // GUI:       Plugins > Macros > Run... and pick this file; a dialog asks for the settings.
 // Batch:     ImageJ-linux64 -batch Compare_Methods.ijm "source=/data/src truth=/data/gt reference=/data/target.png output=/data/cmp"
 // Headless:  ImageJ-linux64 --headless -batch Compare_Methods.ijm "source=/data/src truth=/data/gt reference=/data/ref.png output=/data/cmp methods=[macenko,vahadane]"
-//            (plain ImageJ 1.x: java -jar ij.jar -ijpath /path/to/ImageJ -batch Compare_Methods.ijm "...")
+//            (Fiji's --headless runs ImageJ without windows; like -batch, Fiji exits 0 even when the macro failed.)
+//            Plain ImageJ 1.x needs a display even with -batch (without one it stops with a HeadlessException and
+//            still exits 0); on a headless machine give it a virtual one (Debian: apt-get install xvfb xauth):
+//            xvfb-run -a java -jar ij.jar -ijpath /path/to/ImageJ -batch Compare_Methods.ijm "..."
+//            With an exit code that tells failure (1 work failed, 2 bad parameters), from a checkout of this project:
+//            ./stainnorm --headless --run "Compare Stain Normalization Methods" "source_folder=/data/src,ground_truth_folder=/data/gt,output_folder=/data/cmp,..."
 // Arguments, space separated key=value ([brackets] around values with spaces or commas):
 //   source      folder of RGB H&E images to normalize (required)
 //   truth       folder of the same images in the target stain style, same file names (required)
-//   reference   target-style image(s) for the classical methods, comma separated (not the ground truth itself)
+//   reference   target-style image(s) for the classical methods, comma separated (not the ground truth itself);
+//               a name holding a comma goes in quotes: reference=['/data/ref, 2.png',/data/other.png]
 //   output      folder for the tables, plot and montage (required)
 //   methods     all, or a list such as [reinhard,macenko] (default all)
 //   convention  standard or paper (the STST paper's metric implementations; default standard)

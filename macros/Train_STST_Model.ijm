@@ -5,7 +5,12 @@
 // GUI:       Plugins > Macros > Run... and pick this file; a dialog asks for the settings.
 // Batch:     ImageJ-linux64 -batch Train_STST_Model.ijm "images=/data/target_style model=/data/mystain.zip steps=6000"
 // Headless:  ImageJ-linux64 --headless -batch Train_STST_Model.ijm "images=/data/tiles model=/data/mystain.zip checkpoints=/data/ckpt"
-//            (plain ImageJ 1.x: java -jar ij.jar -ijpath /path/to/ImageJ -batch Train_STST_Model.ijm "...")
+//            (Fiji's --headless runs ImageJ without windows; like -batch, Fiji exits 0 even when the macro failed.)
+//            Plain ImageJ 1.x needs a display even with -batch (without one it stops with a HeadlessException and
+//            still exits 0); on a headless machine give it a virtual one (Debian: apt-get install xvfb xauth):
+//            xvfb-run -a java -jar ij.jar -ijpath /path/to/ImageJ -batch Train_STST_Model.ijm "..."
+//            With an exit code that tells failure (1 work failed, 2 bad parameters), from a checkout of this project:
+//            ./stainnorm --headless --run "Train STST Model" "images_folder=/data/tiles,output_model=/data/mystain.zip,..."
 // Arguments, space separated key=value ([brackets] around values with spaces):
 //   images       folder of RGB images of ONE target stain style (required)
 //   model        model file to write, e.g. mystain.zip (required)

@@ -5,26 +5,49 @@
 # same array again and it carries on where it stopped.
 #
 #   ./stainnorm --help     # once, on the login node: builds the project before the tasks start
-#   sbatch --array=1-16 macros/slurm_normalize_array.sh /data/slides_in /data/slides_out macenko /data/target.png
+#   sbatch --array=1-16 macros/slurm_normalize_array.sh /data/slides_in /data/slides_out macenko /data/target.png [/data/target2.png ...]
+#
+# Arguments: INPUT_FOLDER OUTPUT_FOLDER [METHOD (default macenko)] [REFERENCE_IMAGE ...] (one argument per reference
+# image, pooled; none for stst). Any path works, also with spaces, commas, brackets or quotes: each is passed as one
+# quoted value ('...', or "..." when it holds a '); only a path holding both ' and " is refused.
 #
 # Submit from the project root (or set STAINNORM_HOME to it).
 # Uses ./stainnorm from a checkout of this project (exit code non-zero on failure, so SLURM marks the task
 # FAILED); set FIJI=/path/to/ImageJ-linux64 to run inside a Fiji installation instead (same keys; note that
-# Fiji's own --run reports success even when the command failed, so check the log there).
+# Fiji's own --run reports success even when the command failed, so check the log there, and that it may not
+# add up a repeated reference_images key: give it one reference image).
 #SBATCH --job-name=stainnorm
 #SBATCH --cpus-per-task=4
 #SBATCH --mem=16G
 #SBATCH --time=04:00:00
 #SBATCH --output=stainnorm-%A_%a.log
 set -euo pipefail
-input=${1:?usage: slurm_normalize_array.sh INPUT_FOLDER OUTPUT_FOLDER [METHOD] [REFERENCE_IMAGES]}
-output=${2:?usage: slurm_normalize_array.sh INPUT_FOLDER OUTPUT_FOLDER [METHOD] [REFERENCE_IMAGES]}
+usage="usage: slurm_normalize_array.sh INPUT_FOLDER OUTPUT_FOLDER [METHOD] [REFERENCE_IMAGE ...]"
+if [ $# -lt 2 ]; then echo "$usage" >&2; exit 2; fi
+input=$1
+output=$2
 method=${3:-macenko}
-reference=${4:-}
+references=("${@:4}")
 shard="${SLURM_ARRAY_TASK_ID:-1}/${SLURM_ARRAY_TASK_COUNT:-1}"
 threads=${SLURM_CPUS_PER_TASK:-1}
-parameters="input_folder='$input',output_folder='$output',method=$method,shard=$shard,threads=$threads"
-if [ -n "$reference" ]; then parameters="$parameters,reference_images='$reference'"; fi
+
+# One --run value in quotes, so that , ] = and spaces stay in it: '...', or "..." when the text holds a '.
+quoted() {
+	case $1 in
+		*\'*) printf '"%s"' "$1" ;;
+		*) printf "'%s'" "$1" ;;
+	esac
+}
+for value in "$input" "$output" "$method" "${references[@]}"; do
+	case $value in
+		*\'*\"* | *\"*\'*)
+			echo "slurm_normalize_array.sh: $value holds both ' and \"; the --run syntax cannot quote it, rename it" >&2
+			exit 2
+			;;
+	esac
+done
+parameters="input_folder=$(quoted "$input"),output_folder=$(quoted "$output"),method=$(quoted "$method"),shard=$shard,threads=$threads"
+for reference in "${references[@]}"; do parameters="$parameters,reference_images=$(quoted "$reference")"; done
 echo "shard $shard of $input -> $output ($method)"
 if [ -n "${FIJI:-}" ]; then
 	exec "$FIJI" --headless --run "Normalize Stain (Folder)" "$parameters"

@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.core.TissueMask;
@@ -56,14 +57,18 @@ public final class Benchmark {
 
 	/**
 	 * {@code count} random {@code size}x{@code size} crops (fixed seed, so runs are comparable) of the images in
-	 * {@code folder}, and one more crop from an image as the reference; synthetic tissue when the folder is null,
-	 * missing or has no image large enough.
+	 * {@code folder}, and one more crop from an image as the reference; synthetic tissue when the folder is null.
+	 * A folder that is missing or has no image large enough is refused: timing synthetic tissue instead of the
+	 * images asked for would report numbers for the wrong data.
 	 */
 	public static Workload workload(int count, int size, Path folder, long seed) {
-		if (count < 1) throw new StainNormException("The number of patches must be at least 1, got " + count);
-		if (size < 8 || size > 4096) throw new StainNormException("The patch size must be from 8 to 4096, got " + size);
+		if (count < 1) throw new InvalidSettingException("The number of patches must be at least 1, got " + count);
+		if (size < 8 || size > 4096) throw new InvalidSettingException("The patch size must be from 8 to 4096, got " + size);
 		Random rnd = new Random(seed);
 		List<RgbImage> sources = folder == null ? List.of() : readLargeEnough(folder, size);
+		if (folder != null && sources.isEmpty())
+			throw new StainNormException("No image of at least " + size + "x" + size + " pixels in " + folder
+				+ " to crop benchmark patches from; give a folder of larger RGB images, a smaller patch size, or no folder for synthetic tissue");
 		List<RgbImage> patches = new ArrayList<>(count);
 		if (!sources.isEmpty()) {
 			for (int i = 0; i < count; i++)
@@ -90,12 +95,11 @@ public final class Benchmark {
 		for (int i = 0; i < count; i++)
 			patches.add(randomCrop(rendered.get(rnd.nextInt(rendered.size())), size, rnd));
 		RgbImage reference = randomCrop(SyntheticTissue.generate(seed + 100, tile, tile).render(StainStyle.B, 1), size, rnd);
-		return new Workload(patches, reference, "synthetic: " + count + " random " + size + "x" + size + " crops of SyntheticTissue renderings"
-			+ (folder == null ? "" : " (no image of at least " + size + "x" + size + " in " + folder + ")"));
+		return new Workload(patches, reference, "synthetic: " + count + " random " + size + "x" + size + " crops of SyntheticTissue renderings");
 	}
 
 	private static List<RgbImage> readLargeEnough(Path folder, int size) {
-		if (!Files.isDirectory(folder)) return List.of();
+		if (!Files.isDirectory(folder)) throw new StainNormException("No folder " + folder + " to crop benchmark patches from");
 		List<Path> files;
 		try (Stream<Path> s = Files.list(folder)) {
 			files = s.filter(ImageFiles::isImageFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
@@ -121,7 +125,7 @@ public final class Benchmark {
 	 * the code: the times are those of a warm, long-running Fiji or batch job.
 	 */
 	public static Result run(String method, Workload workload, int threads) {
-		if (threads < 1) throw new StainNormException("The number of threads must be at least 1, got " + threads);
+		if (threads < 1) throw new InvalidSettingException("The number of threads must be at least 1, got " + threads);
 		StainNormalizer warm = Methods.create(method);
 		List<RgbImage> refs = warm.needsReference() ? List.of(workload.reference()) : List.of();
 		warm.fit(refs);

@@ -1,6 +1,5 @@
 package sc.fiji.stainnorm.cli;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +10,7 @@ import java.util.Locale;
 import java.util.Set;
 
 import sc.fiji.stainnorm.bench.Benchmark;
+import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.normalize.Methods;
 
@@ -34,21 +34,27 @@ final class BenchmarkCli implements Subcommand {
 	}
 
 	@Override
+	public Set<String> flagOptions() {
+		return Set.of("overwrite");
+	}
+
+	@Override
 	public String help() {
 		return """
-			Usage: ./stainnorm benchmark [--patches 500] [--size 256] [--methods LIST] [--threads N] [--csv FILE]
+			Usage: ./stainnorm benchmark [--patches 500] [--size 256] [--methods LIST] [--threads N] [--csv FILE [--overwrite]]
 			                             [--images DIR] [--seed 42]
 
 			Fits each method once on one reference patch, then normalizes all patches on N threads, and prints
 			seconds and megapixels per second (after an untimed warm-up on 20 patches). Patches are random crops
 			of the images in DIR (default %s, if present), otherwise synthetic tissue.
+			A DIR without an image of at least SIZE x SIZE is refused.
 
 			  --patches N    number of patches (default 500, as in the STST paper)
 			  --size S       patch width and height in pixels (default 256)
 			  --methods L    comma-separated, e.g. reinhard,macenko (default: all of %s)
 			  --threads N    patches normalized at once (default: number of cores)
-			  --csv FILE     also write the table as CSV
-			  --images DIR   folder of RGB images to crop patches from
+			  --csv FILE     also write the table as CSV (an existing file is kept unless --overwrite)
+			  --images DIR   folder of RGB images to crop patches from (at least SIZE x SIZE)
 			  --seed N       random seed for the crops (default 42)
 
 			Example: ./stainnorm benchmark --methods reinhard,macenko --threads 2
@@ -68,10 +74,16 @@ final class BenchmarkCli implements Subcommand {
 		if (methods.isEmpty()) throw new UsageException("--methods lists no method; known: " + String.join(", ", Methods.names()));
 		for (String m : methods)
 			if (!Methods.names().contains(m))
-				throw new StainNormException("Unknown method '" + m + "' in --methods; known: " + String.join(", ", Methods.names()));
-		Path images = args.path("images", DEFAULT_IMAGES);
-		if (args.get("images", null) != null && !Files.isDirectory(images)) throw new StainNormException("--images: no folder " + images);
+				throw new UsageException("Unknown method '" + m + "' in --methods; known: " + String.join(", ", Methods.names()));
+		Path images = args.path("images", null);
+		if (images != null && !Files.isDirectory(images)) throw new StainNormException("--images: no folder " + images);
+		// the default folder is used when this checkout has it; a folder the user named must give the patches
+		if (images == null && Files.isDirectory(DEFAULT_IMAGES)) images = DEFAULT_IMAGES;
 		Path csv = args.path("csv", null);
+		// before the minutes of timing, not after them
+		if (csv != null && Files.isDirectory(csv)) throw new StainNormException("--csv must name a file, but " + csv + " is a folder");
+		if (csv != null && Files.exists(csv) && !args.flag("overwrite"))
+			throw new StainNormException("CSV file " + csv + " exists; give --overwrite to replace it");
 
 		Benchmark.Workload workload = Benchmark.workload(patches, size, images, args.integer("seed", 42));
 		out.println("Machine: " + Benchmark.machine());
@@ -104,16 +116,11 @@ final class BenchmarkCli implements Subcommand {
 		out.println("CPU s: processor time of the normalizing threads; wall-clock seconds above it mean other programs shared the cores.");
 		out.println("STST paper, 500 patches of 256x256: Reinhard 14.16 s, Macenko 73.29 s, Khan 1980 s, Vahadane 553 s");
 		if (csv != null) {
-			try {
-				Path parent = csv.toAbsolutePath().getParent();
-				if (parent != null) Files.createDirectories(parent);
-				Files.write(csv, rows);
-			}
-			catch (IOException e) {
-				throw new StainNormException("Cannot write " + csv + ": " + e.getMessage());
-			}
+			AtomicFile.writeString(csv, String.join("\n", rows) + "\n");
 			out.println("CSV written to " + csv);
 		}
+		if (!failed.isEmpty())
+			throw new StainNormException("not timed: " + String.join(", ", failed) + " (see the skipped lines above); the others are in the table");
 		return Main.OK;
 	}
 }

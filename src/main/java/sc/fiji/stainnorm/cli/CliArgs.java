@@ -8,8 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import sc.fiji.stainnorm.core.StainNormException;
-
 /**
  * GNU-style arguments: {@code --key value}, {@code --key=value}, repeatable options, {@code --flag}, and
  * positional arguments. Subcommands declare which options take a value and which are flags, so a typo is an
@@ -75,7 +73,7 @@ public final class CliArgs {
 
 	public String get(String name, String defaultValue) {
 		List<String> v = all(name);
-		if (v.size() > 1) throw new StainNormException("Option --" + name + " given " + v.size() + " times; give it once");
+		if (v.size() > 1) throw new UsageException("Option --" + name + " given " + v.size() + " times; give it once");
 		return v.isEmpty() ? defaultValue : v.get(0);
 	}
 
@@ -97,7 +95,7 @@ public final class CliArgs {
 			return Integer.parseInt(v);
 		}
 		catch (NumberFormatException e) {
-			throw new StainNormException("Option --" + name + " must be a whole number, got '" + v + "'");
+			throw new UsageException("Option --" + name + " must be a whole number, got '" + v + "'");
 		}
 	}
 
@@ -105,10 +103,12 @@ public final class CliArgs {
 		String v = get(name, null);
 		if (v == null) return defaultValue;
 		try {
-			return Double.parseDouble(v);
+			double d = Double.parseDouble(v);
+			if (!Double.isFinite(d)) throw new NumberFormatException();
+			return d;
 		}
 		catch (NumberFormatException e) {
-			throw new StainNormException("Option --" + name + " must be a number, got '" + v + "'");
+			throw new UsageException("Option --" + name + " must be a finite number, got '" + v + "'");
 		}
 	}
 

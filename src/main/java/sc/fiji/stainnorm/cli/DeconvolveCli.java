@@ -9,6 +9,8 @@ import java.util.Set;
 
 import sc.fiji.stainnorm.core.FloatTiff;
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.ImageOutput;
+import sc.fiji.stainnorm.core.PathChecks;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.deconvolution.ColourDeconvolution;
@@ -54,7 +56,11 @@ final class DeconvolveCli implements Subcommand {
 			                "r,g,b;r,g,b" or "r,g,b;r,g,b;r,g,b": your own optical-density vectors
 			                (non-negative, normalized for you); with two, the third is the residual
 			  --io N        background (white) intensity, 1-255 (default 255)
-			  --overwrite   replace existing outputs (default: skip images whose outputs all exist)
+			  --overwrite   replace existing outputs (default: an existing file is never replaced; images
+			                whose outputs all exist are skipped, missing outputs are written)
+
+			DIR must not be the folder of an input (also not through a symbolic link), and two inputs may not
+			share a name without their ending (a.png and a.tif would give the same outputs).
 
 			Example: ./stainnorm deconvolve --output stains/ --vectors hedab slide.png
 			""";
@@ -62,6 +68,11 @@ final class DeconvolveCli implements Subcommand {
 
 	@Override
 	public int run(CliArgs args, PrintStream out) {
+		return run(args, out, System.err);
+	}
+
+	@Override
+	public int run(CliArgs args, PrintStream out, PrintStream err) {
 		if (args.positional().isEmpty()) throw new UsageException("No INPUT given: name image files or folders to deconvolve");
 		Path output = Path.of(args.require("output"));
 		StainVectors stains = parseVectors(args.get("vectors", "he"));
@@ -69,18 +80,30 @@ final class DeconvolveCli implements Subcommand {
 		if (!(io >= 1 && io <= 255)) throw new UsageException("--io must be from 1 to 255, got " + args.get("io", null));
 		ColourDeconvolution deconvolution = new ColourDeconvolution(stains, io);
 		List<Path> inputs = BatchNormalizer.collectInputs(args.positional().stream().map(Path::of).toList(), null);
+		PathChecks.refuseOutputInInputFolder(output, inputs, "The output folder");
+		PathChecks.refuseClashingNames(inputs, DeconvolveCli::baseName, "have the same name without their ending, so their outputs would too");
+		List<Path[]> outputs = inputs.stream().map(in -> outputFiles(output, baseName(in), stains)).toList();
+		for (Path[] files : outputs)
+			for (Path f : files)
+				PathChecks.refuseOutputIsInput(f, inputs, "The output");
 		BatchNormalizer.checkWritableFolder(output);
+		boolean overwrite = args.flag("overwrite");
 		int failed = 0, done = 0;
-		for (Path in : inputs) {
-			String base = in.getFileName().toString().replaceFirst("\\.[^.]+$", "");
-			Path[] files = new Path[6];
-			for (int s = 0; s < 3; s++) {
-				String suffix = "_" + fileSafe(stains.names()[s]);
-				files[2 * s] = output.resolve(base + suffix + ".tif");
-				files[2 * s + 1] = output.resolve(base + suffix + ".png");
-			}
+		List<String> failedNames = new java.util.ArrayList<>();
+		for (int k = 0; k < inputs.size(); k++) {
+			Path in = inputs.get(k);
+			Path[] files = outputs.get(k);
 			done++;
-			if (!args.flag("overwrite") && java.util.Arrays.stream(files).allMatch(Files::exists)) {
+			// without --overwrite a complete output is never replaced; an incomplete one is written again
+			boolean[] keep = new boolean[files.length];
+			int existing = 0;
+			for (int f = 0; f < files.length && !overwrite; f++) {
+				String problem = Files.exists(files[f]) ? ImageOutput.whyIncomplete(files[f]) : "missing";
+				keep[f] = problem == null;
+				if (keep[f]) existing++;
+				else if (!"missing".equals(problem)) err.println("WARNING: the existing output " + files[f] + " " + problem + "; writing it again");
+			}
+			if (existing == files.length) {
 				out.println("[" + done + "/" + inputs.size() + "] " + in.getFileName() + " skipped (outputs exist)");
 				continue;
 			}
@@ -89,20 +112,38 @@ final class DeconvolveCli implements Subcommand {
 				float[][] c = deconvolution.concentrations(image);
 				long negative = ColourDeconvolution.clampNegative(c);
 				for (int s = 0; s < 3; s++) {
-					FloatTiff.write(c[s], image.width(), image.height(), files[2 * s]);
-					ImageFiles.write(deconvolution.singleStain(image.width(), image.height(), c, s), files[2 * s + 1]);
+					if (!keep[2 * s]) FloatTiff.write(c[s], image.width(), image.height(), files[2 * s]);
+					if (!keep[2 * s + 1]) ImageFiles.write(deconvolution.singleStain(image.width(), image.height(), c, s), files[2 * s + 1]);
 				}
 				out.println("[" + done + "/" + inputs.size() + "] " + in.getFileName() + " written"
+					+ (!overwrite && existing > 0 ? " (" + existing + " of its " + files.length + " outputs existed and were kept; --overwrite replaces them)" : "")
 					+ (negative > 0 ? String.format(Locale.ROOT, " (%.1f%% of concentrations were negative, written as 0)", 100.0 * negative / (3.0 * image.pixelCount())) : ""));
 			}
 			catch (StainNormException e) {
 				failed++;
-				out.println("[" + done + "/" + inputs.size() + "] " + in.getFileName() + " FAILED: " + e.getMessage());
+				if (failedNames.size() < 5) failedNames.add(in.getFileName().toString());
+				err.println("ERROR: " + in + ": " + e.getMessage());
 			}
 		}
 		out.println("deconvolve: " + (inputs.size() - failed) + " of " + inputs.size() + " images done -> " + output);
-		if (failed > 0) throw new StainNormException(failed + " of " + inputs.size() + " images failed (see the messages above)");
+		if (failed > 0) throw new StainNormException(failed + " of " + inputs.size() + " images failed: " + String.join(", ", failedNames)
+			+ (failed > failedNames.size() ? " and " + (failed - failedNames.size()) + " more" : "") + " (each one's reason is in an ERROR line above)");
 		return Main.OK;
+	}
+
+	private static String baseName(Path in) {
+		return in.getFileName().toString().replaceFirst("\\.[^.]+$", "");
+	}
+
+	/** NAME_S.tif and NAME_S.png for each stain S, in that order. */
+	private static Path[] outputFiles(Path output, String base, StainVectors stains) {
+		Path[] files = new Path[6];
+		for (int s = 0; s < 3; s++) {
+			String suffix = "_" + fileSafe(stains.names()[s]);
+			files[2 * s] = output.resolve(base + suffix + ".tif");
+			files[2 * s + 1] = output.resolve(base + suffix + ".png");
+		}
+		return files;
 	}
 
 	private static String fileSafe(String name) {
@@ -136,7 +177,12 @@ final class DeconvolveCli implements Subcommand {
 		}
 		StainVectors sv = parts.length == 2 ? StainVectors.of(new String[] { "Stain1", "Stain2", "Residual" }, v[0], v[1])
 			: StainVectors.of(new String[] { "Stain1", "Stain2", "Stain3" }, v[0], v[1], v[2]);
-		new ColourDeconvolution(sv, 255); // fails early, with a clear message, for parallel vectors
+		try {
+			new ColourDeconvolution(sv, 255); // fails early, with a clear message, for parallel vectors
+		}
+		catch (StainNormException e) {
+			throw new UsageException("--vectors: " + e.getMessage());
+		}
 		return sv;
 	}
 }

@@ -44,6 +44,7 @@ final class DemoCli implements Subcommand {
 
 	@Override
 	public int run(CliArgs args, PrintStream out) {
+		if (!args.positional().isEmpty()) throw new UsageException("demo takes no positional arguments, got " + args.positional() + " (the folder goes in --output)");
 		Path dir = args.path("output", Path.of("demo-output"));
 		Demo.Result r = Demo.run(dir, args.flag("overwrite"), ConsoleProgress.to(out));
 		out.println("methods run: " + String.join(", ", r.methods()));

@@ -5,12 +5,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.StainNormException;
 
 /**
  * The {@code ./stainnorm} command line: {@code stainnorm [--debug] SUBCOMMAND [options]}, or Fiji's own
  * {@code stainnorm --headless --run "Label" "key=value,..."}. Exit codes: 0 success, 1 the work failed (a
- * clear one-line message on stderr), 2 the command line was wrong, 3 an unexpected internal error.
+ * clear one-line message on stderr), 2 the command line was wrong (a {@link UsageException} here, or an
+ * {@link InvalidSettingException} from the option parsing and validation of the core), 3 an unexpected
+ * internal error.
  */
 public final class Main {
 	public static final int OK = 0, FAILED = 1, USAGE = 2, INTERNAL = 3;
@@ -61,9 +64,9 @@ public final class Main {
 				out.print(sub.help());
 				return OK;
 			}
-			return sub.run(CliArgs.parse(rest, sub.valuedOptions(), sub.flagOptions()), out);
+			return sub.run(CliArgs.parse(rest, sub.valuedOptions(), sub.flagOptions()), out, err);
 		}
-		catch (UsageException e) {
+		catch (InvalidSettingException e) { // UsageException included: whatever code found the bad setting
 			err.println("stainnorm: " + e.getMessage());
 			if (debug) e.printStackTrace(err);
 			return USAGE;

@@ -66,12 +66,19 @@ final class NormalizeCli implements Subcommand {
 
 	@Override
 	public int run(CliArgs args, PrintStream out) {
+		return run(args, out, System.err);
+	}
+
+	@Override
+	public int run(CliArgs args, PrintStream out, PrintStream err) {
 		String method = args.require("method");
 		MethodOptions options = MethodOptions.parse(args.get("options", null));
 		if (args.get("model", null) != null) options = options.with("model", args.get("model", null));
 		// a stain profile (--reference NAME.stainprofile) is an already fitted target
 		StainNormalizer profiled = StainProfile.fromReferences(method, args.get("options", null), args.all("reference"));
 		StainNormalizer normalizer = profiled != null ? profiled : Methods.create(method, options);
+		if (profiled == null && !normalizer.needsReference() && !args.all("reference").isEmpty())
+			throw Methods.referencesNotTaken(normalizer, "--reference " + String.join(" ", args.all("reference")));
 		List<RgbImage> references = new ArrayList<>();
 		if (profiled == null) for (String r : args.all("reference"))
 			references.add(ImageFiles.read(Path.of(r)));
@@ -89,10 +96,12 @@ final class NormalizeCli implements Subcommand {
 		int threads = args.integer("threads", Runtime.getRuntime().availableProcessors());
 		if (threads < 1) throw new UsageException("--threads must be at least 1");
 		BatchNormalizer.Report report = BatchNormalizer.run(normalizer, inputs, output, args.flag("overwrite"),
-			Shard.parse(args.get("shard", null)), threads, ConsoleProgress.to(out));
+			Shard.parse(args.get("shard", null)), threads, ConsoleProgress.to(out, err));
 		out.println(method + ": " + report.summary() + " -> " + output);
 		long failed = report.count(BatchNormalizer.Outcome.FAILED);
-		if (failed > 0) throw new StainNormException(failed + " of " + report.files().size() + " images failed (see the messages above)");
+		if (failed > 0)
+			throw new StainNormException(failed + " of " + report.files().size() + " images failed: " + report.failedNames(5)
+				+ " (each one's reason is in an ERROR line above); run again to redo them");
 		return Main.OK;
 	}
 

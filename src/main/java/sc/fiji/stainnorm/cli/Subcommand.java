@@ -28,4 +28,9 @@ public interface Subcommand {
 	 * @return the process exit code (0 success)
 	 */
 	int run(CliArgs args, PrintStream out) throws Exception;
+
+	/** As {@link #run(CliArgs, PrintStream)}, for subcommands that report per-item errors on {@code err}. */
+	default int run(CliArgs args, PrintStream out, PrintStream err) throws Exception {
+		return run(args, out);
+	}
 }

@@ -75,7 +75,7 @@ final class TrainCli implements Subcommand {
 		if (steps < 0) {
 			long n;
 			try (var s = java.nio.file.Files.list(images)) {
-				n = s.filter(sc.fiji.stainnorm.core.ImageFiles::isImageFile).count();
+				n = s.filter(f -> !f.getFileName().toString().startsWith(".")).filter(sc.fiji.stainnorm.core.ImageFiles::isImageFile).count();
 			}
 			catch (java.io.IOException e) {
 				throw new StainNormException("Cannot list " + images + ": " + e.getMessage());

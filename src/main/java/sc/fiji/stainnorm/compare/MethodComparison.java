@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.Csv;
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.ParallelItems;
 import sc.fiji.stainnorm.core.Progress;
 import sc.fiji.stainnorm.core.RgbImage;
@@ -52,8 +53,8 @@ public final class MethodComparison {
 	 */
 	public record Settings(List<String> methods, Path model, Convention convention, int threads, int montageRows, Path imagesDir) {
 		public Settings {
-			if (threads < 1) throw new StainNormException("threads must be at least 1, got " + threads);
-			if (montageRows < 0) throw new StainNormException("montage_rows must be 0 or more, got " + montageRows);
+			if (threads < 1) throw new InvalidSettingException("threads must be at least 1, got " + threads);
+			if (montageRows < 0) throw new InvalidSettingException("montage_rows must be 0 or more, got " + montageRows);
 			methods = List.copyOf(methods);
 		}
 	}
@@ -76,7 +77,7 @@ public final class MethodComparison {
 		public int columnIndex(String column) {
 			for (int c = 0; c < columns.size(); c++)
 				if (columns.get(c).equalsIgnoreCase(column.trim())) return c;
-			throw new StainNormException("No metric '" + column + "' (known: " + String.join(", ", columns) + ")");
+			throw new InvalidSettingException("No metric '" + column + "' (known: " + String.join(", ", columns) + ")");
 		}
 
 		/** The method's values in one column, over the pairs where it exists. */
@@ -116,7 +117,7 @@ public final class MethodComparison {
 	public static String column(Convention convention, String name) {
 		for (String c : columns(convention))
 			if (c.equalsIgnoreCase(name.trim())) return c;
-		throw new StainNormException("No metric '" + name + "' (known: " + String.join(", ", columns(convention)) + ")");
+		throw new InvalidSettingException("No metric '" + name + "' (known: " + String.join(", ", columns(convention)) + ")");
 	}
 
 	/** {@code all} (or blank) for every registered method, else a comma-separated list of known names. */
@@ -127,10 +128,10 @@ public final class MethodComparison {
 		for (String part : t.split("[,;\\s]+")) {
 			if (part.isEmpty()) continue;
 			if (!Methods.names().contains(part))
-				throw new StainNormException("Unknown method '" + part + "' in methods; choose from all, " + String.join(", ", Methods.names()));
+				throw new InvalidSettingException("Unknown method '" + part + "' in methods; choose from all, " + String.join(", ", Methods.names()));
 			names.add(part);
 		}
-		if (names.isEmpty()) throw new StainNormException("methods lists no method; give all or some of " + String.join(", ", Methods.names()));
+		if (names.isEmpty()) throw new InvalidSettingException("methods lists no method; give all or some of " + String.join(", ", Methods.names()));
 		return List.copyOf(names);
 	}
 
@@ -291,10 +292,15 @@ public final class MethodComparison {
 
 	/** A box plot (bars for a single pair) of one metric per method. */
 	public static RgbImage plot(Result result, String metric) {
+		return Plots.render(chart(result, metric));
+	}
+
+	/** {@link #plot} as an ImageJ plot, for a Plot window. */
+	public static ij.gui.Plot chart(Result result, String metric) {
 		int c = result.columnIndex(metric);
 		String column = result.columns().get(c);
 		List<double[]> values = result.methods().stream().map(m -> result.values(m, c)).toList();
-		return Plots.metricPlot(column + " per method (" + result.convention().label() + " convention, "
+		return Plots.metricChart(column + " per method (" + result.convention().label() + " convention, "
 			+ (result.higherIsBetter()[c] ? "higher" : "lower") + " is better)", column, result.methods(), values);
 	}
 

@@ -1,10 +1,8 @@
 package sc.fiji.stainnorm.core;
 
-import java.io.IOException;
 import java.nio.file.Path;
 
 import ij.ImagePlus;
-import ij.io.FileSaver;
 import ij.process.FloatProcessor;
 
 /** Writes a 32-bit float plane (e.g. stain concentrations) as a TIFF, atomically like {@link ImageFiles#write}. */
@@ -14,8 +12,6 @@ public final class FloatTiff {
 	public static void write(float[] values, int width, int height, Path path) {
 		if ((long) width * height != values.length) throw new IllegalArgumentException("plane is not " + width + "x" + height);
 		ImagePlus imp = new ImagePlus(path.getFileName().toString(), new FloatProcessor(width, height, values));
-		AtomicFile.write(path, tmp -> {
-			if (!new FileSaver(imp).saveAsTiff(tmp.toString())) throw new IOException("ImageJ could not save it");
-		});
+		ImageOutput.write(imp, path, true);
 	}
 }

@@ -1,23 +1,18 @@
 package sc.fiji.stainnorm.core;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import javax.imageio.ImageIO;
-
-import ij.IJ;
 import ij.ImagePlus;
-import ij.io.FileSaver;
 import ij.process.ColorProcessor;
 import ij.process.ImageProcessor;
 
 /**
- * Reading and writing images through ImageJ 1.x, and conversion to and from {@link ImagePlus}.
- * Accepts 8-bit RGB; converts only where nothing is lost or guessed (an opaque alpha channel, a 3-channel
- * 8-bit composite); everything else gets an error that says what was found and what is accepted.
+ * Reading images (through {@link ImageDecoding}, which never raises an ImageJ dialog), writing them through
+ * ImageJ 1.x, and conversion to and from {@link ImagePlus}. Accepts 8-bit RGB; converts only where nothing is
+ * lost or guessed (an opaque alpha channel, palette colour, a 3-channel 8-bit composite); everything else gets
+ * an error that says what was found and what is accepted.
  */
 public final class ImageFiles {
 	/** File endings we read and write. */
@@ -34,7 +29,7 @@ public final class ImageFiles {
 
 	/** Reads an 8-bit RGB image; anything else is refused with a clear message. */
 	public static RgbImage read(Path path) {
-		return fromImagePlus(open(path), false);
+		return ImageDecoding.read(path, false);
 	}
 
 	/**
@@ -42,52 +37,7 @@ public final class ImageFiles {
 	 * the classical methods need colour and use {@link #read}.
 	 */
 	public static RgbImage readAcceptingGray(Path path) {
-		return fromImagePlus(open(path), true);
-	}
-
-	private static ImagePlus open(Path path) {
-		if (!Files.exists(path)) throw new StainNormException("File not found: " + path);
-		if (Files.isDirectory(path)) throw new StainNormException("Expected an image file but found a folder: " + path);
-		if (!Files.isReadable(path)) throw new StainNormException("Cannot read " + path + ": permission denied");
-		if (!isImageFile(path))
-			throw new StainNormException("Not a supported image file: " + path + " (accepted: " + String.join(", ", EXTENSIONS) + ")");
-		if ("png".equals(extension(path))) refuseTranslucentPng(path);
-		ImagePlus imp;
-		try {
-			imp = IJ.openImage(path.toString());
-		}
-		catch (RuntimeException e) {
-			imp = null;
-		}
-		if (imp == null || imp.getProcessor() == null)
-			throw new StainNormException("Cannot decode " + path + ": the file is damaged or not a " + extension(path).toUpperCase(Locale.ROOT) + " image");
-		imp.setTitle(path.getFileName().toString());
-		return imp;
-	}
-
-	/** ImageJ drops alpha silently; a translucent pixel's colour is not the tissue's, so refuse it. */
-	private static void refuseTranslucentPng(Path path) {
-		BufferedImage bi;
-		try {
-			bi = ImageIO.read(path.toFile());
-		}
-		catch (IOException | RuntimeException e) {
-			throw new StainNormException("Cannot decode " + path + ": the file is damaged or not a PNG image");
-		}
-		if (bi == null) throw new StainNormException("Cannot decode " + path + ": the file is damaged or not a PNG image");
-		if (!bi.getColorModel().hasAlpha()) return;
-		var alpha = bi.getAlphaRaster();
-		int w = bi.getWidth(), h = bi.getHeight();
-		long translucent = 0;
-		int[] row = new int[w];
-		for (int y = 0; y < h; y++) {
-			alpha.getSamples(0, y, w, 1, 0, row);
-			for (int a : row)
-				if (a != 255) translucent++;
-		}
-		if (translucent > 0)
-			throw new StainNormException(path.getFileName() + " is RGBA with " + translucent + " non-opaque pixels; accepted: 8-bit RGB, "
-				+ "or RGBA whose alpha is 255 everywhere (flatten the image onto white first)");
+		return ImageDecoding.read(path, true);
 	}
 
 	/** Converts an ImageJ image to RGB; see the class comment for what is accepted. */
@@ -120,8 +70,10 @@ public final class ImageFiles {
 				p[i] = RgbImage.pack(g[i] & 0xFF, g[i] & 0xFF, g[i] & 0xFF);
 			return RgbImage.wrap(w, h, p);
 		}
+		if (bits == 8 && ip.isColorLut()) // indexed colour: the LUT gives each pixel's exact RGB, as on screen
+			return RgbImage.wrap(w, h, (int[]) ip.convertToRGB().getPixels());
 		String found = switch (bits) {
-			case 8 -> ip.isColorLut() ? "8-bit indexed colour" : "8-bit grayscale";
+			case 8 -> "8-bit grayscale";
 			case 16 -> "16-bit grayscale";
 			case 32 -> "32-bit floating point";
 			default -> bits + "-bit";
@@ -135,24 +87,20 @@ public final class ImageFiles {
 		return new ImagePlus(title, new ColorProcessor(image.width(), image.height(), image.pixels().clone()));
 	}
 
-	/** Writes atomically ({@link AtomicFile}) as PNG, TIFF or JPEG (quality 95), following the file ending. */
+	/**
+	 * Writes atomically and verified ({@link ImageOutput}, {@link AtomicFile}) as PNG, TIFF or JPEG (quality 95),
+	 * following the file ending, replacing an existing file.
+	 */
 	public static void write(RgbImage image, Path path) {
-		String ext = extension(path);
-		if (!isImageFile(path))
-			throw new StainNormException("Cannot write " + path + ": unknown image format '" + ext + "' (accepted: " + String.join(", ", EXTENSIONS) + ")");
-		ImagePlus imp = toImagePlus(image, path.getFileName().toString());
-		AtomicFile.write(path, tmp -> {
-			FileSaver saver = new FileSaver(imp);
-			boolean ok = switch (ext) {
-				case "png" -> saver.saveAsPng(tmp.toString());
-				case "jpg", "jpeg" -> {
-					FileSaver.setJpegQuality(95);
-					yield saver.saveAsJpeg(tmp.toString());
-				}
-				default -> saver.saveAsTiff(tmp.toString());
-			};
-			if (!ok) throw new IOException("ImageJ could not save it");
-		});
+		write(image, path, true);
+	}
+
+	/**
+	 * As {@link #write(RgbImage, Path)}; with {@code replace = false} an existing file is kept and
+	 * {@link AtomicFile.TargetExistsException} thrown, even when another writer finished it a moment ago.
+	 */
+	public static void write(RgbImage image, Path path, boolean replace) {
+		ImageOutput.write(toImagePlus(image, path.getFileName().toString()), path, replace);
 	}
 
 	/** The lower-case file ending without the dot, or "" if none. */

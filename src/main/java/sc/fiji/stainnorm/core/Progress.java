@@ -13,6 +13,11 @@ public interface Progress {
 		update(-1, -1, "WARNING: " + message);
 	}
 
+	/** A failure worth an error line (one item failed; the work goes on). */
+	default void error(String message) {
+		update(-1, -1, "ERROR: " + message);
+	}
+
 	/** Has the user asked to stop? Long loops check this between items. */
 	default boolean isCancelled() {
 		return false;

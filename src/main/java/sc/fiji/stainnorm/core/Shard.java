@@ -13,7 +13,7 @@ public record Shard(int index, int count) {
 
 	public Shard {
 		if (count < 1 || index < 1 || index > count)
-			throw new StainNormException("Shard " + index + "/" + count + " is invalid: use i/n with 1 <= i <= n");
+			throw new InvalidSettingException("Shard " + index + "/" + count + " is invalid: use i/n with 1 <= i <= n");
 	}
 
 	/** Parses "i/n"; null or empty means all. */
@@ -26,7 +26,7 @@ public record Shard(int index, int count) {
 		catch (NumberFormatException e) {
 			// fall through to the message below
 		}
-		throw new StainNormException("Shard '" + text + "' is not of the form i/n (e.g. 2/8)");
+		throw new InvalidSettingException("Shard '" + text + "' is not of the form i/n (e.g. 2/8)");
 	}
 
 	public <T> List<T> select(List<T> items) {

@@ -42,6 +42,7 @@ public final class Demo {
 
 	public static Result run(Path outputDir, boolean overwrite, Progress progress) {
 		BatchNormalizer.refuseNonEmptyFolder(outputDir, overwrite, "");
+		AtomicFile.requireWritableFolder(outputDir, "output folder");
 		RgbImage reference = TestImages.render(REFERENCE_TISSUE, TARGET);
 		RgbImage truth = TestImages.render(TISSUE, TARGET);
 		Map<String, RgbImage> sources = new LinkedHashMap<>();

@@ -11,6 +11,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import sc.fiji.stainnorm.bench.Benchmark;
+import sc.fiji.stainnorm.core.AtomicFile;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.Progress;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.normalize.BatchNormalizer;
@@ -44,15 +46,18 @@ public final class EvaluateRun {
 
 		public Options {
 			methods = List.copyOf(methods);
-			if (patchSize < 32) throw new StainNormException("Patch size must be at least 32 px, got " + patchSize);
-			if (patches < 0) throw new StainNormException("Patches must be 0 (all) or more, got " + patches);
-			if (references < 1) throw new StainNormException("At least one reference is needed, got " + references);
-			if (timingPatches < 0) throw new StainNormException("Timing patches must be 0 (no timing) or more, got " + timingPatches);
-			if (trainSteps < 0) throw new StainNormException("Training steps must be 0 (use the model) or more, got " + trainSteps);
-			if (threads < 1) throw new StainNormException("Threads must be at least 1, got " + threads);
-			if (output == null) throw new StainNormException("Missing output folder");
-			if (model != null && trainSteps > 0) throw new StainNormException("Give a model or training steps, not both");
-			if (model != null && !Files.isRegularFile(model)) throw new StainNormException("Model file " + model + " does not exist");
+			if (patchSize < 32) throw new InvalidSettingException("Patch size must be at least 32 px, got " + patchSize);
+			if (patches < 0) throw new InvalidSettingException("Patches must be 0 (all) or more, got " + patches);
+			if (references < 1) throw new InvalidSettingException("At least one reference is needed, got " + references);
+			if (timingPatches < 0) throw new InvalidSettingException("Timing patches must be 0 (no timing) or more, got " + timingPatches);
+			if (trainSteps < 0) throw new InvalidSettingException("Training steps must be 0 (use the model) or more, got " + trainSteps);
+			if (threads < 1) throw new InvalidSettingException("Threads must be at least 1, got " + threads);
+			if (output == null) throw new InvalidSettingException("Missing output folder");
+			if (model != null && trainSteps > 0) throw new InvalidSettingException("Give a model or training steps, not both");
+			if (model != null && !Files.isRegularFile(model)) {
+				String why = sc.fiji.stainnorm.core.PathChecks.notRegularFileReason(model);
+				throw new StainNormException("Model file " + model + ("not found".equals(why) || why == null ? " does not exist" : " is " + why + ", not a regular file"));
+			}
 		}
 	}
 
@@ -62,10 +67,14 @@ public final class EvaluateRun {
 
 	public static Outcome run(Options o, Progress progress) {
 		long started = System.nanoTime();
+		if (o.data() != null && !o.synthetic() && sc.fiji.stainnorm.core.PathChecks.sameLocation(o.output(), o.data()))
+			throw new StainNormException("The output folder " + o.output() + " is the data folder " + o.data() + "; choose another one so that no input is overwritten");
 		BatchNormalizer.refuseNonEmptyFolder(o.output(), o.overwrite(), " (--overwrite)");
+		AtomicFile.requireWritableFolder(o.output(), "output folder");
+		if (o.markdown() != null) AtomicFile.requireWritableFolder(o.markdown().toAbsolutePath().getParent(), "the Markdown report's folder");
 		List<String> names = o.methods().isEmpty() ? Methods.names() : o.methods();
 		for (String n : names)
-			if (!Methods.names().contains(n)) throw new StainNormException("Unknown method '" + n + "'; choose from " + String.join(", ", Methods.names()));
+			if (!Methods.names().contains(n)) throw new InvalidSettingException("Unknown method '" + n + "'; choose from " + String.join(", ", Methods.names()));
 
 		Path model = o.model();
 		Path lossCsv = model != null ? StstTrainer.lossCsvOf(model) : BUNDLED_LOSS_LOG;
@@ -83,7 +92,7 @@ public final class EvaluateRun {
 			}
 		}
 		if (o.trainSteps() > 0) {
-			if (o.synthetic()) throw new StainNormException("Training is only for the shared GBM data, not for --synthetic");
+			if (o.synthetic()) throw new InvalidSettingException("Training is only for the shared GBM data, not for --synthetic");
 			model = train(o, testTiles, progress);
 			lossCsv = StstTrainer.lossCsvOf(model);
 			modelDescription = describe(StstModel.read(model), "a model trained by this run (" + o.output().relativize(model) + ")", testTiles);

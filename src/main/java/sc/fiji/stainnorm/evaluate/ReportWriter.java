@@ -10,6 +10,7 @@ import java.util.Map;
 
 import ij.process.ColorProcessor;
 import sc.fiji.stainnorm.core.AtomicFile;
+import sc.fiji.stainnorm.core.ImageOutput;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.report.Plots;
@@ -89,6 +90,14 @@ public final class ReportWriter {
 
 		Path md = markdown != null ? markdown : dir.resolve("results.md");
 		String text = MarkdownReport.render(data, result, stats, spreads, directions, timings, loss, run, relative(md, dir), notes);
+		// the cross-lab section comes from its own run (CrossLab): regenerating this report keeps it
+		try {
+			String kept = Files.exists(md) ? CrossLab.section(Files.readString(md)) : "";
+			if (!kept.isEmpty()) text = text + (text.endsWith("\n") ? "\n" : "\n\n") + kept;
+		}
+		catch (java.io.IOException e) {
+			throw new sc.fiji.stainnorm.core.StainNormException("Cannot read the existing report " + md + ": " + e.getMessage());
+		}
 		writeText(md, text);
 		return md;
 	}
@@ -187,9 +196,7 @@ public final class ReportWriter {
 	 */
 	private void writePng(RgbImage image, String name) {
 		var indexed = new ij.process.MedianCut(new ColorProcessor(image.width(), image.height(), image.pixels().clone())).convertToByte(256);
-		AtomicFile.write(figures.resolve(name), tmp -> {
-			if (!new ij.io.FileSaver(new ij.ImagePlus(name, indexed)).saveAsPng(tmp.toString())) throw new IOException("ImageJ could not write PNG");
-		});
+		ImageOutput.write(new ij.ImagePlus(name, indexed), figures.resolve(name), true);
 	}
 
 	private void writeCsv(String name, String header, List<String> rows) {

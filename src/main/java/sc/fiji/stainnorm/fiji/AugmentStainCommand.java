@@ -8,6 +8,7 @@ import java.util.Locale;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
+import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -27,8 +28,8 @@ import sc.fiji.stainnorm.normalize.BatchNormalizer;
  * Stain augmentation ({@link StainAugmenter}): seeded variants of the current image as a stack, or of a folder's
  * images into an output folder ({@code NAME_aug01.png}, ..., {@code augmentation.csv}) as {@code ./stainnorm augment}.
  */
-@Plugin(type = Command.class, headless = true, label = AugmentStainCommand.LABEL,
-	menuPath = "Plugins>Stain Normalization>" + AugmentStainCommand.LABEL)
+@Plugin(type = Command.class, headless = true, label = AugmentStainCommand.LABEL, description = "Seeded stain variants (HED jitter, Macenko/Vahadane stain augmentation) of the current image or a folder, for training.",
+	menu = { @Menu(label = "Plugins"), @Menu(label = StainNormCommand.MENU), @Menu(label = AugmentStainCommand.LABEL, weight = 7) })
 public class AugmentStainCommand extends StainNormCommand {
 	public static final String LABEL = "Augment Stain";
 

@@ -1,7 +1,6 @@
 package sc.fiji.stainnorm.fiji;
 
 import java.io.File;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,17 +10,19 @@ import org.scijava.ItemIO;
 import org.scijava.ItemVisibility;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
+import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.WindowManager;
-import ij.io.FileSaver;
 import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
-import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.ImageOutput;
+import sc.fiji.stainnorm.core.PathChecks;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.deconvolution.ColourDeconvolution;
@@ -31,8 +32,8 @@ import sc.fiji.stainnorm.deconvolution.StainVectors;
  * Ruifrok colour deconvolution of the current image (or {@code input_file}): a 32-bit stack of stain
  * concentrations and/or an RGB stack of what each stain alone looks like; optionally saved to a folder.
  */
-@Plugin(type = Command.class, headless = true, label = ColourDeconvolutionCommand.LABEL,
-	menuPath = "Plugins>Stain Normalization>" + ColourDeconvolutionCommand.LABEL)
+@Plugin(type = Command.class, headless = true, label = ColourDeconvolutionCommand.LABEL, description = "Separates an RGB image into its stains (Ruifrok & Johnston): concentrations as a 32-bit stack, each stain alone as RGB.",
+	menu = { @Menu(label = "Plugins"), @Menu(label = StainNormCommand.MENU), @Menu(label = ColourDeconvolutionCommand.LABEL, weight = 3) })
 public class ColourDeconvolutionCommand extends StainNormCommand {
 	public static final String LABEL = "Colour Deconvolution (Stain Normalization)";
 	static final String HE = "H&E", HE_DAB = "H&E DAB", CUSTOM = "custom";
@@ -80,21 +81,27 @@ public class ColourDeconvolutionCommand extends StainNormCommand {
 	protected void execute() {
 		StainVectors stains = stainVectors();
 		if (!List.of(BOTH, CONCENTRATIONS, COLOUR).contains(orEmpty(outputs)))
-			throw new StainNormException("outputs=" + outputs + " is not one of " + BOTH + ", " + CONCENTRATIONS + ", " + COLOUR);
+			throw new InvalidSettingException("outputs=" + outputs + " is not one of " + BOTH + ", " + CONCENTRATIONS + ", " + COLOUR);
 		boolean wantConcentrations = !outputs.trim().equals(COLOUR), wantColour = !outputs.trim().equals(CONCENTRATIONS);
-		if (!(io > 0 && io <= 255)) throw new StainNormException("io=" + io + " must be in (0, 255]");
+		if (!(io > 0 && io <= 255)) throw new InvalidSettingException("io=" + io + " must be in (0, 255]");
 
 		String title;
 		RgbImage src;
-		if (input_file != null && !input_file.getPath().isBlank()) {
+		Path sourceFile = null;
+		boolean fromFile = input_file != null && !input_file.getPath().isBlank();
+		if (fromFile) {
 			src = ImageFiles.read(input_file.toPath());
 			title = input_file.getName();
+			sourceFile = input_file.toPath();
 		}
 		else {
 			ImagePlus imp = isGiven(image) ? image : WindowManager.getCurrentImage();
 			if (imp == null) throw new StainNormException("No image open: open an RGB image first (or give input_file)");
 			src = ImageFiles.fromImagePlus(imp);
 			title = imp.getTitle();
+			var origin = imp.getOriginalFileInfo();
+			if (origin != null && origin.directory != null && origin.fileName != null && !origin.directory.isBlank())
+				sourceFile = Path.of(origin.directory, origin.fileName);
 		}
 		String base = NormalizeImageCommand.baseName(title);
 		List<Path> targets = new ArrayList<>();
@@ -104,6 +111,10 @@ public class ColourDeconvolutionCommand extends StainNormCommand {
 			if (wantConcentrations) targets.add(folder.resolve(base + "_concentrations.tif"));
 			if (wantColour) for (String name : stains.names())
 				targets.add(folder.resolve(base + "_" + name.replaceAll("[^A-Za-z0-9]+", "_") + ".png"));
+			if (fromFile) // like ./stainnorm deconvolve: never into the input file's folder
+				PathChecks.refuseOutputInInputFolder(folder, List.of(sourceFile), "output_folder");
+			for (Path t : targets)
+				if (sourceFile != null) PathChecks.refuseOutputIsInput(t, List.of(sourceFile), "The output");
 			if (!overwrite) for (Path t : targets)
 				if (Files.exists(t)) throw new StainNormException(t + " exists; set overwrite to replace it (nothing was written)");
 		}
@@ -140,46 +151,42 @@ public class ColourDeconvolutionCommand extends StainNormCommand {
 		String v = orEmpty(vectors);
 		if (v.equals(HE)) return StainVectors.H_E;
 		if (v.equals(HE_DAB)) return StainVectors.H_E_DAB;
-		if (!v.equals(CUSTOM)) throw new StainNormException("vectors=" + vectors + " is not one of " + HE + ", " + HE_DAB + ", " + CUSTOM);
+		if (!v.equals(CUSTOM)) throw new InvalidSettingException("vectors=" + vectors + " is not one of " + HE + ", " + HE_DAB + ", " + CUSTOM);
 		return parseVectors(custom_vectors);
 	}
 
 	/** "r g b; r g b[; r g b]" (commas also accepted between numbers) into stain vectors. */
 	static StainVectors parseVectors(String text) {
 		String t = orEmpty(text);
-		if (t.isEmpty()) throw new StainNormException("vectors=custom needs custom_vectors, e.g. '0.65 0.70 0.29; 0.07 0.99 0.11'");
+		if (t.isEmpty()) throw new InvalidSettingException("vectors=custom needs custom_vectors, e.g. '0.65 0.70 0.29; 0.07 0.99 0.11'");
 		String[] groups = t.split(";");
 		if (groups.length < 2 || groups.length > 3)
-			throw new StainNormException("custom_vectors '" + text + "' has " + groups.length + " vector(s); give 2 or 3, separated by ';'");
+			throw new InvalidSettingException("custom_vectors '" + text + "' has " + groups.length + " vector(s); give 2 or 3, separated by ';'");
 		double[][] v = new double[groups.length][];
 		for (int i = 0; i < groups.length; i++) {
 			String[] parts = groups[i].trim().split("[\\s,]+");
-			if (parts.length != 3) throw new StainNormException("custom_vectors: '" + groups[i].trim() + "' is not three numbers r g b");
+			if (parts.length != 3) throw new InvalidSettingException("custom_vectors: '" + groups[i].trim() + "' is not three numbers r g b");
 			v[i] = new double[3];
 			for (int k = 0; k < 3; k++) {
 				try {
 					v[i][k] = Double.parseDouble(parts[k]);
 				}
 				catch (NumberFormatException e) {
-					throw new StainNormException("custom_vectors: '" + parts[k] + "' is not a number");
+					throw new InvalidSettingException("custom_vectors: '" + parts[k] + "' is not a number");
 				}
 				if (!(v[i][k] >= 0) || Double.isInfinite(v[i][k]))
-					throw new StainNormException("custom_vectors: " + parts[k] + " must be a finite number >= 0 (optical densities)");
+					throw new InvalidSettingException("custom_vectors: " + parts[k] + " must be a finite number >= 0 (optical densities)");
 			}
-			if (v[i][0] + v[i][1] + v[i][2] == 0) throw new StainNormException("custom_vectors: vector " + (i + 1) + " is all zero");
+			if (v[i][0] + v[i][1] + v[i][2] == 0) throw new InvalidSettingException("custom_vectors: vector " + (i + 1) + " is all zero");
 		}
 		String[] names = { "Stain 1", "Stain 2", groups.length == 3 ? "Stain 3" : "Residual" };
 		StainVectors sv = groups.length == 2 ? StainVectors.of(names, v[0], v[1]) : StainVectors.of(names, v[0], v[1], v[2]);
 		if (Math.abs(sc.fiji.stainnorm.core.Matrix3.determinant(sv.vectors())) < 1e-6)
-			throw new StainNormException("custom_vectors: the vectors are (nearly) parallel, so the stains cannot be separated");
+			throw new InvalidSettingException("custom_vectors: the vectors are (nearly) parallel, so the stains cannot be separated");
 		return sv;
 	}
 
 	private static void writeTiffAtomically(ImagePlus imp, Path path) {
-		AtomicFile.write(path, tmp -> {
-			FileSaver saver = new FileSaver(imp);
-			if (!(imp.getStackSize() > 1 ? saver.saveAsTiffStack(tmp.toString()) : saver.saveAsTiff(tmp.toString())))
-				throw new IOException("ImageJ could not save it");
-		});
+		ImageOutput.write(imp, path, true);
 	}
 }

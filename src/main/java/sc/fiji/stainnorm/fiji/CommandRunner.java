@@ -25,6 +25,7 @@ import org.scijava.plugin.PluginService;
 import org.scijava.service.Service;
 
 import ij.ImagePlus;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.StainNormException;
 
 /**
@@ -36,8 +37,17 @@ import sc.fiji.stainnorm.core.StainNormException;
 public final class CommandRunner {
 	public static final String PACKAGE = "sc.fiji.stainnorm.";
 
-	/** A finished run: the module (for its outputs) and, if it did not complete, why. */
-	public record Result(Module module, String failure, boolean alreadyReported) {
+	/**
+	 * A finished run: the module (for its outputs) and, if it did not complete, why.
+	 *
+	 * @param invalidSetting the failure was a parameter that cannot be used as given (an {@link InvalidSettingException}:
+	 *        unknown key, unreadable number, unknown method, bad options or shard), not a failure of the work
+	 */
+	public record Result(Module module, String failure, boolean alreadyReported, boolean invalidSetting) {
+		public Result(Module module, String failure, boolean alreadyReported) {
+			this(module, failure, alreadyReported, false);
+		}
+
 		public boolean ok() {
 			return failure == null;
 		}
@@ -92,12 +102,12 @@ public final class CommandRunner {
 		for (Map.Entry<String, ?> e : inputs.entrySet()) {
 			ModuleItem<?> item = items.get(e.getKey());
 			if (item == null) return new Result(null, "\"" + info.getLabel() + "\" has no parameter '" + e.getKey()
-				+ "'; its parameters are " + String.join(", ", parameterNames(info)), false);
+				+ "'; its parameters are " + String.join(", ", parameterNames(info)), false, true);
 			try {
 				converted.put(e.getKey(), convert(item, e.getValue(), convert));
 			}
 			catch (StainNormException bad) {
-				return new Result(null, bad.getMessage(), false);
+				return new Result(null, bad.getMessage(), false, bad instanceof InvalidSettingException);
 			}
 		}
 		ModuleService modules = context.service(ModuleService.class);
@@ -125,11 +135,12 @@ public final class CommandRunner {
 			Throwable cause = e.getCause();
 			while (cause != null && !(cause instanceof StainNormException) && cause.getCause() != null && cause.getCause() != cause)
 				cause = cause.getCause();
-			if (cause instanceof StainNormException sne) return new Result(module, sne.getMessage(), false);
+			if (cause instanceof StainNormException sne) return new Result(module, sne.getMessage(), false, sne instanceof InvalidSettingException);
 			throw new StainNormException("\"" + info.getLabel() + "\" failed: " + e.getCause(), e.getCause());
 		}
 		Object command = module instanceof StainNormCommand ? module : module.getDelegateObject();
-		if (command instanceof StainNormCommand snc && snc.failure() != null) return new Result(module, snc.failure(), true);
+		if (command instanceof StainNormCommand snc && snc.failure() != null)
+			return new Result(module, snc.failure(), true, snc.failedOnSetting());
 		if (module instanceof Cancelable c && c.isCanceled()) {
 			String reason = c.getCancelReason();
 			return new Result(module, reason == null || reason.isBlank()
@@ -147,7 +158,7 @@ public final class CommandRunner {
 		if (!(value instanceof String text)) {
 			if (type.isInstance(value) || type.isPrimitive()) return value;
 			Object c = convert.convert(value, type);
-			if (c == null) throw new StainNormException(key + ": a " + value.getClass().getSimpleName() + " cannot be used as " + type.getSimpleName());
+			if (c == null) throw new InvalidSettingException(key + ": a " + value.getClass().getSimpleName() + " cannot be used as " + type.getSimpleName());
 			return c;
 		}
 		String t = text.trim();
@@ -155,7 +166,7 @@ public final class CommandRunner {
 		if (type == boolean.class || type == Boolean.class) {
 			if (t.isEmpty() || t.equalsIgnoreCase("true") || t.equalsIgnoreCase("yes") || t.equals("1")) return true;
 			if (t.equalsIgnoreCase("false") || t.equalsIgnoreCase("no") || t.equals("0")) return false;
-			throw new StainNormException(key + "=" + text + " must be true or false");
+			throw new InvalidSettingException(key + "=" + text + " must be true or false");
 		}
 		try {
 			if (type == int.class || type == Integer.class) return Integer.parseInt(t);
@@ -167,18 +178,65 @@ public final class CommandRunner {
 			}
 		}
 		catch (NumberFormatException e) {
-			throw new StainNormException(key + "=" + text + " is not a " + (type == double.class || type == Double.class
+			throw new InvalidSettingException(key + "=" + text + " is not a " + (type == double.class || type == Double.class
 				|| type == float.class || type == Float.class ? "number" : "whole number"));
 		}
 		if (type == File.class) return t.isEmpty() ? null : new File(t);
-		if (type == File[].class) {
-			if (t.isEmpty()) return new File[0];
-			return convert.convert(t, File[].class);
-		}
+		if (type == File[].class) return fileList(key, t);
 		if (ImagePlus.class.isAssignableFrom(type))
-			throw new StainNormException(key + " cannot be given as text; open the image first (it becomes the current image) or use input_file");
+			throw new InvalidSettingException(key + " cannot be given as text; open the image first (it becomes the current image) or use input_file");
 		Object c = convert.convert(text, type);
-		if (c == null) throw new StainNormException(key + "=" + text + " cannot be read as " + type.getSimpleName());
+		if (c == null) throw new InvalidSettingException(key + "=" + text + " cannot be read as " + type.getSimpleName());
 		return c;
+	}
+
+	/**
+	 * The inverse of {@link #fileList}: the names joined by {@code ,}, each one that holds {@code ,}, {@code ]} or a
+	 * quote (or starts or ends with a space) put in quotes, so that the text reads back as the same files.
+	 */
+	public static String fileListText(List<String> names) {
+		List<String> items = new ArrayList<>();
+		for (String name : names) {
+			boolean plain = !name.isBlank() && name.strip().equals(name) && name.chars().noneMatch(ch -> ch == ',' || ch == ']' || ch == '\'' || ch == '"');
+			items.add(plain ? name : name.indexOf('\'') < 0 ? "'" + name + "'" : "\"" + name + "\"");
+		}
+		return String.join(",", items);
+	}
+
+	/**
+	 * A list of files as text: names separated by {@code ,}; a name in '...' or "..." is taken literally, so it may
+	 * hold {@code ,} and {@code ]} (and the other quote): {@code a.png,'/data/x, y.png',"/data/it's.png"}. Blank
+	 * items are skipped. (In {@code --run}, a whole value in quotes is already one file; see HeadlessRunner.)
+	 */
+	public static File[] fileList(String key, String text) {
+		List<File> files = new ArrayList<>();
+		int i = 0, n = text.length();
+		while (i < n) {
+			while (i < n && Character.isWhitespace(text.charAt(i)))
+				i++;
+			if (i >= n) break;
+			char c = text.charAt(i);
+			String name;
+			if (c == '\'' || c == '"') {
+				int end = text.indexOf(c, i + 1);
+				if (end < 0) throw new InvalidSettingException(key + ": unclosed " + c + " in " + text);
+				name = text.substring(i + 1, end);
+				i = end + 1;
+				while (i < n && Character.isWhitespace(text.charAt(i)))
+					i++;
+				if (i < n && text.charAt(i) != ',')
+					throw new InvalidSettingException(key + ": after the quoted file name " + c + name + c + " comes '" + text.substring(i)
+						+ "' instead of ',' and the next name");
+				i++;
+			}
+			else {
+				int end = text.indexOf(',', i);
+				if (end < 0) end = n;
+				name = text.substring(i, end).trim();
+				i = end + 1;
+			}
+			if (!name.isBlank()) files.add(new File(name));
+		}
+		return files.toArray(new File[0]);
 	}
 }

@@ -9,13 +9,16 @@ import java.util.List;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
+import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import ij.ImagePlus;
+import ij.gui.Plot;
 import ij.WindowManager;
 import ij.measure.ResultsTable;
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.Progress;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
@@ -27,11 +30,12 @@ import sc.fiji.stainnorm.report.Plots;
 
 /**
  * The paper's metrics of a prediction (e.g. a normalized image) against its ground truth: two open images,
- * two files, or two folders matched by file name. Results go into a ResultsTable (one row per pair, then
- * mean and std) and a plot of the similarity metrics; with {@code output_folder} also into
+ * two files, or two folders matched by file name. Results go into a ResultsTable (one row per pair), a summary
+ * table (mean and std) and a plot of the similarity metrics; with {@code output_folder} also into
  * {@value #CSV} and {@value #PLOT}.
  */
-@Plugin(type = Command.class, headless = true, label = CompareCommand.LABEL, menuPath = "Plugins>Stain Normalization>" + CompareCommand.LABEL)
+@Plugin(type = Command.class, headless = true, label = CompareCommand.LABEL, description = "Image-quality metrics of a prediction against its ground truth: two open images, two files, or two folders paired by name.",
+	menu = { @Menu(label = "Plugins"), @Menu(label = StainNormCommand.MENU), @Menu(label = CompareCommand.LABEL, weight = 4) })
 public class CompareCommand extends StainNormCommand {
 	public static final String LABEL = "Compare Stain Normalization (Metrics)";
 	static final String CSV = "metrics.csv", PLOT = "metrics_plot.png";
@@ -71,22 +75,27 @@ public class CompareCommand extends StainNormCommand {
 	@Parameter(type = ItemIO.OUTPUT, label = "Metrics plot")
 	private ImagePlus plot;
 
-	private ResultsTable results;
+	private ResultsTable results, summary;
 
 	protected void initChoices() {
 		for (String name : List.of("ground_truth_image", "prediction_image"))
 			getInfo().getMutableInput(name, String.class).setChoices(NormalizerSetup.openImageChoices());
 	}
 
-	/** The table of the last run (also shown in a window when there is a screen). */
+	/** The table of the last run, one row per pair (also shown in a window when there is a screen). */
 	public ResultsTable results() {
 		return results;
+	}
+
+	/** Mean and std of each metric over the pairs of the last run. */
+	public ResultsTable summary() {
+		return summary;
 	}
 
 	@Override
 	protected void execute() {
 		Convention conv = Convention.parse(convention);
-		if (threads < 0) throw new StainNormException("threads=" + threads + " must be 0 (one per core) or more");
+		if (threads < 0) throw new InvalidSettingException("threads=" + threads + " must be 0 (one per core) or more");
 		Path csv = null, plotFile = null;
 		if (output_folder != null && !output_folder.getPath().isBlank()) {
 			if (output_folder.isFile()) throw new StainNormException("output_folder " + output_folder + " is a file, not a folder");
@@ -94,6 +103,10 @@ public class CompareCommand extends StainNormCommand {
 			plotFile = output_folder.toPath().resolve(PLOT);
 			for (Path p : List.of(csv, plotFile))
 				if (Files.exists(p) && !overwrite) throw new StainNormException(p + " exists; set overwrite to replace it");
+			for (File input : new File[] { ground_truth, prediction })
+				if (input != null && !input.getPath().isBlank() && input.isFile())
+					for (Path p : List.of(csv, plotFile))
+						sc.fiji.stainnorm.core.PathChecks.refuseOutputIsInput(p, List.of(input.toPath()), "The output");
 		}
 		List<ImagePair> pairs = pairs();
 		status.showStatus("Stain normalization metrics: " + pairs.size() + " pair" + (pairs.size() == 1 ? "" : "s"));
@@ -105,19 +118,21 @@ public class CompareCommand extends StainNormCommand {
 		if (isStopRequested()) throw new StainNormException("cancelled; nothing was saved");
 
 		results = ResultsTables.of(table);
+		summary = ResultsTables.summary(table);
 		List<double[]> values = new ArrayList<>();
 		for (String metric : PLOTTED) {
 			int c = table.columnIndex(metric);
 			values.add(table.rows().stream().filter(r -> r.values() != null).mapToDouble(r -> r.values()[c]).toArray());
 		}
-		RgbImage chart = Plots.metricPlot((single ? pairs.get(0).name() : pairs.size() + " pairs") + ", " + conv.label() + " convention",
+		Plot chart = Plots.metricChart((single ? pairs.get(0).name() : pairs.size() + " pairs") + ", " + conv.label() + " convention",
 			"similarity (1 = identical)", PLOTTED, values);
-		plot = ImageFiles.toImagePlus(chart, "Stain normalization metrics");
 		if (csv != null) {
 			table.writeCsv(csv);
-			ImageFiles.write(chart, plotFile);
+			ImageFiles.write(Plots.render(chart), plotFile);
 		}
-		ResultsTables.showIfPossible(results, "Stain Normalization Metrics");
+		plot = ResultsTables.plotImage(chart, ResultsTables.METRICS + ResultsTables.PLOT);
+		ResultsTables.showIfPossible(results, ResultsTables.METRICS);
+		ResultsTables.showIfPossible(summary, ResultsTables.METRICS + ResultsTables.SUMMARY);
 		log.info(LABEL + ": " + table.toText().strip() + (csv == null ? "" : "\nsaved " + csv + " and " + plotFile));
 		status.showStatus("Stain normalization metrics: done");
 		if (!table.failures().isEmpty())
@@ -145,7 +160,7 @@ public class CompareCommand extends StainNormCommand {
 	}
 
 	private static boolean chosen(String title) {
-		return title != null && !title.isBlank() && !title.trim().equals(NormalizerSetup.NO_IMAGE);
+		return !NormalizerSetup.isNoImage(title);
 	}
 
 	private static boolean given(File f) {

@@ -9,13 +9,17 @@ import java.util.List;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
+import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import ij.ImagePlus;
 import ij.measure.ResultsTable;
 import sc.fiji.stainnorm.compare.MethodComparison;
+import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.PathChecks;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.metrics.Convention;
@@ -25,8 +29,8 @@ import sc.fiji.stainnorm.metrics.Convention;
  * measured with the paper's metrics: the Fiji face of {@link MethodComparison}. Writes a table per image,
  * a summary per method, a plot of one metric per method and a montage like the paper's Fig. 1/5.
  */
-@Plugin(type = Command.class, headless = true, label = CompareMethodsCommand.LABEL,
-	menuPath = "Plugins>Stain Normalization>" + CompareMethodsCommand.LABEL)
+@Plugin(type = Command.class, headless = true, label = CompareMethodsCommand.LABEL, description = "Normalizes a folder with each method and scores each result against the ground-truth image of the same file name.",
+	menu = { @Menu(label = "Plugins"), @Menu(label = StainNormCommand.MENU), @Menu(label = CompareMethodsCommand.LABEL, weight = 5) })
 public class CompareMethodsCommand extends StainNormCommand {
 	public static final String LABEL = "Compare Stain Normalization Methods";
 	static final String CSV = "comparison.csv", SUMMARY = "comparison_summary.csv", PLOT = "comparison_plot.png",
@@ -104,8 +108,8 @@ public class CompareMethodsCommand extends StainNormCommand {
 	protected void execute() {
 		Convention conv = Convention.parse(convention);
 		List<String> chosen = MethodComparison.parseMethods(methods);
-		if (threads < 0) throw new StainNormException("threads=" + threads + " must be 0 (one per core) or more");
-		if (montage_rows < 0) throw new StainNormException("montage_rows=" + montage_rows + " must be 0 or more");
+		if (threads < 0) throw new InvalidSettingException("threads=" + threads + " must be 0 (one per core) or more");
+		if (montage_rows < 0) throw new InvalidSettingException("montage_rows=" + montage_rows + " must be 0 or more");
 		String metric = orEmpty(plot_metric).isEmpty() ? "SSIM" : plot_metric.trim();
 		if (output_folder == null || output_folder.getPath().isBlank())
 			throw new StainNormException("No output_folder given: name the folder for the tables, plot and montage");
@@ -118,11 +122,18 @@ public class CompareMethodsCommand extends StainNormCommand {
 		if (model != null && !model.getPath().isBlank() && !model.isFile()) throw new StainNormException("model " + model + " not found");
 		List<MethodComparison.Pair> pairs = MethodComparison.matchFolders(source_folder == null ? null : source_folder.toPath(),
 			ground_truth_folder == null ? null : ground_truth_folder.toPath());
+		List<Path> inputs = new ArrayList<>();
+		for (MethodComparison.Pair p : pairs)
+			inputs.addAll(List.of(p.source(), p.groundTruth()));
+		for (Path t : targets) // <output_folder>/<method>/ holds images named like the sources: never an input's folder
+			if (Files.isDirectory(t) || t.getFileName().toString().indexOf('.') < 0) PathChecks.refuseOutputInInputFolder(t, inputs, "The output folder");
+			else PathChecks.refuseOutputIsInput(t, inputs, "The output");
 		List<RgbImage> references = NormalizerSetup.references(reference_images, null);
 		int n = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
 		MethodComparison.Settings settings = new MethodComparison.Settings(chosen,
 			model == null || model.getPath().isBlank() ? null : model.toPath(), conv, n, montage_rows, save_images ? out : null);
 		metric = MethodComparison.column(conv, metric); // before the long run, so that a typo does not cost it
+		AtomicFile.requireWritableFolder(out, "output_folder");
 
 		status.showStatus("Comparing " + String.join(", ", chosen) + " on " + pairs.size() + " pairs");
 		comparison = MethodComparison.run(pairs, references, settings, new StatusProgress(status, log, LABEL, this::isStopRequested));
@@ -133,17 +144,17 @@ public class CompareMethodsCommand extends StainNormCommand {
 
 		results = ResultsTables.rows(comparison);
 		summary = ResultsTables.summary(comparison);
-		RgbImage chart = MethodComparison.plot(comparison, metric);
-		plot = ImageFiles.toImagePlus(chart, "Stain normalization comparison (" + metric + ")");
+		ij.gui.Plot chart = MethodComparison.chart(comparison, metric);
 		MethodComparison.writeCsv(comparison, out.resolve(CSV));
 		MethodComparison.writeSummaryCsv(comparison, out.resolve(SUMMARY));
-		ImageFiles.write(chart, out.resolve(PLOT));
+		ImageFiles.write(sc.fiji.stainnorm.report.Plots.render(chart), out.resolve(PLOT));
+		plot = ResultsTables.plotImage(chart, ResultsTables.COMPARISON + ResultsTables.PLOT + " (" + metric + ")");
 		if (comparison.montage() != null) {
 			ImageFiles.write(comparison.montage(), out.resolve(MONTAGE));
-			montage = ImageFiles.toImagePlus(comparison.montage(), "Stain normalization montage");
+			montage = ImageFiles.toImagePlus(comparison.montage(), ResultsTables.COMPARISON + " Montage");
 		}
-		ResultsTables.showIfPossible(results, "Stain Normalization Comparison");
-		ResultsTables.showIfPossible(summary, "Stain Normalization Comparison Summary");
+		ResultsTables.showIfPossible(results, ResultsTables.COMPARISON);
+		ResultsTables.showIfPossible(summary, ResultsTables.COMPARISON + ResultsTables.SUMMARY);
 		String skipped = comparison.skipped().isEmpty() ? "" : "; skipped " + comparison.skipped();
 		List<MethodComparison.Row> failed = comparison.failures();
 		if (!failed.isEmpty()) log.warn(LABEL + ": " + failed.size() + " of " + comparison.rows().size() + " results could not be measured, e.g. "

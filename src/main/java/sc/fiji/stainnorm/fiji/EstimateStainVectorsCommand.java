@@ -8,6 +8,7 @@ import java.util.List;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
+import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -27,8 +28,8 @@ import sc.fiji.stainnorm.vectors.StainVectorEstimate;
  * The stain vectors of the current image, or of its ROI when one is drawn ({@link StainVectorEstimate}): a
  * ResultsTable, the optical-density scatter plots as an image, and optionally a CSV and a PNG of them.
  */
-@Plugin(type = Command.class, headless = true, label = EstimateStainVectorsCommand.LABEL,
-	menuPath = "Plugins>Stain Normalization>" + EstimateStainVectorsCommand.LABEL)
+@Plugin(type = Command.class, headless = true, label = EstimateStainVectorsCommand.LABEL, description = "The stain vectors of the current image or its ROI: table, OD scatter plots, strings for Colour Deconvolution.",
+	menu = { @Menu(label = "Plugins"), @Menu(label = StainNormCommand.MENU), @Menu(label = EstimateStainVectorsCommand.LABEL, weight = 8) })
 public class EstimateStainVectorsCommand extends StainNormCommand {
 	public static final String LABEL = "Estimate Stain Vectors";
 

@@ -7,17 +7,19 @@ import java.util.Locale;
 
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
+import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
-import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.evaluate.EvaluateRun;
 
 /**
  * Every method scored like the STST paper (matched and unmatched ground truth, stain separation, speed,
  * reference sensitivity), written as CSV, plots and a Markdown report: the Fiji face of {@link EvaluateRun}.
  */
-@Plugin(type = Command.class, headless = true, label = EvaluateCommand.LABEL, menuPath = "Plugins>Stain Normalization>" + EvaluateCommand.LABEL)
+@Plugin(type = Command.class, headless = true, label = EvaluateCommand.LABEL, description = "Scores every method as the STST paper does and writes tables, plots and a Markdown report into a folder.",
+	menu = { @Menu(label = "Plugins"), @Menu(label = StainNormCommand.MENU), @Menu(label = StainNormCommand.TOOLS, weight = StainNormCommand.TOOLS_WEIGHT), @Menu(label = EvaluateCommand.LABEL, weight = 2) })
 public class EvaluateCommand extends StainNormCommand {
 	public static final String LABEL = "Evaluate Stain Normalization Methods";
 
@@ -68,9 +70,9 @@ public class EvaluateCommand extends StainNormCommand {
 	@Override
 	protected void execute() {
 		if (output_folder == null || output_folder.getPath().isEmpty())
-			throw new StainNormException("Missing parameter output_folder: the folder to write the report into");
+			throw new InvalidSettingException("Missing parameter output_folder: the folder to write the report into");
 		if (!synthetic && (data_folder == null || data_folder.getPath().isEmpty()))
-			throw new StainNormException("Missing parameter data_folder: the shared H&E folder (or synthetic=true)");
+			throw new InvalidSettingException("Missing parameter data_folder: the shared H&E folder (or synthetic=true)");
 		List<String> names = new ArrayList<>();
 		for (String m : orEmpty(methods).split(","))
 			if (!m.isBlank()) names.add(m.trim().toLowerCase(Locale.ROOT));

@@ -7,9 +7,12 @@ import java.util.List;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
 import org.scijava.module.MutableModuleItem;
+import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
+import sc.fiji.stainnorm.core.PathChecks;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.Shard;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.normalize.BatchNormalizer;
@@ -22,8 +25,8 @@ import sc.fiji.stainnorm.normalize.StainNormalizer;
  * Normalizes every image of a folder into another folder under the same names: the Fiji face of
  * {@link BatchNormalizer} (skip existing outputs, atomic writes, shards for cluster job arrays).
  */
-@Plugin(type = Command.class, headless = true, label = NormalizeFolderCommand.LABEL,
-	menuPath = "Plugins>Stain Normalization>" + NormalizeFolderCommand.LABEL)
+@Plugin(type = Command.class, headless = true, label = NormalizeFolderCommand.LABEL, description = "Normalizes every image of a folder into another folder under the same names; existing outputs are kept, so a stopped run resumes.",
+	menu = { @Menu(label = "Plugins"), @Menu(label = StainNormCommand.MENU), @Menu(label = NormalizeFolderCommand.LABEL, weight = 2) })
 public class NormalizeFolderCommand extends StainNormCommand {
 	public static final String LABEL = "Normalize Stain (Folder)";
 
@@ -80,17 +83,19 @@ public class NormalizeFolderCommand extends StainNormCommand {
 		Path out = output_folder.toPath();
 		if (output_folder.exists() && !output_folder.isDirectory())
 			throw new StainNormException("output_folder " + output_folder + " is a file, not a folder");
-		if (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize()))
-			throw new StainNormException("output_folder is the input folder " + in + ": choose another one so that no input is overwritten");
+		if (PathChecks.sameLocation(in, out))
+			throw new StainNormException("output_folder " + out + " is the input folder " + in
+				+ (in.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize()) ? "" : " (both are " + PathChecks.realPath(in) + ")")
+				+ ": choose another one so that no input is overwritten");
 		Shard part = Shard.parse(shard);
-		if (threads < 0) throw new StainNormException("threads=" + threads + " must be 0 (one per core) or more");
+		if (threads < 0) throw new InvalidSettingException("threads=" + threads + " must be 0 (one per core) or more");
 		int nThreads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
 		String pattern = orEmpty(file_pattern).isEmpty() || orEmpty(file_pattern).equals("*") ? null : file_pattern.trim();
 		List<Path> inputs = BatchNormalizer.collectInputs(List.of(in), pattern);
 
 		status.showStatus("Stain normalization: preparing " + method);
 		StainNormalizer normalizer = NormalizerSetup.fitted(method, options, model, reference_images, null,
-			w -> log.warn(LABEL + ": " + w));
+			"reference_images (one or more image files; in macros/Batch_Normalize_Folder.ijm the key is reference)", w -> log.warn(LABEL + ": " + w));
 		NormalizerSetup.saveProfile(normalizer, options, reference_images, save_profile, overwrite);
 		StatusProgress progress = new StatusProgress(status, log, "Stain normalization", this::isStopRequested);
 		BatchNormalizer.Report report = BatchNormalizer.run(normalizer, inputs, out, overwrite, part, nThreads, progress);
@@ -106,8 +111,8 @@ public class NormalizeFolderCommand extends StainNormCommand {
 		long failed = report.count(Outcome.FAILED);
 		if (failed > 0) {
 			FileResult first = report.files().stream().filter(f -> f.outcome() == Outcome.FAILED).findFirst().orElseThrow();
-			throw new StainNormException(failed + " of " + report.files().size() + " images failed, e.g. " + first.input().getFileName()
-				+ ": " + String.join("; ", first.messages()) + " (" + report.summary() + ")");
+			throw new StainNormException(failed + " of " + report.files().size() + " images failed (" + report.failedNames(5) + "), e.g. "
+				+ first.input().getFileName() + ": " + String.join("; ", first.messages()) + " (" + report.summary() + ")");
 		}
 	}
 

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import ij.ImagePlus;
 import ij.WindowManager;
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.normalize.MethodOptions;
@@ -20,36 +21,42 @@ import sc.fiji.stainnorm.normalize.StainNormalizer;
  * image) into a fitted normalizer, checking each of them with a message that names the parameter.
  */
 final class NormalizerSetup {
-	/** Choice meaning "no open image"; brackets keep it apart from any image title. */
-	static final String NO_IMAGE = "[none]";
+	/**
+	 * Choice meaning "no open image", ImageJ's own spelling (Image Calculator, Merge Channels): it has no spaces
+	 * or brackets, so the Macro Recorder writes it as it is and the recorded line replays.
+	 */
+	static final String NO_IMAGE = "*None*";
 
 	private NormalizerSetup() {}
 
+	/**
+	 * @param referenceKeys the command's own parameters for references, named in the message when they are missing
+	 */
 	static StainNormalizer fitted(String method, String options, File model, File[] referenceFiles, String referenceImage,
-		Consumer<String> warn)
+		String referenceKeys, Consumer<String> warn)
 	{
 		if (method == null || method.isBlank())
-			throw new StainNormException("No method given: set method to one of " + String.join(", ", Methods.names()));
+			throw new InvalidSettingException("No method given: set method to one of " + String.join(", ", Methods.names()));
 		StainNormalizer profiled = fromProfile(method, options, referenceFiles, referenceImage);
 		if (profiled != null) return profiled;
 		MethodOptions parsed = MethodOptions.parse(options);
 		StainNormalizer normalizer = Methods.create(method.trim(), parsed);
 		boolean hasModel = model != null && !model.getPath().isBlank();
 		if (hasModel) {
-			if (normalizer.needsReference()) warn.accept("model " + model + " ignored: " + method + " learns its style from reference images");
+			if (normalizer.needsReference())
+				throw new InvalidSettingException("Method " + method + " takes no model (it learns its style from reference images); leave model"
+					+ " empty (given: " + model + ")");
 			else {
 				if (!model.isFile()) throw new StainNormException("model " + model + " not found (expected a model file)");
 				normalizer = Methods.create(method.trim(), MethodOptions.parse(options).with("model", model.getPath()));
 			}
 		}
+		if (!normalizer.needsReference() && (isGiven(referenceFiles) || isGiven(referenceImage)))
+			throw Methods.referencesNotTaken(normalizer, isGiven(referenceFiles) && isGiven(referenceImage) ? "reference_images, reference_image"
+				: isGiven(referenceFiles) ? "reference_images" : "reference_image");
 		List<RgbImage> references = references(referenceFiles, referenceImage);
 		if (normalizer.needsReference() && references.isEmpty())
-			throw new StainNormException("Method " + method + " needs a reference image of the target stain style: give reference_images"
-				+ " (one or more files) or reference_image (the title of an open image)");
-		if (!normalizer.needsReference() && !references.isEmpty()) {
-			warn.accept("reference images ignored: " + method + " carries its target style in its model");
-			references = List.of();
-		}
+			throw new InvalidSettingException("Method " + method + " needs a reference image of the target stain style: give " + referenceKeys);
 		normalizer.fit(references);
 		return normalizer;
 	}
@@ -60,7 +67,7 @@ final class NormalizerSetup {
 		if (files != null) for (File f : files)
 			if (f != null && !f.getPath().isBlank()) named.add(f.getPath());
 		String title = openImageTitle == null ? "" : openImageTitle.trim();
-		if (!title.isEmpty() && !title.equals(NO_IMAGE) && named.stream().anyMatch(n -> StainProfile.isProfile(java.nio.file.Path.of(n))))
+		if (!isNoImage(title) && named.stream().anyMatch(n -> StainProfile.isProfile(java.nio.file.Path.of(n))))
 			throw new StainNormException("reference_images holds a stain profile, a complete target: give no reference_image as well");
 		return StainProfile.fromReferences(method, options, named);
 	}
@@ -77,18 +84,38 @@ final class NormalizerSetup {
 		StainProfile.save(fitted, options, names, path);
 	}
 
+	private static boolean isGiven(File[] files) {
+		if (files != null)
+			for (File f : files)
+				if (f != null && !f.getPath().isBlank()) return true;
+		return false;
+	}
+
+	private static boolean isGiven(String openImageTitle) {
+		return !isNoImage(openImageTitle);
+	}
+
 	static List<RgbImage> references(File[] files, String openImageTitle) {
 		List<RgbImage> refs = new ArrayList<>();
 		if (files != null)
 			for (File f : files)
 				if (f != null && !f.getPath().isBlank()) refs.add(ImageFiles.read(f.toPath()));
 		String title = openImageTitle == null ? "" : openImageTitle.trim();
-		if (!title.isEmpty() && !title.equals(NO_IMAGE)) {
+		if (!isNoImage(title)) {
 			ImagePlus imp = WindowManager.getImage(title);
 			if (imp == null) throw new StainNormException("reference_image: no open image titled \"" + title + "\"");
 			refs.add(ImageFiles.fromImagePlus(imp));
 		}
 		return refs;
+	}
+
+	/**
+	 * Blank, {@value #NO_IMAGE}, or the placeholders of earlier versions: "[none]", which the Recorder wrote as
+	 * {@code [[none]]}, and "none", what a replay of {@code key=[none]} reads, unless an image has that title.
+	 */
+	static boolean isNoImage(String title) {
+		String t = title == null ? "" : title.trim();
+		return t.isEmpty() || t.equals(NO_IMAGE) || t.equals("[none]") || t.equalsIgnoreCase("none") && WindowManager.getImage(t) == null;
 	}
 
 	/** NO_IMAGE followed by the titles of the open images, for a choice list. */

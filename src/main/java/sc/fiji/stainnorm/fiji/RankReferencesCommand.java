@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
+import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -17,8 +18,8 @@ import sc.fiji.stainnorm.normalize.BatchNormalizer;
 import sc.fiji.stainnorm.normalize.ReferenceRanking;
 
 /** Ranks a folder's images by how typical their stain profile is ({@link ReferenceRanking}): which one to use as reference. */
-@Plugin(type = Command.class, headless = true, label = RankReferencesCommand.LABEL,
-	menuPath = "Plugins>Stain Normalization>" + RankReferencesCommand.LABEL)
+@Plugin(type = Command.class, headless = true, label = RankReferencesCommand.LABEL, description = "Ranks a folder's images by how typical their stain profile is, to choose a reference.",
+	menu = { @Menu(label = "Plugins"), @Menu(label = StainNormCommand.MENU), @Menu(label = RankReferencesCommand.LABEL, weight = 9) })
 public class RankReferencesCommand extends StainNormCommand {
 	public static final String LABEL = "Rank Reference Images";
 

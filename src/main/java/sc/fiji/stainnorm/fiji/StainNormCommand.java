@@ -8,6 +8,7 @@ import org.scijava.ui.UIService;
 
 import ij.IJ;
 import ij.ImagePlus;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.StainNormException;
 
 /**
@@ -16,6 +17,9 @@ import sc.fiji.stainnorm.core.StainNormException;
  * trace; {@link #isStopRequested()} tells long loops that the user wants to stop.
  */
 public abstract class StainNormCommand extends DynamicCommand {
+	/** Plugins > Stain Normalization: the user tools first, then the submenu of the project's own runs. */
+	static final String MENU = "Stain Normalization", TOOLS = "Utilities";
+	static final double TOOLS_WEIGHT = 100;
 
 	@Parameter
 	protected LogService log;
@@ -25,6 +29,7 @@ public abstract class StainNormCommand extends DynamicCommand {
 
 	private volatile Thread worker;
 	private volatile String failure;
+	private volatile boolean failedOnSetting;
 
 	/** The work; throw {@link StainNormException} for anything the user has to fix. */
 	protected abstract void execute();
@@ -37,6 +42,7 @@ public abstract class StainNormCommand extends DynamicCommand {
 			execute();
 		}
 		catch (StainNormException e) {
+			failedOnSetting = e instanceof InvalidSettingException;
 			fail(e.getMessage());
 		}
 		catch (OutOfMemoryError e) {
@@ -50,6 +56,11 @@ public abstract class StainNormCommand extends DynamicCommand {
 	/** Why the last run failed, or null if it did not. */
 	public String failure() {
 		return failure;
+	}
+
+	/** Whether {@link #failure()} is a parameter that cannot be used as given rather than a failure of the work. */
+	public boolean failedOnSetting() {
+		return failedOnSetting;
 	}
 
 	protected void fail(String message) {

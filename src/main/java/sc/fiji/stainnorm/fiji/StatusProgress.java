@@ -35,6 +35,11 @@ class StatusProgress implements Progress {
 	}
 
 	@Override
+	public void error(String message) {
+		log.error(prefix + ": " + message);
+	}
+
+	@Override
 	public boolean isCancelled() {
 		return stop.getAsBoolean();
 	}

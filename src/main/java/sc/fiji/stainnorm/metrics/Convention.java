@@ -2,7 +2,7 @@ package sc.fiji.stainnorm.metrics;
 
 import java.util.Locale;
 
-import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 
 /**
  * Which definition of each metric to use. {@link #STANDARD}: the textbook definitions from the original papers.
@@ -17,7 +17,7 @@ public enum Convention {
 		String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
 		for (Convention c : values())
 			if (c.label().equals(t)) return c;
-		throw new StainNormException("Unknown metric convention '" + text + "' (accepted: standard, paper)");
+		throw new InvalidSettingException("Unknown metric convention '" + text + "' (accepted: standard, paper)");
 	}
 
 	public String label() {

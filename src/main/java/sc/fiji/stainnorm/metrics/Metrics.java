@@ -125,7 +125,7 @@ public final class Metrics {
 			}
 			for (String problem : problems)
 				progress.warn(pair.name() + ": " + problem);
-			if (row.error() != null) progress.warn(pair.name() + ": " + row.error());
+			if (row.error() != null) progress.error(pair.name() + ": " + row.error());
 			progress.update(done.incrementAndGet(), pairs.size(), pair.name());
 			return row;
 		}, "Metric evaluation interrupted", IllegalStateException::new);

@@ -4,8 +4,8 @@ import sc.fiji.stainnorm.core.RgbImage;
 
 /**
  * Pearson correlation coefficient of all pixel values of all channels taken as one sample (the STST paper's PCC,
- * {@code scipy.stats.pearsonr} of the flattened arrays); the same in both conventions. When either image is flat
- * (zero variance) the coefficient is undefined: 1 is returned for identical images, 0 otherwise.
+ * {@code scipy.stats.pearsonr} of the flattened arrays); the same in both conventions. When either image is one
+ * single colour the coefficient is undefined (scipy: NaN with a warning): the pair's PCC is n/a with a warning.
  */
 final class Pcc extends NamedMetric {
 	Pcc() {
@@ -15,6 +15,7 @@ final class Pcc extends NamedMetric {
 	@Override
 	public double compute(RgbImage groundTruth, RgbImage prediction) {
 		Planes.checkSameSize(groundTruth, prediction);
+		Planes.checkNotSingleColour(groundTruth, prediction, name());
 		double[][] x = Planes.rgb(groundTruth), y = Planes.rgb(prediction);
 		return correlation(concat(x), concat(y));
 	}
@@ -27,7 +28,10 @@ final class Pcc extends NamedMetric {
 		return all;
 	}
 
-	/** Pearson's r, two-pass for accuracy; flat inputs as described in the class comment. */
+	/**
+	 * Pearson's r, two-pass for accuracy. A flat sample (possible here only in one channel's high-pass plane of SCC,
+	 * whole single-colour images being refused before) gives 1 when both are equal, 0 otherwise.
+	 */
 	static double correlation(double[] x, double[] y) {
 		double mx = Planes.mean(x), my = Planes.mean(y);
 		double sxx = 0, syy = 0, sxy = 0;

@@ -22,6 +22,25 @@ final class Planes {
 				+ image.width() + "x" + image.height());
 	}
 
+	/**
+	 * Refuses a pair in which either image is one single colour: the correlation that {@code metric} is built on
+	 * has no value there (a flat image has no variance), so 0 or 1 would be a made-up number. The caller's
+	 * table shows n/a with this message as the warning, like FSIM of blank patches.
+	 */
+	static void checkNotSingleColour(RgbImage groundTruth, RgbImage prediction, String metric) {
+		for (RgbImage image : new RgbImage[] { groundTruth, prediction }) {
+			int[] px = image.pixels();
+			int first = px[0] & 0xFFFFFF;
+			boolean flat = true;
+			for (int i = 1; i < px.length && flat; i++)
+				flat = (px[i] & 0xFFFFFF) == first;
+			if (flat)
+				throw new StainNormException(metric + " is undefined: the " + (image == groundTruth ? "ground truth" : "prediction")
+					+ " is one single colour (" + RgbImage.red(first) + "," + RgbImage.green(first) + "," + RgbImage.blue(first)
+					+ " everywhere), and a correlation needs variation");
+		}
+	}
+
 	/** {@code [channel][pixel]} with values 0..255, row-major; shared within a table row, so never modify them. */
 	static double[][] rgb(RgbImage image) {
 		return RowMemo.get("rgb", image, null, () -> unpack(image));

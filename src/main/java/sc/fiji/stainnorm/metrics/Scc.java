@@ -6,10 +6,11 @@ import sc.fiji.stainnorm.core.RgbImage;
  * Spatial correlation coefficient (Zhou et al. 1998): both images are high-pass filtered with the 3x3 Laplacian
  * {@code [-1 -1 -1; -1 8 -1; -1 -1 -1]} (reflect boundary), then correlated, per channel, and averaged.
  * <ul>
- * <li>Standard: Pearson correlation of the whole high-pass planes (see {@link Pcc#correlation} for flat ones).</li>
+ * <li>Standard: Pearson correlation of the whole high-pass planes (see {@link Pcc#correlation} for a flat channel).</li>
  * <li>Paper (sewar 0.4.3 {@code scc}): local correlation in an 8x8 box (zero-padded "same", window i-4..i+3),
  * negative variances set to 0, 0 where a standard deviation is 0, averaged over all pixels.</li>
  * </ul>
+ * Both: undefined (n/a with a warning) when either image is one single colour, where sewar reports 0.
  */
 final class Scc extends NamedMetric {
 	private static final int WINDOW = 8;
@@ -23,6 +24,7 @@ final class Scc extends NamedMetric {
 	@Override
 	public double compute(RgbImage groundTruth, RgbImage prediction) {
 		Planes.checkSameSize(groundTruth, prediction);
+		Planes.checkNotSingleColour(groundTruth, prediction, name());
 		return Planes.channelMean(groundTruth, prediction, (x, y, w, h) -> {
 			double[] hx = LocalFilters.laplacian(x, w, h), hy = LocalFilters.laplacian(y, w, h);
 			return convention == Convention.PAPER ? localCorrelation(hx, hy, w, h) : Pcc.correlation(hx, hy);

@@ -5,7 +5,9 @@ import sc.fiji.stainnorm.core.RgbImage;
 /**
  * Universal quality index (Wang &amp; Bovik 2002), {@code Q = 4 sxy mx my / ((sx² + sy²)(mx² + my²))} in a sliding
  * 8x8 window, per channel, averaged. Flat windows follow the authors' code: {@code 2 mx my / (mx² + my²)} when
- * only the variances vanish, 1 when the means do too.
+ * only the variances vanish, 1 when the means do too. A whole image of one single colour makes the index
+ * undefined (its correlation term has no value; the formula would give 0 against any textured image), so the pair's
+ * UQI is n/a with a warning.
  * <ul>
  * <li>Standard: every window position inside the image ("valid").</li>
  * <li>Paper (sewar 0.4.3 {@code uqi}): the authors' formula written for window sums but fed window means, so the
@@ -26,6 +28,7 @@ final class Uqi extends NamedMetric {
 	public double compute(RgbImage groundTruth, RgbImage prediction) {
 		Planes.checkSameSize(groundTruth, prediction);
 		Planes.checkAtLeast(groundTruth, convention == Convention.PAPER ? 9 : WINDOW, name(), "one 8x8 window");
+		Planes.checkNotSingleColour(groundTruth, prediction, name());
 		return Planes.channelMean(groundTruth, prediction, convention == Convention.PAPER ? Uqi::paper : Uqi::standard);
 	}
 

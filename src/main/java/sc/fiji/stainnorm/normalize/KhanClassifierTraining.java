@@ -1,9 +1,5 @@
 package sc.fiji.stainnorm.normalize;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Random;
@@ -214,12 +210,6 @@ public final class KhanClassifierTraining {
 	}
 
 	static void write(double[][] w, Path out) {
-		try {
-			if (out.getParent() != null) Files.createDirectories(out.getParent());
-			Files.writeString(out, format(w), StandardCharsets.UTF_8);
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException(e);
-		}
+		sc.fiji.stainnorm.core.AtomicFile.writeString(out, format(w));
 	}
 }

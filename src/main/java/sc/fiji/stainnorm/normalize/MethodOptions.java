@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
 
-import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 
 /**
  * A method's settings as {@code key=value} strings (from the command line or a macro), read with typed
@@ -13,6 +13,8 @@ import sc.fiji.stainnorm.core.StainNormException;
 public final class MethodOptions {
 	private final Map<String, String> values;
 	private final TreeSet<String> read = new TreeSet<>();
+	/** Each key asked for, with the default its method gave (null: none), in the order asked. */
+	private final Map<String, String> defaults = new LinkedHashMap<>();
 
 	public MethodOptions(Map<String, String> values) {
 		this.values = new LinkedHashMap<>(values);
@@ -29,7 +31,7 @@ public final class MethodOptions {
 			for (String part : text.split(",")) {
 				if (part.isBlank()) continue;
 				int eq = part.indexOf('=');
-				if (eq <= 0) throw new StainNormException("Method option '" + part.trim() + "' is not of the form key=value");
+				if (eq <= 0) throw new InvalidSettingException("Method option '" + part.trim() + "' is not of the form key=value");
 				m.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
 			}
 		return new MethodOptions(m);
@@ -44,10 +46,13 @@ public final class MethodOptions {
 
 	public String getString(String key, String defaultValue) {
 		read.add(key);
+		defaults.putIfAbsent(key, defaultValue);
 		return values.getOrDefault(key, defaultValue);
 	}
 
 	public double getDouble(String key, double defaultValue) {
+		defaults.putIfAbsent(key, defaultValue == Math.rint(defaultValue) && Math.abs(defaultValue) < 1e15
+			? Long.toString((long) defaultValue) : Double.toString(defaultValue));
 		String v = getString(key, null);
 		if (v == null) return defaultValue;
 		try {
@@ -56,27 +61,34 @@ public final class MethodOptions {
 			return d;
 		}
 		catch (NumberFormatException e) {
-			throw new StainNormException("Option " + key + "=" + v + " is not a finite number");
+			throw new InvalidSettingException("Option " + key + "=" + v + " is not a finite number");
 		}
 	}
 
 	public int getInt(String key, int defaultValue) {
+		defaults.putIfAbsent(key, Integer.toString(defaultValue));
 		String v = getString(key, null);
 		if (v == null) return defaultValue;
 		try {
 			return Integer.parseInt(v);
 		}
 		catch (NumberFormatException e) {
-			throw new StainNormException("Option " + key + "=" + v + " is not a whole number");
+			throw new InvalidSettingException("Option " + key + "=" + v + " is not a whole number");
 		}
 	}
 
 	public boolean getBoolean(String key, boolean defaultValue) {
+		defaults.putIfAbsent(key, Boolean.toString(defaultValue));
 		String v = getString(key, null);
 		if (v == null) return defaultValue;
 		if (v.equalsIgnoreCase("true") || v.equals("1") || v.equalsIgnoreCase("yes")) return true;
 		if (v.equalsIgnoreCase("false") || v.equals("0") || v.equalsIgnoreCase("no")) return false;
-		throw new StainNormException("Option " + key + "=" + v + " must be true or false");
+		throw new InvalidSettingException("Option " + key + "=" + v + " must be true or false");
+	}
+
+	/** The keys that were read, each with its default (null where the method has none), in the order read. */
+	Map<String, String> defaults() {
+		return new LinkedHashMap<>(defaults);
 	}
 
 	/** The settings as given, in order (for stain profiles, which save them). */
@@ -88,7 +100,7 @@ public final class MethodOptions {
 		TreeSet<String> unknown = new TreeSet<>(values.keySet());
 		unknown.removeAll(read);
 		if (!unknown.isEmpty())
-			throw new StainNormException("Method " + method + " has no option " + String.join(", ", unknown)
+			throw new InvalidSettingException("Method " + method + " has no option " + String.join(", ", unknown)
 				+ (read.isEmpty() ? " (it takes none)" : "; it takes " + String.join(", ", read)));
 	}
 }

@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.Percentile;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.core.TissueMask;
 
 /**
  * Vahadane et al. 2016, "Structure-preserving color normalization and sparse stain separation for
@@ -58,11 +60,11 @@ public final class Vahadane implements StainNormalizer {
 		luminosity = options.getDouble("luminosity", DEFAULT_LUMINOSITY);
 		samples = options.getInt("samples", DEFAULT_SAMPLES);
 		iterations = options.getInt("iterations", DEFAULT_ITERATIONS);
-		if (!(lambda >= 0)) throw new StainNormException("Vahadane option lambda=" + lambda + " must be 0 or more");
+		if (!(lambda >= 0)) throw new InvalidSettingException("Vahadane option lambda=" + lambda + " must be 0 or more");
 		if (!(luminosity > 0 && luminosity <= 1))
-			throw new StainNormException("Vahadane option luminosity=" + luminosity + " must be in (0, 1]");
-		if (samples < MIN_TISSUE) throw new StainNormException("Vahadane option samples=" + samples + " must be at least " + MIN_TISSUE);
-		if (iterations < 1) throw new StainNormException("Vahadane option iterations=" + iterations + " must be at least 1");
+			throw new InvalidSettingException("Vahadane option luminosity=" + luminosity + " must be in (0, 1]");
+		if (samples < MIN_TISSUE) throw new InvalidSettingException("Vahadane option samples=" + samples + " must be at least " + MIN_TISSUE);
+		if (iterations < 1) throw new InvalidSettingException("Vahadane option iterations=" + iterations + " must be at least 1");
 	}
 
 	public Vahadane() {
@@ -87,6 +89,7 @@ public final class Vahadane implements StainNormalizer {
 		List<double[]> offsets = new ArrayList<>(), backgrounds = new ArrayList<>();
 		for (int i = 0; i < references.size(); i++) {
 			RgbImage ref = references.get(i);
+			TissueMask.requireInReference(ref, i + 1);
 			double[] io = background(ref), offset = SlideBackground.odOffset(io);
 			double[] od = tissueOd(ref, offset);
 			int n = od.length / 3;

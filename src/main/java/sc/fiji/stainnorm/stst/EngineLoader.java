@@ -14,6 +14,7 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -29,27 +30,45 @@ import sc.fiji.stainnorm.core.StainNormException;
  * and this project's {@code sc.fiji.stainnorm.stst.engine} package come from the isolated jars; everything
  * else (our images, {@link StstEngine}, {@link NamedTensors}) is shared with the caller.
  * <p>
- * The jars are found by file name ({@code tensorflow-core-api-*.jar}, {@code tensorflow-core-native-*.jar}
- * including the platform classifier, {@code tensorflow-framework-*.jar}, {@code ndarray-*.jar},
- * {@code javacpp-*.jar}, {@code protobuf-java-*.jar}; the newest version of each wins) among: the folders
- * listed in the system property {@code stainnorm.tensorflow.jars}; every jar the caller's class loader can
- * see (including a Maven/surefire manifest class path); the folder holding this project's jar, its
- * {@code ../jars} and their sub-folders (Fiji's {@code jars/} and {@code jars/linux64/}); and
- * {@code ${imagej.dir}/jars}. Natives can be loaded only once per JVM, so there is one engine per JVM.
+ * The jars are found by file name ({@code tensorflow-core-api-*.jar}, {@code tensorflow-core-native-*.jar},
+ * the natives {@code tensorflow-core-native-*-<this platform>[-gpu].jar}, {@code tensorflow-framework-*.jar},
+ * {@code ndarray-*.jar}, {@code javacpp-*.jar}, {@code protobuf-java-*.jar}; the newest version of each wins)
+ * among: the folders listed in the system property {@code stainnorm.tensorflow.jars}; every jar the
+ * caller's class loader can see (the command line's and the tests' class path); and, for the application
+ * folder that holds this project's jar (the folder above its {@code plugins/} or {@code jars/}) and the ones
+ * named by {@code imagej.dir}, {@code ij.dir} and {@code plugins.dir}: the private folders an install fills,
+ * {@code lib/stainnorm/} and {@code lib/<platform>/stainnorm/}, which are on no class path of Fiji's, then
+ * {@code jars/} (and its platform sub-folders) and {@code plugins/} three levels deep (plain ImageJ's
+ * {@code plugins/jars/linux64/}); and the folder holding this project's jar. Natives can be loaded only once
+ * per JVM, so there is one engine per JVM.
  */
 public final class EngineLoader {
 	static final String ENGINE_CLASS = "sc.fiji.stainnorm.stst.engine.TfEngine";
+	/** Where an install puts the engine's jars, relative to the Fiji.app (or ImageJ) folder; see pom.xml. */
+	static final String PRIVATE_FOLDER = "lib/stainnorm";
 	private static final String[] ISOLATED_PACKAGES = { "org.tensorflow.", "org.bytedeco.", "com.google.protobuf.",
 		"sc.fiji.stainnorm.stst.engine." };
+	/** TensorFlow Java's name for this computer's natives, e.g. linux-x86_64; null when unknown (any is taken). */
+	static final String PLATFORM = platform(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
+	private static final String NATIVES = "tensorflow-core-native natives";
 	private static final Map<String, Pattern> JARS = new LinkedHashMap<>();
+	/** What each missing jar looks like on disk, for the error message. */
+	private static final Map<String, String> FILE_NAMES = new LinkedHashMap<>();
 	static {
-		JARS.put("tensorflow-core-api", Pattern.compile("tensorflow-core-api-(\\d[\\w.\\-]*)\\.jar"));
-		JARS.put("tensorflow-core-native", Pattern.compile("tensorflow-core-native-(\\d[\\w.]*?)(-SNAPSHOT)?\\.jar"));
-		JARS.put("tensorflow-core-native natives", Pattern.compile("tensorflow-core-native-(\\d[\\w.]*?)-(linux|macosx|windows)-[\\w\\-]+\\.jar"));
-		JARS.put("tensorflow-framework", Pattern.compile("tensorflow-framework-(\\d[\\w.\\-]*)\\.jar"));
-		JARS.put("ndarray", Pattern.compile("(?:tensorflow-java-)?ndarray-(\\d[\\w.\\-]*)\\.jar"));
-		JARS.put("javacpp", Pattern.compile("javacpp-(\\d[\\d.]*)\\.jar"));
-		JARS.put("protobuf-java", Pattern.compile("protobuf-java-(\\d[\\w.\\-]*)\\.jar"));
+		String natives = PLATFORM == null ? "(linux|macosx|windows)-[\\w\\-]+" : Pattern.quote(PLATFORM) + "(-gpu)?";
+		jar("tensorflow-core-api", "tensorflow-core-api-(\\d[\\w.\\-]*)\\.jar", "tensorflow-core-api-*.jar");
+		jar("tensorflow-core-native", "tensorflow-core-native-(\\d[\\w.]*?)(-SNAPSHOT)?\\.jar", "tensorflow-core-native-*.jar");
+		jar(NATIVES, "tensorflow-core-native-(\\d[\\w.]*?)-" + natives + "\\.jar",
+			"tensorflow-core-native-*-" + (PLATFORM == null ? "<platform>" : PLATFORM) + ".jar (the TensorFlow natives for this computer)");
+		jar("tensorflow-framework", "tensorflow-framework-(\\d[\\w.\\-]*)\\.jar", "tensorflow-framework-*.jar");
+		jar("ndarray", "(?:tensorflow-java-)?ndarray-(\\d[\\w.\\-]*)\\.jar", "ndarray-*.jar");
+		jar("javacpp", "javacpp-(\\d[\\d.]*)\\.jar", "javacpp-*.jar");
+		jar("protobuf-java", "protobuf-java-(\\d[\\w.\\-]*)\\.jar", "protobuf-java-*.jar");
+	}
+
+	private static void jar(String name, String regex, String fileName) {
+		JARS.put(name, Pattern.compile(regex));
+		FILE_NAMES.put(name, fileName);
 	}
 
 	private static StstEngine engine;
@@ -81,23 +100,46 @@ public final class EngineLoader {
 		return jarsUsed;
 	}
 
-	/** Finds the engine's jars, or says which are missing and where it looked. */
+	/** Finds the engine's jars, or says which are missing, where it looked and what to do. */
 	static Map<String, Path> findJars() {
+		Path own = pathOf(ownLocation());
+		return findJars(own != null && Files.isRegularFile(own) ? own : null, true);
+	}
+
+	/**
+	 * Finds the engine's jars for a plugin jar at {@code ownJar} (null: not run from a jar); {@code classPath}:
+	 * whether the jars the class loaders see count too.
+	 */
+	static Map<String, Path> findJars(Path ownJar, boolean classPath) {
 		Set<Path> candidates = new LinkedHashSet<>();
+		List<Path> searched = new ArrayList<>();
 		String extra = System.getProperty("stainnorm.tensorflow.jars");
 		if (extra != null)
-			for (String dir : extra.split(File.pathSeparator)) if (!dir.isBlank()) addFolder(candidates, Path.of(dir), 2);
-		addClassPath(candidates);
-		Path own = pathOf(ownLocation());
-		if (own != null && Files.isRegularFile(own)) {
-			Path folder = own.getParent();
-			addFolder(candidates, folder, 2);
-			if (folder.getParent() != null) addFolder(candidates, folder.getParent().resolve("jars"), 2);
+			for (String dir : extra.split(File.pathSeparator)) if (!dir.isBlank()) addFolder(candidates, searched, Path.of(dir), 2);
+		if (classPath) addClassPath(candidates);
+		Set<Path> roots = new LinkedHashSet<>();
+		if (ownJar != null) {
+			Path root = appFolder(ownJar);
+			if (root != null) roots.add(root);
 		}
-		for (String prop : new String[] { "imagej.dir", "ij.dir" }) {
+		for (String prop : new String[] { "imagej.dir", "ij.dir", "plugins.dir" }) {
 			String dir = System.getProperty(prop);
-			if (dir != null) addFolder(candidates, Path.of(dir, "jars"), 2);
+			if (dir != null && !dir.isBlank()) roots.add(Path.of(dir).toAbsolutePath().normalize());
 		}
+		for (Path root : roots) {
+			addFolder(candidates, searched, root.resolve(PRIVATE_FOLDER), 1);
+			// the natives: lib/<platform>/stainnorm/, whatever Fiji calls the platform (linux64, macos-arm64, ...)
+			try (Stream<Path> platforms = Files.isDirectory(root.resolve("lib")) ? Files.list(root.resolve("lib")) : Stream.empty()) {
+				platforms.map(p -> p.resolve("stainnorm")).filter(Files::isDirectory).sorted()
+					.forEach(p -> addFolder(candidates, searched, p, 1));
+			}
+			catch (IOException | RuntimeException e) {
+				// unreadable lib/: the other folders still count, and the message names lib/stainnorm
+			}
+			addFolder(candidates, searched, root.resolve("jars"), 2);
+			addFolder(candidates, searched, root.resolve("plugins"), 3);
+		}
+		if (ownJar != null) addFolder(candidates, searched, ownJar.toAbsolutePath().normalize().getParent(), 2);
 		Map<String, Path> found = new LinkedHashMap<>();
 		Map<String, String> versions = new LinkedHashMap<>();
 		for (Path p : candidates) {
@@ -117,11 +159,55 @@ public final class EngineLoader {
 			}
 		}
 		List<String> missing = new ArrayList<>();
-		for (String name : JARS.keySet()) if (!found.containsKey(name)) missing.add(name);
-		if (!missing.isEmpty())
-			throw new StainNormException("STST needs TensorFlow Java; missing jars: " + String.join(", ", missing)
-				+ " (looked on the class path, next to " + own + ", and in -Dstainnorm.tensorflow.jars folders)");
+		for (String name : JARS.keySet()) if (!found.containsKey(name)) missing.add(FILE_NAMES.get(name));
+		if (!missing.isEmpty()) throw new StainNormException(missingMessage(missing, searched, roots, classPath));
 		return found;
+	}
+
+	/** What a user can act on: which files, where they were looked for, how to install them. */
+	private static String missingMessage(List<String> missing, List<Path> searched, Set<Path> roots, boolean classPath) {
+		List<String> where = new ArrayList<>();
+		for (Path p : searched) where.add(p.toString());
+		if (classPath) where.add("Java's class path");
+		Path root = roots.isEmpty() ? null : roots.iterator().next();
+		String app = root == null ? "Fiji.app" : root.toString();
+		return "STST cannot start: its TensorFlow engine is not installed (missing " + String.join(", ", missing)
+			+ "; looked in " + (where.isEmpty() ? "no folder: the plugin does not run from a jar" : String.join(", ", where))
+			+ "). Install the plugin with its engine: in Fiji, from its update site or with `mvn -Dscijava.app.directory="
+			+ (root == null ? "/path/to/Fiji.app" : app) + " install`, which puts these files into " + app + "/" + PRIVATE_FOLDER
+			+ " and " + app + "/lib/" + fijiPlatform(PLATFORM) + "/stainnorm; in plain ImageJ, copy the folders that `mvn -Pupdate-site package`"
+			+ " writes (README, In Fiji); or name their folder with -Dstainnorm.tensorflow.jars=DIR."
+			+ " Reinhard, Macenko, Khan and Vahadane do not need TensorFlow.";
+	}
+
+	/** Fiji's folder name for a TensorFlow Java platform (the updater's lib/&lt;platform&gt;/). */
+	static String fijiPlatform(String platform) {
+		if (platform == null) return "<platform>";
+		return switch (platform) {
+			case "linux-x86_64" -> "linux64";
+			case "windows-x86_64" -> "win64";
+			case "macosx-x86_64" -> "macosx";
+			case "macosx-arm64" -> "macos-arm64";
+			default -> platform;
+		};
+	}
+
+	/** The Fiji.app (or ImageJ) folder of a jar in its plugins/ or jars/ tree, up to three levels down; else null. */
+	static Path appFolder(Path jar) {
+		Path p = jar.toAbsolutePath().normalize().getParent();
+		for (int up = 0; p != null && p.getParent() != null && up < 3; up++, p = p.getParent()) {
+			String name = p.getFileName().toString();
+			if (name.equals("plugins") || name.equals("jars")) return p.getParent();
+		}
+		return null;
+	}
+
+	/** TensorFlow Java's platform classifier (without -gpu) for an os.name and os.arch, or null. */
+	static String platform(String osName, String osArch) {
+		String os = osName.toLowerCase(Locale.ROOT), arch = osArch.toLowerCase(Locale.ROOT);
+		String o = os.startsWith("linux") ? "linux" : os.startsWith("mac") ? "macosx" : os.startsWith("windows") ? "windows" : null;
+		String a = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64" : arch.equals("aarch64") || arch.equals("arm64") ? "arm64" : null;
+		return o == null || a == null ? null : o + "-" + a;
 	}
 
 	private static void addClassPath(Set<Path> out) {
@@ -141,7 +227,9 @@ public final class EngineLoader {
 		}
 	}
 
-	private static void addFolder(Set<Path> out, Path folder, int depth) {
+	private static void addFolder(Set<Path> out, List<Path> searched, Path folder, int depth) {
+		folder = folder.toAbsolutePath().normalize();
+		if (!searched.contains(folder)) searched.add(folder);
 		if (!Files.isDirectory(folder)) return;
 		try (Stream<Path> s = Files.walk(folder, depth)) {
 			s.filter(p -> p.toString().endsWith(".jar")).forEach(p -> out.add(p.toAbsolutePath().normalize()));

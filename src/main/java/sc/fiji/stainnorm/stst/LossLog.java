@@ -7,7 +7,6 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,8 +15,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 
-import javax.imageio.ImageIO;
 
+import sc.fiji.stainnorm.core.AtomicFile;
+import sc.fiji.stainnorm.core.ImageOutput;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.report.Plots;
 
@@ -34,16 +34,7 @@ final class LossLog {
 		for (Row r : rows)
 			sb.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%s,%.2f%n", r.step, r.lossD, r.lossGan, r.l1,
 				Double.isNaN(r.valL1) ? "" : String.format(Locale.ROOT, "%.6f", r.valL1), r.seconds));
-		try {
-			Path dir = csv.toAbsolutePath().getParent();
-			Files.createDirectories(dir);
-			Path tmp = dir.resolve("." + csv.getFileName() + ".tmp");
-			Files.writeString(tmp, sb);
-			Files.move(tmp, csv, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-		}
-		catch (IOException e) {
-			throw new StainNormException("Cannot write the loss log " + csv + ": " + e.getMessage());
-		}
+		AtomicFile.writeString(csv, sb);
 	}
 
 	/** Rows up to {@code lastStep} of an earlier run (for resuming); none if the file is missing. */
@@ -83,13 +74,7 @@ final class LossLog {
 		panel(g, rows, Row::lossGan, null, "generator cGAN loss", 40 + panelH, panelH, w, new Color(0xd62728));
 		panel(g, rows, Row::l1, Row::valL1, "generator L1 (x" + (int) lambda + " in the loss); dots: validation", 40 + 2 * panelH, panelH, w, new Color(0x2ca02c));
 		g.dispose();
-		try {
-			Files.createDirectories(png.toAbsolutePath().getParent());
-			if (!ImageIO.write(img, "png", png.toFile())) throw new IOException("no PNG writer");
-		}
-		catch (IOException e) {
-			throw new UncheckedIOException(e);
-		}
+		ImageOutput.write(new ij.ImagePlus(png.getFileName().toString(), img), png, true);
 	}
 
 	private static void panel(Graphics2D g, List<Row> rows, ToDoubleFunction<Row> f, ToDoubleFunction<Row> dots, String label, int top,

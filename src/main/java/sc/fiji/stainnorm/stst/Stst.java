@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import sc.fiji.stainnorm.core.GuidedFilter;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.normalize.MethodOptions;
@@ -57,12 +58,14 @@ public final class Stst implements StainNormalizer {
 		structureRadius = keepStructure ? radius : 0;
 		structureEps = options.getDouble("structure_eps", 10);
 		seed = options.getInt("seed", 0);
-		if (tileOption < 0) throw new StainNormException("Option tile=" + tileOption + " must be positive");
-		if (batch < 1 || batch > 256) throw new StainNormException("Option batch=" + batch + " must be 1..256");
-		if (radius < 1 || radius > 256) throw new StainNormException("Option structure_radius=" + radius + " must be 1..256");
-		if (!(structureEps > 0) || Double.isInfinite(structureEps)) throw new StainNormException("Option structure_eps=" + structureEps + " must be positive");
-		if (modelOption != null && !Files.isRegularFile(Path.of(modelOption)))
-			throw new StainNormException("Model file " + modelOption + " does not exist");
+		if (tileOption < 0) throw new InvalidSettingException("Option tile=" + tileOption + " must be positive");
+		if (batch < 1 || batch > 256) throw new InvalidSettingException("Option batch=" + batch + " must be 1..256");
+		if (radius < 1 || radius > 256) throw new InvalidSettingException("Option structure_radius=" + radius + " must be 1..256");
+		if (!(structureEps > 0) || Double.isInfinite(structureEps)) throw new InvalidSettingException("Option structure_eps=" + structureEps + " must be positive");
+		if (modelOption != null && !Files.isRegularFile(Path.of(modelOption))) {
+			String why = sc.fiji.stainnorm.core.PathChecks.notRegularFileReason(Path.of(modelOption));
+			throw new StainNormException("Model file " + modelOption + ("not found".equals(why) || why == null ? " does not exist" : " is " + why + ", not a regular file"));
+		}
 	}
 
 	public Stst() {
@@ -120,9 +123,9 @@ public final class Stst implements StainNormalizer {
 				});
 				int g = loaded.model.spec().granularity();
 				int tile = tile();
-				if (tile % g != 0) throw new StainNormException("Option tile=" + tile + " must be a multiple of " + g + " for this model");
+				if (tile % g != 0) throw new InvalidSettingException("Option tile=" + tile + " must be a multiple of " + g + " for this model");
 				if (overlap() < 0 || overlap() >= tile / 2 + 1)
-					throw new StainNormException("Option overlap=" + overlap() + " must be between 0 and half the tile (" + tile / 2 + ")");
+					throw new InvalidSettingException("Option overlap=" + overlap() + " must be between 0 and half the tile (" + tile / 2 + ")");
 			}
 			return loaded;
 		}

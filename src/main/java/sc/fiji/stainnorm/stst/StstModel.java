@@ -7,17 +7,16 @@ import java.io.OutputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Properties;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
+import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.StainNormException;
 
 /**
@@ -38,7 +37,12 @@ public final class StstModel {
 	private final Properties metadata;
 
 	public StstModel(UNetSpec spec, NamedTensors weights, Properties metadata) {
-		weights.requireShapes(spec.generatorVariables(), "The STST model");
+		this(spec, weights, metadata, "The STST model");
+	}
+
+	/** @param what names the model in messages, e.g. {@code "Model file m.zip"} */
+	private StstModel(UNetSpec spec, NamedTensors weights, Properties metadata, String what) {
+		weights.requireShapes(spec.generatorVariables(), what);
 		this.spec = spec;
 		this.weights = weights;
 		this.metadata = new Properties();
@@ -76,6 +80,10 @@ public final class StstModel {
 	}
 
 	public static StstModel read(Path path) {
+		String notAFile = sc.fiji.stainnorm.core.PathChecks.notRegularFileReason(path);
+		if ("not found".equals(notAFile)) throw new StainNormException("Model file " + path + " does not exist");
+		if (notAFile != null) // a named pipe would block the reader forever
+			throw new StainNormException("Model file " + path + " is " + notAFile + ", not a regular file; give a model zip written by ./stainnorm train");
 		try (InputStream in = Files.newInputStream(path)) {
 			return read(in, "Model file " + path);
 		}
@@ -113,6 +121,9 @@ public final class StstModel {
 		catch (ZipException | java.io.EOFException e) {
 			throw new StainNormException(what + " is not a valid STST model (corrupt zip: " + e.getMessage() + ")");
 		}
+		catch (IllegalArgumentException e) { // Properties.load on a malformed unicode escape
+			throw new StainNormException(what + " is not a valid STST model (unreadable " + METADATA_ENTRY + ": " + e.getMessage() + ")");
+		}
 		if (meta == null && weights == null) throw new StainNormException(what + " is not an STST model (not a zip with " + METADATA_ENTRY + ")");
 		if (meta == null) throw new StainNormException(what + " is not an STST model (no " + METADATA_ENTRY + ")");
 		if (!FORMAT.equals(meta.getProperty("format"))) throw new StainNormException(what + " is not an STST model (format '" + meta.getProperty("format") + "')");
@@ -120,8 +131,14 @@ public final class StstModel {
 		if (version != VERSION)
 			throw new StainNormException(what + " has model format version " + version + "; this plugin reads version " + VERSION + (version > VERSION ? " (update the plugin)" : ""));
 		if (weights == null) throw new StainNormException(what + " is incomplete (no " + WEIGHTS_ENTRY + ")");
-		UNetSpec spec = new UNetSpec(intProperty(meta, "ngf", what), intProperty(meta, "patchSize", what));
-		return new StstModel(spec, weights, meta);
+		UNetSpec spec;
+		try {
+			spec = new UNetSpec(intProperty(meta, "ngf", what), intProperty(meta, "patchSize", what));
+		}
+		catch (StainNormException e) {
+			throw e.getMessage().startsWith(what) ? e : new StainNormException(what + " has invalid metadata: " + e.getMessage(), e);
+		}
+		return new StstModel(spec, weights, meta, what);
 	}
 
 	private static int intProperty(Properties p, String key, String what) {
@@ -133,36 +150,9 @@ public final class StstModel {
 		}
 	}
 
-	/** Writes the model atomically (temporary file, then rename). */
+	/** Writes the model atomically and verified ({@link AtomicFile}: temporary file, fsync, then rename). */
 	public void write(Path path) {
-		try {
-			Path dir = path.toAbsolutePath().getParent();
-			Files.createDirectories(dir);
-			Path tmp = Files.createTempFile(dir, ".stst-model", ".tmp");
-			try {
-				try {
-					Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-				}
-				catch (UnsupportedOperationException e) {
-					// not a POSIX file system: keep the default permissions
-				}
-				try (OutputStream out = Files.newOutputStream(tmp)) {
-					write(out);
-				}
-				try {
-					Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-				}
-				catch (AtomicMoveNotSupportedException e) {
-					Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-				}
-			}
-			finally {
-				Files.deleteIfExists(tmp);
-			}
-		}
-		catch (IOException e) {
-			throw new StainNormException("Cannot write model file " + path + ": " + e.getMessage());
-		}
+		AtomicFile.writeStream(path, this::write);
 	}
 
 	public void write(OutputStream stream) throws IOException {

@@ -2,7 +2,6 @@ package sc.fiji.stainnorm.stst;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +17,7 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.Progress;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
@@ -57,14 +57,24 @@ public final class StstTrainer {
 		}
 
 		void check() {
-			if (steps < 1) throw new StainNormException("Training needs at least 1 step, got " + steps);
-			if (learningRate <= 0 || !Double.isFinite(learningRate)) throw new StainNormException("Learning rate must be positive, got " + learningRate);
-			if (beta1 < 0 || beta1 >= 1) throw new StainNormException("Adam beta1 must be in [0, 1), got " + beta1);
-			if (lambda < 0 || !Double.isFinite(lambda)) throw new StainNormException("Lambda (L1 weight) must be >= 0, got " + lambda);
-			if (validationFraction < 0 || validationFraction >= 1) throw new StainNormException("Validation fraction must be in [0, 1), got " + validationFraction);
-			if (validateEvery < 1 || checkpointEvery < 1) throw new StainNormException("Validation and checkpoint intervals must be at least 1 step");
-			if (resume && checkpoints == null) throw new StainNormException("Resuming needs a checkpoint folder");
-			new UNetSpec(width, patchSize);
+			if (steps < 1) throw new InvalidSettingException("Training needs at least 1 step, got " + steps);
+			if (learningRate <= 0 || !Double.isFinite(learningRate)) throw new InvalidSettingException("Learning rate must be positive, got " + learningRate);
+			if (beta1 < 0 || beta1 >= 1) throw new InvalidSettingException("Adam beta1 must be in [0, 1), got " + beta1);
+			if (lambda < 0 || !Double.isFinite(lambda)) throw new InvalidSettingException("Lambda (L1 weight) must be >= 0, got " + lambda);
+			if (validationFraction < 0 || validationFraction >= 1) throw new InvalidSettingException("Validation fraction must be in [0, 1), got " + validationFraction);
+			if (validateEvery < 1 || checkpointEvery < 1) throw new InvalidSettingException("Validation and checkpoint intervals must be at least 1 step");
+			if (threads < 0) throw new InvalidSettingException("Threads must be 0 (all cores) or more, got " + threads);
+			if (resume && checkpoints == null) throw new InvalidSettingException("Resuming needs a checkpoint folder");
+			// a resume that silently starts from scratch would cost hours without a word
+			if (resume && Checkpoint.newestFile(checkpoints) == null)
+				throw new StainNormException("Nothing to resume: no checkpoint (checkpoint-<step>.zip) in " + checkpoints
+					+ (Files.isDirectory(checkpoints) ? "" : " (no such folder)") + "; leave out resume to start from scratch");
+			try {
+				new UNetSpec(width, patchSize);
+			}
+			catch (StainNormException e) { // here a setting, not a damaged model
+				throw new InvalidSettingException(e.getMessage());
+			}
 		}
 	}
 
@@ -122,6 +132,7 @@ public final class StstTrainer {
 			throw new StainNormException("Model " + s.output() + " exists already; choose another name or allow overwriting");
 		UNetSpec spec = new UNetSpec(s.width(), s.patchSize());
 		List<Path> files = imageFiles(s.images());
+		checkOutputLocations(s);
 		List<Path> shuffled = new ArrayList<>(files);
 		Collections.shuffle(shuffled, new Random(s.seed()));
 		int nVal = s.validationFraction() > 0 ? Math.max(1, (int) Math.round(s.validationFraction() * files.size())) : 0;
@@ -149,7 +160,7 @@ public final class StstTrainer {
 		long started = System.nanoTime();
 		try (StstEngine.Training t = engine.training(spec, new StstEngine.Hyper(s.width(), (float) s.learningRate(), (float) s.beta1(),
 			(float) s.lambda(), s.seed(), s.threads()))) {
-			int first = 1;
+			int first = 1, checkpointed = 0;
 			List<LossLog.Row> rows = new ArrayList<>();
 			if (s.resume()) {
 				Checkpoint c = Checkpoint.newest(s.checkpoints());
@@ -157,6 +168,7 @@ public final class StstTrainer {
 					c.check(s);
 					t.restore(c.variables);
 					first = c.step + 1;
+					checkpointed = c.step;
 					rows.addAll(LossLog.read(csv, c.step));
 					progress.update(-1, -1, "Resumed from " + c.path + " at step " + c.step);
 				}
@@ -166,7 +178,7 @@ public final class StstTrainer {
 			double recentSeconds = 0;
 			int recentSteps = 0;
 			for (int step = first; step <= s.steps(); step++) {
-				if (progress.isCancelled()) throw new StainNormException("Training cancelled at step " + step + "; the last checkpoint can be resumed");
+				if (progress.isCancelled()) throw new StainNormException("Training cancelled at step " + step + "; " + resumeHint(s, checkpointed));
 				Random r = new Random(mix(s.seed(), step));
 				RgbImage patch = augment(train.get(r.nextInt(train.size())), p, r);
 				NhwcBatch.putGray(patch, 0, 0, p, p, gray, 0);
@@ -190,6 +202,7 @@ public final class StstTrainer {
 				if (s.checkpoints() != null && (step % s.checkpointEvery() == 0 || step == s.steps())) {
 					Checkpoint.write(s, step, t.allVariables());
 					LossLog.write(csv, rows);
+					checkpointed = step;
 				}
 			}
 			LossLog.write(csv, rows);
@@ -210,6 +223,21 @@ public final class StstTrainer {
 			progress.update(-1, -1, String.format("Model written to %s (%.0f s); losses in %s and %s", s.output(), seconds, csv, plot));
 			return new Result(s.output(), csv, plot, s.steps(), seconds, fileNames(trainFiles), fileNames(valFiles), finalL1, lastVal);
 		}
+	}
+
+	/**
+	 * Every place the run will write (model, loss CSV and plot, checkpoints) is checked before the first step,
+	 * so that a read-only or missing-permission folder is found now, not after hours of training.
+	 */
+	static void checkOutputLocations(Settings s) {
+		for (Path f : List.of(s.output(), lossCsvOf(s.output()), lossPlotOf(s.output())))
+			if (Files.isDirectory(f)) throw new StainNormException("Output " + f + " is a folder; name a file such as mystain.zip");
+		Path modelFolder = s.output().toAbsolutePath().getParent();
+		if (s.images() != null && sc.fiji.stainnorm.core.PathChecks.sameLocation(modelFolder, s.images()))
+			throw new StainNormException("The model " + s.output() + " is inside the training images folder " + s.images()
+				+ ", where its loss plot " + lossPlotOf(s.output()).getFileName() + " would be taken for a training image; write it elsewhere");
+		sc.fiji.stainnorm.core.PathChecks.requireWritableFolder(modelFolder, "The model's folder");
+		if (s.checkpoints() != null) sc.fiji.stainnorm.core.PathChecks.requireWritableFolder(s.checkpoints(), "The checkpoint folder");
 	}
 
 	static String codeVersion() {
@@ -243,6 +271,13 @@ public final class StstTrainer {
 		return RgbImage.wrap(p, p, dst);
 	}
 
+	/** What a cancelled run leaves to resume from: only a checkpoint actually written counts. */
+	private static String resumeHint(Settings s, int checkpointed) {
+		if (s.checkpoints() == null) return "nothing can be resumed: no checkpoint folder was set";
+		if (checkpointed == 0) return "nothing can be resumed: no checkpoint was written yet (every " + s.checkpointEvery() + " steps)";
+		return "resume (resume=true / --resume) continues from the checkpoint of step " + checkpointed + " in " + s.checkpoints();
+	}
+
 	private static String eta(double seconds) {
 		long s = Math.round(seconds);
 		return s >= 3600 ? String.format("%dh%02dm", s / 3600, s / 60 % 60) : String.format("%dm%02ds", s / 60, s % 60);
@@ -251,7 +286,7 @@ public final class StstTrainer {
 	private static List<Path> imageFiles(Path folder) {
 		if (folder == null || !Files.isDirectory(folder)) throw new StainNormException("Training images folder " + folder + " does not exist");
 		try (Stream<Path> s = Files.list(folder)) {
-			List<Path> files = s.filter(ImageFiles::isImageFile).sorted().toList();
+			List<Path> files = s.filter(f -> !f.getFileName().toString().startsWith(".")).filter(ImageFiles::isImageFile).sorted().toList();
 			if (files.size() < 1) throw new StainNormException("No images (png, tif, jpg) in " + folder);
 			return files;
 		}
@@ -315,18 +350,19 @@ public final class StstTrainer {
 			Path dir = s.checkpoints();
 			try {
 				Files.createDirectories(dir);
-				Path target = dir.resolve(String.format("checkpoint-%08d.zip", step)), tmp = dir.resolve(".checkpoint.tmp");
-				try (OutputStream out = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(out)) {
-					zip.putNextEntry(new ZipEntry("checkpoint.properties"));
-					Properties p = fingerprint(s);
-					p.setProperty("step", Integer.toString(step));
-					p.store(zip, "STST training checkpoint");
-					zip.closeEntry();
-					zip.putNextEntry(new ZipEntry("variables"));
-					all.write(zip);
-					zip.closeEntry();
-				}
-				Files.move(tmp, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+				Path target = dir.resolve(String.format("checkpoint-%08d.zip", step));
+				sc.fiji.stainnorm.core.AtomicFile.writeStream(target, out -> {
+					try (ZipOutputStream zip = new ZipOutputStream(out)) {
+						zip.putNextEntry(new ZipEntry("checkpoint.properties"));
+						Properties p = fingerprint(s);
+						p.setProperty("step", Integer.toString(step));
+						p.store(zip, "STST training checkpoint");
+						zip.closeEntry();
+						zip.putNextEntry(new ZipEntry("variables"));
+						all.write(zip);
+						zip.closeEntry();
+					}
+				});
 				try (Stream<Path> old = Files.list(dir)) { // keep the two newest
 					List<Path> cps = old.filter(f -> f.getFileName().toString().matches("checkpoint-\\d+\\.zip")).sorted().toList();
 					for (int i = 0; i < cps.size() - 2; i++) Files.deleteIfExists(cps.get(i));
@@ -337,15 +373,19 @@ public final class StstTrainer {
 			}
 		}
 
-		static Checkpoint newest(Path dir) {
+		/** The newest checkpoint file in {@code dir}, or null when there is none (or no such folder). */
+		static Path newestFile(Path dir) {
 			if (!Files.isDirectory(dir)) return null;
-			Path newest;
 			try (Stream<Path> s = Files.list(dir)) {
-				newest = s.filter(f -> f.getFileName().toString().matches("checkpoint-\\d+\\.zip")).sorted().reduce((a, b) -> b).orElse(null);
+				return s.filter(f -> f.getFileName().toString().matches("checkpoint-\\d+\\.zip")).sorted().reduce((a, b) -> b).orElse(null);
 			}
 			catch (IOException e) {
 				throw new StainNormException("Cannot list checkpoints in " + dir + ": " + e.getMessage());
 			}
+		}
+
+		static Checkpoint newest(Path dir) {
+			Path newest = newestFile(dir);
 			if (newest == null) return null;
 			Properties p = null;
 			NamedTensors v = null;

@@ -21,8 +21,8 @@ public class BenchmarkCliTest {
 	public TemporaryFolder tmp = new TemporaryFolder();
 
 	@Test
-	public void syntheticWorkloadWhenThereAreNoImages() {
-		Benchmark.Workload w = Benchmark.workload(5, 64, tmp.getRoot().toPath().resolve("nothing-here"), 1);
+	public void syntheticWorkloadWithoutAFolder() {
+		Benchmark.Workload w = Benchmark.workload(5, 64, null, 1);
 		assertEquals(5, w.patches().size());
 		assertEquals(64, w.reference().width());
 		assertTrue(w.description(), w.description().startsWith("synthetic"));
@@ -36,14 +36,16 @@ public class BenchmarkCliTest {
 
 	@Test
 	public void tableAndCsv() throws Exception {
-		Path csv = tmp.getRoot().toPath().resolve("out/bench.csv");
+		Path csv = tmp.getRoot().toPath().resolve("out/bench.csv"), images = tmp.newFolder("images").toPath();
+		Files.copy(Path.of("test-images", "tissue1_A.png"), images.resolve("t.png"));
 		ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
 		int code = Main.run(new String[] { "benchmark", "--patches", "6", "--size", "48", "--methods", "reinhard,macenko", "--threads", "1",
-			"--images", tmp.getRoot().toString(), "--csv", csv.toString() }, new PrintStream(out, true, StandardCharsets.UTF_8),
+			"--images", images.toString(), "--csv", csv.toString() }, new PrintStream(out, true, StandardCharsets.UTF_8),
 			new PrintStream(err, true, StandardCharsets.UTF_8));
 		String text = out.toString(StandardCharsets.UTF_8);
 		assertEquals(err.toString(StandardCharsets.UTF_8), 0, code);
-		assertTrue(text, text.contains("Machine: ") && text.contains("Threads: 1") && text.contains("synthetic") && text.contains("macenko"));
+		assertTrue(text, text.contains("Machine: ") && text.contains("Threads: 1") && text.contains("real: 6 random 48x48 crops of 1 images")
+			&& text.contains("macenko"));
 		List<String> rows = Files.readAllLines(csv);
 		assertEquals(3, rows.size());
 		assertTrue(rows.get(1), rows.get(1).startsWith("reinhard,6,48,1,"));
@@ -54,7 +56,7 @@ public class BenchmarkCliTest {
 		ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
 		int code = Main.run(new String[] { "benchmark", "--methods", "reinhard,nosuch" }, new PrintStream(out, true, StandardCharsets.UTF_8),
 			new PrintStream(err, true, StandardCharsets.UTF_8));
-		assertEquals(Main.FAILED, code);
+		assertEquals(Main.USAGE, code);
 		String e = err.toString(StandardCharsets.UTF_8);
 		assertTrue(e, e.contains("nosuch") && e.contains("reinhard") && e.strip().lines().count() == 1);
 	}

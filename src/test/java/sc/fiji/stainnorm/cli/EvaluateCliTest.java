@@ -54,7 +54,7 @@ public class EvaluateCliTest {
 	@Test
 	public void fijiCommandRunsHeadless() throws Exception {
 		String label = sc.fiji.stainnorm.fiji.EvaluateCommand.LABEL;
-		assertEquals(1, run("--headless", "--run", label, "synthetic=true"));
+		assertEquals(2, run("--headless", "--run", label, "synthetic=true"));
 		assertTrue(err(), err().contains("Missing parameter output_folder"));
 		Path dir = tmp.getRoot().toPath().resolve("fiji");
 		assertEquals(err(), 0, run("--headless", "--run", label, "synthetic=true,patch_size=64,patches=1,references=1,timing_patches=0,"
@@ -67,12 +67,12 @@ public class EvaluateCliTest {
 	public void wrongCommandLinesGetOneLineErrors() {
 		assertEquals(2, run("evaluate", "--synthetic", "--data", "x"));
 		assertEquals(2, run("evaluate", "--no-such-option"));
-		assertEquals(1, run("evaluate", "--synthetic", "--methods", "nosuch", "--output", tmp.getRoot().toPath().resolve("a").toString()));
+		assertEquals(2, run("evaluate", "--synthetic", "--methods", "nosuch", "--output", tmp.getRoot().toPath().resolve("a").toString()));
 		assertTrue(err(), err().contains("Unknown method 'nosuch'"));
 		assertEquals(1, run("evaluate", "--data", tmp.getRoot().toString(), "--methods", "reinhard", "--output",
 			tmp.getRoot().toPath().resolve("b").toString()));
 		assertTrue(err(), err().contains("pengyzhang_cell_seg_matlab"));
-		assertEquals(1, run("evaluate", "--synthetic", "--patch-size", "8", "--output", tmp.getRoot().toPath().resolve("c").toString()));
+		assertEquals(2, run("evaluate", "--synthetic", "--patch-size", "8", "--output", tmp.getRoot().toPath().resolve("c").toString()));
 		assertTrue(err(), err().contains("at least 32"));
 		assertEquals(err().trim(), 1, err().trim().lines().count());
 	}

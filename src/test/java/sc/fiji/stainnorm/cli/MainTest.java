@@ -46,7 +46,7 @@ public class MainTest {
 		assertTrue(err.contains("unknown subcommand 'frobnicate'"));
 		assertEquals(Main.USAGE, run("normalize", "--bogus"));
 		assertTrue(err, err.startsWith("stainnorm: Unknown option --bogus"));
-		assertEquals(Main.FAILED, run("normalize", "--method", "nonexistent", "--output", tmp.getRoot().toString(), "x.png"));
+		assertEquals(Main.USAGE, run("normalize", "--method", "nonexistent", "--output", tmp.getRoot().toString(), "x.png"));
 		assertTrue(err, err.contains("Unknown method 'nonexistent'"));
 		assertEquals("one line, no stack trace", 1, err.strip().lines().count());
 	}
@@ -72,7 +72,7 @@ public class MainTest {
 		assertEquals("second run refuses to overwrite", Main.FAILED, run("--headless", "--run", "Stain Normalization Demo", "output_folder=" + dir));
 		assertTrue(err, err.contains("not empty"));
 		assertFalse("no stack trace without --debug", err.contains("\tat "));
-		assertEquals("missing parameter is not a silent success", Main.FAILED, run("--headless", "--run", "Stain Normalization Demo", ""));
+		assertEquals("missing parameter is not a silent success", Main.USAGE, run("--headless", "--run", "Stain Normalization Demo", ""));
 		assertTrue(err, err.contains("output_folder"));
 		assertEquals(Main.USAGE, run("--headless", "--run", "No Such Command", ""));
 		assertEquals(Main.USAGE, run("--headless", "--run", "Stain Normalization Demo", "output_foldr=/tmp/x"));

@@ -183,4 +183,30 @@ public class ImageFilesTest {
 		assertEquals(500, jpg.width());
 		assertEquals(300, jpg.height());
 	}
+
+	@Test
+	public void imageJCompositeTiffIsRgbAndSixteenBitRgbIsRefused() {
+		ImageStack planes = new ImageStack(4, 3);
+		for (int c = 0; c < 3; c++) {
+			ByteProcessor bp = new ByteProcessor(4, 3);
+			bp.setValue(40 * (c + 1));
+			bp.fill();
+			planes.addSlice(bp);
+		}
+		ImagePlus composite = new ImagePlus("c", planes);
+		composite.setDimensions(3, 1, 1);
+		Path p = tmp.getRoot().toPath().resolve("composite.tif");
+		IJ.saveAsTiff(new ij.CompositeImage(composite, ij.CompositeImage.COMPOSITE), p.toString());
+		assertEquals(RgbImage.pack(40, 80, 120), ImageFiles.read(p).get(3, 2));
+
+		ImageStack wide = new ImageStack(4, 3);
+		for (int c = 0; c < 3; c++)
+			wide.addSlice(new ShortProcessor(4, 3));
+		ImagePlus rgb48 = new ImagePlus("w", wide);
+		rgb48.setDimensions(3, 1, 1);
+		Path p16 = tmp.getRoot().toPath().resolve("rgb48.tif");
+		IJ.saveAsTiff(rgb48, p16.toString());
+		String msg = errorOf(() -> ImageFiles.read(p16));
+		assertTrue(msg, msg.contains("stack of 3 planes (3 channels") || msg.contains("16-bit"));
+	}
 }

@@ -58,9 +58,9 @@ public class HeadlessRunTest {
 		Path out = tmp.getRoot().toPath().resolve("out");
 		assertEquals(Main.FAILED, run(NormalizeFolderCommand.LABEL, "input_folder=" + tmp.getRoot() + "/missing,output_folder=" + out + ",method=x"));
 		assertTrue(err, err.contains("not found"));
-		assertEquals(Main.FAILED, run(NormalizeFolderCommand.LABEL, "input_folder=" + in + ",output_folder=" + out + ",method=nosuch"));
+		assertEquals(Main.USAGE, run(NormalizeFolderCommand.LABEL, "input_folder=" + in + ",output_folder=" + out + ",method=nosuch"));
 		assertTrue(err, err.contains("Unknown method"));
-		assertEquals("missing required parameters are not a silent success", Main.FAILED, run(NormalizeFolderCommand.LABEL, ""));
+		assertEquals("missing required parameters are not a silent success", Main.USAGE, run(NormalizeFolderCommand.LABEL, ""));
 		assumeTrue("skipped: reinhard not registered yet", Methods.names().contains("reinhard"));
 		String params = "input_folder=" + in + ",output_folder=" + out + ",method=reinhard,reference_images=test-images/tissue1_A.png";
 		assertEquals(err, Main.OK, run(NormalizeFolderCommand.LABEL, params + ",shard=2/2"));
@@ -73,12 +73,15 @@ public class HeadlessRunTest {
 	@Test
 	public void normalizeImage() throws IOException {
 		Path outFile = tmp.getRoot().toPath().resolve("n.tif");
-		assertEquals(Main.FAILED, run(NormalizeImageCommand.LABEL, "input_file=test-images/tissue2_C.png,method=nosuch"));
+		assertEquals(Main.USAGE, run(NormalizeImageCommand.LABEL, "input_file=test-images/tissue2_C.png,method=nosuch"));
 		assertTrue(err, err.contains("Unknown method"));
 		assumeTrue("skipped: reinhard not registered yet", Methods.names().contains("reinhard"));
 		String params = "input_file=test-images/tissue2_C.png,method=reinhard,reference_images=test-images/tissue1_A.png,output_file=" + outFile;
-		assertEquals(Main.FAILED, run(NormalizeImageCommand.LABEL, "input_file=test-images/tissue2_C.png,method=reinhard"));
+		assertEquals(Main.USAGE, run(NormalizeImageCommand.LABEL, "input_file=test-images/tissue2_C.png,method=reinhard"));
 		assertTrue(err, err.contains("needs a reference image"));
+		// issue 11: without output_file and without a display the result would be seen nowhere: a usage error, nothing computed
+		assertEquals(Main.USAGE, run(NormalizeImageCommand.LABEL, "input_file=test-images/tissue2_C.png,method=reinhard,reference_images=test-images/tissue1_A.png"));
+		assertTrue(err, err.contains("No output_file given"));
 		assertEquals(err, Main.OK, run(NormalizeImageCommand.LABEL, params));
 		assertTrue(Files.size(outFile) > 0);
 		assertEquals(Main.FAILED, run(NormalizeImageCommand.LABEL, params));
@@ -106,9 +109,9 @@ public class HeadlessRunTest {
 		Files.copy(Path.of("test-images", "tissue1_B.png"), gt.resolve("a.png"));
 		Path out = tmp.getRoot().toPath().resolve("cmp");
 		String params = "source_folder=" + src + ",ground_truth_folder=" + gt + ",output_folder=" + out;
-		assertEquals(Main.FAILED, run(CompareMethodsCommand.LABEL, params + ",methods=nosuch"));
+		assertEquals(Main.USAGE, run(CompareMethodsCommand.LABEL, params + ",methods=nosuch"));
 		assertTrue(err, err.contains("Unknown method 'nosuch'"));
-		assertEquals("missing required parameters are not a silent success", Main.FAILED, run(CompareMethodsCommand.LABEL, ""));
+		assertEquals("missing required parameters are not a silent success", Main.USAGE, run(CompareMethodsCommand.LABEL, ""));
 		assertEquals(Main.USAGE, run(CompareMethodsCommand.LABEL, params + ",method=reinhard"));
 		assumeTrue("skipped: reinhard not registered yet", Methods.names().contains("reinhard"));
 		params += ",methods=reinhard,reference_images=test-images/tissue2_B.png";
@@ -121,7 +124,7 @@ public class HeadlessRunTest {
 
 	@Test
 	public void benchmark() throws IOException {
-		assertEquals(Main.FAILED, run(BenchmarkCommand.LABEL, "patches=0"));
+		assertEquals(Main.USAGE, run(BenchmarkCommand.LABEL, "patches=0"));
 		assertTrue(err, err.contains("patches"));
 		assertEquals(Main.USAGE, run(BenchmarkCommand.LABEL, "patch=3"));
 		assumeTrue("skipped: reinhard not registered yet", Methods.names().contains("reinhard"));

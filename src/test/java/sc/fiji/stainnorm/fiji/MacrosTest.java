@@ -66,11 +66,21 @@ public class MacrosTest {
 			assertTrue(err, err.contains("Unknown method 'nosuchmethod'"));
 			assertFalse("a failed run writes nothing", Files.exists(out));
 			assumeTrue("skipped: reinhard not registered yet", Methods.names().contains("reinhard"));
+			err = runMacro(text, "input=[" + in + "] output=[" + out + "] method=reinhard");
+			assertTrue("the message names this macro's own key: " + err, err.contains("in macros/Batch_Normalize_Folder.ijm the key is reference"));
+			assertFalse("a failed run writes nothing", Files.exists(out));
 			err = runMacro(text, "input=[" + in + "] output=[" + out + "] method=reinhard reference=[" + Path.of("test-images", "tissue1_A.png").toAbsolutePath()
 				+ "] shard=1/2");
 			assertEquals(err, List.of("a.png"), FijiCommandsTest.names(out));
 			err = runMacro(text, "input=[" + in + "] output=[" + out + "] method=reinhard reference=[" + Path.of("test-images", "tissue1_A.png").toAbsolutePath() + "]");
 			assertEquals(err, List.of("a.png", "b.png"), FijiCommandsTest.names(out));
+			assertFalse(err, err.contains("Exception") || err.contains("ERROR"));
+			// a reference whose name holds a comma, quoted inside the brackets as the header says, next to a plain one
+			Path comma = Files.copy(Path.of("test-images", "tissue1_A.png"), tmp.getRoot().toPath().resolve("tar, get.png"));
+			Path out2 = tmp.getRoot().toPath().resolve("out2");
+			err = runMacro(text, "input=[" + in + "] output=[" + out2 + "] method=reinhard reference=['" + comma + "',"
+				+ Path.of("test-images", "tissue2_B.png").toAbsolutePath() + "]");
+			assertEquals(err, List.of("a.png", "b.png"), FijiCommandsTest.names(out2));
 			assertFalse(err, err.contains("Exception") || err.contains("ERROR"));
 		}
 		catch (IOException e) {

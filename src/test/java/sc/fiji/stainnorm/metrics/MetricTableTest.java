@@ -112,4 +112,32 @@ public class MetricTableTest {
 		assertEquals(Main.FAILED, Main.run(new String[] { "metrics", rgb.toString(), gray.toString() }, new PrintStream(out), new PrintStream(err)));
 		assertTrue(err.toString(), err.toString().toLowerCase().contains("gray") || err.toString().contains("8-bit"));
 	}
+
+	@Test
+	public void correlationsOfASingleColourImageAreNotAvailableWithAWarning() throws Exception {
+		RgbImage flat = RgbImage.create(A1.width(), A1.height());
+		java.util.Arrays.fill(flat.pixels(), RgbImage.pack(200, 150, 180));
+		for (Convention c : Convention.values())
+			for (RgbImage[] pair : new RgbImage[][] { { A1, flat }, { flat, A1 }, { flat, flat } }) {
+				List<String> problems = new java.util.ArrayList<>();
+				double[] row = Metrics.computeRow(Metrics.of(c), pair[0], pair[1], problems);
+				List<String> columns = MetricTable.columns(Metrics.of(c));
+				for (String metric : List.of("PCC", "SCC", "UQI")) {
+					assertTrue(metric + " " + c + " is n/a, not " + row[columns.indexOf(metric)], Double.isNaN(row[columns.indexOf(metric)]));
+					assertTrue(metric + " " + c + ": " + problems, problems.stream().anyMatch(p -> p.startsWith(metric + ": " + metric + " is undefined")
+						&& p.contains(pair[0] == flat ? "the ground truth is one single colour (200,150,180" : "the prediction is one single colour (200,150,180")));
+				}
+				assertEquals("MSE stays defined", Metrics.byName("MSE", c).compute(pair[0], pair[1]), row[columns.indexOf("MSE")], 0);
+			}
+		Path gt = tmp.getRoot().toPath().resolve("gt.png"), pred = tmp.getRoot().toPath().resolve("flat.png");
+		ImageFiles.write(A1, gt);
+		ImageFiles.write(flat, pred);
+		ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+		assertEquals(Main.OK, Main.run(new String[] { "metrics", gt.toString(), pred.toString() }, new PrintStream(out), new PrintStream(err)));
+		String all = out.toString() + err;
+		for (String metric : List.of("PCC", "SCC", "UQI")) {
+			assertTrue(all, all.contains("WARNING: " + metric + ": " + metric + " is undefined"));
+			assertTrue(all, all.lines().anyMatch(l -> l.trim().startsWith(metric + " ") && l.contains("n/a")));
+		}
+	}
 }
