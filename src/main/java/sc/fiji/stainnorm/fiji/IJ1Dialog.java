@@ -95,7 +95,7 @@ final class IJ1Dialog {
 			String[] items = live.getChoices().stream().map(String::valueOf).toArray(String[]::new);
 			gd.addChoice(name, items, value == null ? items[0] : String.valueOf(value));
 			gd.getLabel().setText(label(item));
-			if (name.equals("method")) addMethodNotes(gd, (Choice) gd.getChoices().lastElement(), items);
+			if (name.equals("method") && choosesNormalization(live.getChoices())) addMethodNotes(gd, (Choice) gd.getChoices().lastElement(), items);
 			return;
 		}
 		if (isNumber(type)) {
@@ -122,6 +122,14 @@ final class IJ1Dialog {
 		};
 		show.accept(choice.getSelectedItem());
 		choice.addItemListener(e -> show.accept(choice.getSelectedItem()));
+	}
+
+	/**
+	 * Whether a "method" choice picks a normalization method (the notes say what each one needs), not, for
+	 * example, an augmentation or stain-vector estimation method of the same name, for which they would be wrong.
+	 */
+	static boolean choosesNormalization(List<?> choices) {
+		return choices.stream().map(String::valueOf).collect(java.util.stream.Collectors.toSet()).equals(new java.util.HashSet<>(Methods.names()));
 	}
 
 	/** E.g. "macenko: needs a reference image. Options: io=240, alpha=1, beta=0.15, ..." */
@@ -179,7 +187,7 @@ final class IJ1Dialog {
 		}
 		h.append("</table>");
 		ModuleItem<?> method = module.getInfo().getInput("method");
-		if (method != null && hasChoices(method)) {
+		if (method != null && hasChoices(method) && choosesNormalization(method.getChoices())) {
 			h.append("<h3>Methods and their options (<code>key=value,...</code>)</h3><ul>");
 			for (Object m : method.getChoices())
 				h.append("<li>").append(escape(methodNote(String.valueOf(m))).replace("\n", "<br>")).append("</li>");

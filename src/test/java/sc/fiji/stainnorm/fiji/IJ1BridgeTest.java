@@ -106,6 +106,24 @@ public class IJ1BridgeTest {
 		}
 	}
 
+	/** A "method" that is not a normalization method (augmentation, stain vectors, ranking) gets no normalization notes. */
+	@Test
+	public void onlyANormalizationMethodChoiceGetsTheMethodNotes() throws Exception {
+		Context ctx = IJ1Bridge.sharedContext();
+		CommandService commands = ctx.service(CommandService.class);
+		for (Class<?> c : List.of(NormalizeImageCommand.class, NormalizeFolderCommand.class, AugmentStainCommand.class, EstimateStainVectorsCommand.class,
+			RankReferencesCommand.class)) {
+			CommandInfo info = commands.getCommand(c.getName());
+			org.scijava.module.Module module = ctx.service(org.scijava.module.ModuleService.class).createModule(info);
+			module.initialize();
+			boolean normalizes = c == NormalizeImageCommand.class || c == NormalizeFolderCommand.class;
+			String help = IJ1Dialog.help(info, module);
+			assertEquals(c.getSimpleName(), normalizes, IJ1Dialog.choosesNormalization(module.getInfo().getInput("method").getChoices()));
+			assertEquals(help, normalizes, help.contains("Methods and their options"));
+			assertTrue(help, !help.contains("Unknown method"));
+		}
+	}
+
 	@Test
 	public void theBridgeRunsTheCommandWithTheMacroOptions() throws Exception {
 		Path out = Files.createTempDirectory("bridge");
