@@ -283,23 +283,38 @@ public final class ImageJ1GuiSession {
 
 	/**
 	 * Opens Plugins > Stain Normalization > Utilities with the mouse, for the README's screenshot. The positions are
-	 * those of ImageJ 1.54's menu bar at (0, 0) under Xvfb (no window manager); the picture is looked at, not
-	 * asserted.
+	 * those of ImageJ 1.54's menu bar at (0, 0) under Xvfb (no window manager), Utilities found by its place in
+	 * the submenu (a fixed position would click whichever command moved there and leave its dialog open); the
+	 * picture is looked at, not asserted, but a click that started a command is a problem.
 	 */
 	private void photographMenu() {
+		Menu ours = submenu(submenu(Menus.getMenuBar(), "Plugins"), "Stain Normalization");
+		int utilities = 0;
+		while (utilities < ours.getItemCount() && !StainNormCommand.TOOLS.equals(ours.getItem(utilities).getLabel()))
+			utilities++;
+		int utilitiesY = STAIN_NORMALIZATION_Y + Math.round(utilities * MENU_ITEM_PITCH);
 		click(318, 12); // Plugins
 		robot.delay(500);
-		click(350, 156); // Stain Normalization
+		click(350, STAIN_NORMALIZATION_Y); // Stain Normalization
 		robot.delay(500);
-		click(600, 271); // Utilities
+		click(600, utilitiesY); // Utilities
 		robot.delay(600);
-		shot("menu", new Rectangle(0, 0, 1070, 332));
+		shot("menu", new Rectangle(0, 0, 1070, utilitiesY + 4 * Math.round(MENU_ITEM_PITCH)));
 		robot.keyPress(KeyEvent.VK_ESCAPE);
 		robot.keyRelease(KeyEvent.VK_ESCAPE);
 		robot.delay(100);
-		click(700, 600); // outside every menu: closes what is still open
+		click(700, 900); // outside every menu: closes what is still open
 		robot.delay(300);
+		for (Window w : Window.getWindows())
+			if (w instanceof Dialog d && w.isShowing()) {
+				problems.add("photographing the menu opened \"" + d.getTitle() + "\": a click landed on a command (see " + shot("menu-misclick", w.getBounds()) + ")");
+				close(w);
+			}
 	}
+
+	/** Stain Normalization's row in the Plugins menu, and the height of a menu item (Utilities, the 7th, was at 271). */
+	private static final int STAIN_NORMALIZATION_Y = 156;
+	private static final float MENU_ITEM_PITCH = (271 - 156) / 6f;
 
 	private void click(int x, int y) {
 		robot.mouseMove(x, y);
