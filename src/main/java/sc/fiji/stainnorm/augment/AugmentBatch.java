@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import sc.fiji.stainnorm.core.AtomicFile;
+import sc.fiji.stainnorm.core.PathChecks;
 import sc.fiji.stainnorm.core.Csv;
 import sc.fiji.stainnorm.core.ImageFiles;
 import sc.fiji.stainnorm.core.ParallelItems;
@@ -41,11 +42,7 @@ public final class AugmentBatch {
 	public static List<Row> run(StainAugmenter augmenter, List<Path> inputs, Path output, int copies, long runSeed, boolean overwrite,
 		int threads, Progress progress)
 	{
-		Path outDir = output.toAbsolutePath().normalize();
-		for (Path in : inputs)
-			if (in.toAbsolutePath().normalize().getParent().equals(outDir))
-				throw new StainNormException("The output folder " + output + " holds the input " + in.getFileName()
-					+ "; choose another output folder so that inputs and variants stay apart");
+		PathChecks.refuseOutputInInputFolder(output, inputs, "The output folder"); // by real path: a link to the input folder too
 		checkTargets(inputs.stream().map(p -> p.getFileName().toString()).toList(), output, copies, overwrite);
 		AtomicLong done = new AtomicLong();
 		// a file that cannot be read or written does not stop the others; the run fails at the end, naming it

@@ -20,6 +20,7 @@ import sc.fiji.stainnorm.augment.AugmentBatch;
 import sc.fiji.stainnorm.augment.Augmentation;
 import sc.fiji.stainnorm.augment.StainAugmenter;
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.PathChecks;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.normalize.BatchNormalizer;
@@ -104,8 +105,7 @@ public class AugmentStainCommand extends StainNormCommand {
 		}
 		List<Augmentation> variants;
 		if (out != null) {
-			if (given(input_file) && input_file.toPath().toAbsolutePath().normalize().getParent().equals(out.toAbsolutePath().normalize()))
-				throw new StainNormException("output_folder holds the input " + input_file.getName() + "; choose another folder");
+			if (given(input_file)) PathChecks.refuseOutputInInputFolder(out, List.of(input_file.toPath()), "output_folder");
 			variants = AugmentBatch.runImage(augmenter, src, name, out, copies, seed, overwrite, progress).stream().map(AugmentBatch.Row::augmentation).toList();
 		}
 		else variants = AugmentBatch.variants(augmenter, src, name, copies, seed);

@@ -94,7 +94,14 @@ public class AugmentCliTest {
 		assertEquals(Main.USAGE, run("augment", "--output", out.toString()).code());
 		Run same = run("augment", "--output", in.toString(), in.toString());
 		assertEquals(Main.FAILED, same.code());
-		assertTrue(same.err(), same.err().contains("holds the input"));
+		assertTrue(same.err(), same.err().contains("is the folder of the input"));
+		Path link = Files.createSymbolicLink(tmp.getRoot().toPath().resolve("link-to-in"), in);
+		Run linked = run("augment", "--output", link.toString(), in.resolve("p.png").toString());
+		assertEquals(linked.err(), Main.FAILED, linked.code());
+		assertTrue(linked.err(), linked.err().contains("is the folder of the input") && linked.err().contains(in.toRealPath().toString()));
+		try (var s = Files.list(in)) {
+			assertEquals("nothing was written through the link", 1, s.count());
+		}
 		assertFalse(Files.exists(out));
 
 		// a damaged file does not stop the others; the run fails at the end, naming it

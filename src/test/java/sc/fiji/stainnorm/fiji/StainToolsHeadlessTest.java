@@ -50,7 +50,7 @@ public class StainToolsHeadlessTest {
 		assertTrue(err, err.contains("exists") && err.lines().count() == 1);
 		assertEquals(err, Main.OK, run(AugmentStainCommand.LABEL, params + ",overwrite=true"));
 		assertEquals(Main.FAILED, run(AugmentStainCommand.LABEL, "input_folder='" + in + "',output_folder='" + in + "'"));
-		assertTrue(err, err.contains("holds the input"));
+		assertTrue(err, err.contains("is the folder of the input"));
 		assertEquals(Main.USAGE, run(AugmentStainCommand.LABEL, "sigma_1=0.1"));
 
 		// the same variants as the command line gives
