@@ -39,7 +39,8 @@ public class NormalizeFolderCommand extends StainNormCommand {
 	@Parameter(label = "Output folder", style = "directory", description = "Created if needed; must not be the input folder")
 	private File output_folder;
 
-	@Parameter(label = "Method", initializer = "initChoices")
+	@Parameter(label = "Method", initializer = "initChoices",
+		description = "STST needs no reference (its style is in the model); the classical methods need one; khan is experimental (below the unnormalized input on the cross-lab protocol)")
 	private String method;
 
 	@Parameter(label = "Reference images (files)", required = false, style = "files,extensions:png/tif/tiff/jpg/jpeg/stainprofile",

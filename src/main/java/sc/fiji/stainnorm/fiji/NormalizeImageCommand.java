@@ -41,7 +41,7 @@ public class NormalizeImageCommand extends StainNormCommand {
 	private ImagePlus image;
 
 	@Parameter(label = "Method", initializer = "initChoices",
-		description = "STST needs no reference (its style is in the model); the classical methods need one")
+		description = "STST needs no reference (its style is in the model); the classical methods need one; khan is experimental (below the unnormalized input on the cross-lab protocol)")
 	private String method;
 
 	@Parameter(label = "Reference images (files)", required = false, style = "files,extensions:png/tif/tiff/jpg/jpeg/stainprofile",
