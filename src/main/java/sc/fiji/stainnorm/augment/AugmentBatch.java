@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.PathChecks;
 import sc.fiji.stainnorm.core.Csv;
@@ -117,7 +118,7 @@ public final class AugmentBatch {
 
 	/** Fails before any work when outputs collide or exist (unless overwriting) or the folder cannot be written. */
 	private static void checkTargets(List<String> names, Path output, int copies, boolean overwrite) {
-		if (copies < 1) throw new StainNormException("copies=" + copies + " must be at least 1");
+		if (copies < 1) throw new InvalidSettingException("copies=" + copies + " must be at least 1");
 		Set<Path> targets = new LinkedHashSet<>();
 		for (String name : names)
 			for (int k = 1; k <= copies; k++) {

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 import sc.fiji.stainnorm.core.Matrix3;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.OpticalDensity;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
@@ -40,7 +41,7 @@ public final class StainAugmenter {
 		public static Method parse(String text) {
 			for (Method m : values())
 				if (m.name().equalsIgnoreCase(text == null ? "" : text.trim())) return m;
-			throw new StainNormException("Augmentation method '" + text + "' is not known; use hed, macenko or vahadane");
+			throw new InvalidSettingException("Augmentation method '" + text + "' is not known; use hed, macenko or vahadane");
 		}
 
 		public String key() {
@@ -59,10 +60,10 @@ public final class StainAugmenter {
 	private final double sigma1, sigma2, rotation;
 
 	private StainAugmenter(Method method, double sigma1, double sigma2, double rotation) {
-		if (!(sigma1 >= 0 && sigma1 < 1)) throw new StainNormException("sigma1=" + sigma1 + " must be from 0 up to (not including) 1");
-		if (!(sigma2 >= 0 && sigma2 <= 1)) throw new StainNormException("sigma2=" + sigma2 + " must be from 0 to 1");
+		if (!(sigma1 >= 0 && sigma1 < 1)) throw new InvalidSettingException("sigma1=" + sigma1 + " must be from 0 up to (not including) 1");
+		if (!(sigma2 >= 0 && sigma2 <= 1)) throw new InvalidSettingException("sigma2=" + sigma2 + " must be from 0 to 1");
 		if (!(rotation >= 0 && rotation <= MAX_ROTATION))
-			throw new StainNormException("rotation=" + rotation + " must be from 0 to " + MAX_ROTATION + " degrees");
+			throw new InvalidSettingException("rotation=" + rotation + " must be from 0 to " + MAX_ROTATION + " degrees");
 		this.method = method;
 		this.sigma1 = sigma1;
 		this.sigma2 = sigma2;

@@ -19,6 +19,7 @@ import ij.process.ColorProcessor;
 import sc.fiji.stainnorm.augment.AugmentBatch;
 import sc.fiji.stainnorm.augment.Augmentation;
 import sc.fiji.stainnorm.augment.StainAugmenter;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.ImageFiles;
 import sc.fiji.stainnorm.core.PathChecks;
 import sc.fiji.stainnorm.core.RgbImage;
@@ -80,12 +81,12 @@ public class AugmentStainCommand extends StainNormCommand {
 	@Override
 	protected void execute() {
 		StainAugmenter augmenter = StainAugmenter.of(StainAugmenter.Method.parse(method), sigma1, sigma2).withRotation(rotation);
-		if (copies < 1) throw new StainNormException("copies=" + copies + " must be at least 1");
+		if (copies < 1) throw new InvalidSettingException("copies=" + copies + " must be at least 1");
 		Path out = given(output_folder) ? output_folder.toPath() : null;
 		StatusProgress progress = new StatusProgress(status, log, LABEL, this::isStopRequested);
 		if (given(input_folder)) {
 			Path in = NormalizeFolderCommand.requireFolder(input_folder);
-			if (out == null) throw new StainNormException("No output_folder given: name the folder for the variants of " + in);
+			if (out == null) throw new InvalidSettingException("No output_folder given: name the folder for the variants of " + in);
 			List<AugmentBatch.Row> rows = AugmentBatch.run(augmenter, BatchNormalizer.collectInputs(List.of(in), null), out, copies, seed,
 				overwrite, Runtime.getRuntime().availableProcessors(), progress);
 			log.info(LABEL + ": " + rows.size() + " variants (" + augmenter + ", seed " + seed + ") -> " + out);

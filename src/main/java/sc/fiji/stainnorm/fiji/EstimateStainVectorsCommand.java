@@ -17,6 +17,7 @@ import ij.WindowManager;
 import ij.gui.Roi;
 import ij.measure.ResultsTable;
 import ij.process.ImageProcessor;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.ImageFiles;
 import sc.fiji.stainnorm.core.RgbImage;
@@ -70,7 +71,7 @@ public class EstimateStainVectorsCommand extends StainNormCommand {
 	@Override
 	protected void execute() {
 		Path csv = given(csv_file) ? csv_file.toPath() : null, plot = given(plot_file) ? plot_file.toPath() : null;
-		if (plot != null && !ImageFiles.isImageFile(plot)) throw new StainNormException("plot_file " + plot + " must end in .png, .tif or .jpg");
+		if (plot != null && !ImageFiles.isImageFile(plot)) throw new InvalidSettingException("plot_file " + plot + " must end in .png, .tif or .jpg");
 		for (Path p : new Path[] { csv, plot })
 			if (p != null && !overwrite && Files.exists(p)) throw new StainNormException(p + " exists; set overwrite to replace it (nothing was written)");
 		RgbImage src;

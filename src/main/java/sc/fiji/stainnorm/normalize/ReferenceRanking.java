@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.ImageFiles;
 import sc.fiji.stainnorm.core.ParallelItems;
 import sc.fiji.stainnorm.core.Progress;
@@ -33,7 +34,7 @@ public final class ReferenceRanking {
 	/** Ranked candidates, most typical first; those without a profile come last, with the reason. */
 	public static List<Candidate> rank(List<Path> images, String method, String options, int threads, Progress progress) {
 		if (!StainProfile.methods().contains(method))
-			throw new StainNormException("Method '" + method + "' has no stain profile to rank by; use one of " + String.join(", ", StainProfile.methods()));
+			throw new InvalidSettingException("Method '" + method + "' has no stain profile to rank by; use one of " + String.join(", ", StainProfile.methods()));
 		List<Object> profiles = ParallelItems.map(images, threads, "rank-references", progress, (i, file) -> {
 			try {
 				StainNormalizer n = Methods.create(method, MethodOptions.parse(options));

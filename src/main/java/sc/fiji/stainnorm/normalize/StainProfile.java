@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.StainNormException;
 
@@ -55,7 +56,7 @@ public final class StainProfile {
 		if (fitted instanceof Macenko m) return m.exportTarget();
 		if (fitted instanceof Vahadane v) return v.exportTarget();
 		if (fitted instanceof Khan k) return k.exportTarget();
-		throw new StainNormException("Method " + fitted.name() + " has no stain profile (only " + String.join(", ", methods()) + " have)");
+		throw new InvalidSettingException("Method " + fitted.name() + " has no stain profile (only " + String.join(", ", methods()) + " have)");
 	}
 
 	/** Saves a fitted normalizer's target atomically; {@code options} is the settings text it was created with. */

@@ -2,6 +2,7 @@ package sc.fiji.stainnorm.vectors;
 
 import java.util.Locale;
 
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.Csv;
 import sc.fiji.stainnorm.core.Matrix3;
 import sc.fiji.stainnorm.core.OpticalDensity;
@@ -46,7 +47,7 @@ public record StainVectorEstimate(String method, double[][] vectors, double[] an
 			case "macenko" -> StainEstimates.macenko(image).vectors();
 			case "vahadane" -> StainEstimates.vahadane(image);
 			case "khan" -> StainEstimates.khan(image);
-			default -> throw new StainNormException("Method '" + method + "' cannot estimate stain vectors; use macenko, vahadane or khan");
+			default -> throw new InvalidSettingException("Method '" + method + "' cannot estimate stain vectors; use macenko, vahadane or khan");
 		};
 		double[][] v = { Matrix3.normalize(he[0]), Matrix3.normalize(he[1]) };
 		double[] angles = { angle(v[0], StainVectors.H_E.vector(0)), angle(v[1], StainVectors.H_E.vector(1)) };

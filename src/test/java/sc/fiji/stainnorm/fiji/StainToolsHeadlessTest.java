@@ -52,6 +52,10 @@ public class StainToolsHeadlessTest {
 		assertEquals(Main.FAILED, run(AugmentStainCommand.LABEL, "input_folder='" + in + "',output_folder='" + in + "'"));
 		assertTrue(err, err.contains("is the folder of the input"));
 		assertEquals(Main.USAGE, run(AugmentStainCommand.LABEL, "sigma_1=0.1"));
+		// settings the command refuses before any work are usage errors too (core.InvalidSettingException: exit 2)
+		assertEquals(err, Main.USAGE, run(AugmentStainCommand.LABEL, "input_folder='" + in + "',output_folder='" + out + "',sigma1=2"));
+		assertEquals(err, Main.USAGE, run(AugmentStainCommand.LABEL, "input_folder='" + in + "',output_folder='" + out + "',copies=0"));
+		assertEquals(err, Main.USAGE, run(AugmentStainCommand.LABEL, "input_folder='" + in + "'"));
 
 		// the same variants as the command line gives
 		Path cli = tmp.getRoot().toPath().resolve("cli");
@@ -77,7 +81,8 @@ public class StainToolsHeadlessTest {
 		assertEquals("existing outputs are not overwritten", Main.FAILED, run(EstimateStainVectorsCommand.LABEL, params));
 		assertTrue(err, err.contains("exists") && err.lines().count() == 1);
 		assertEquals(err, Main.OK, run(EstimateStainVectorsCommand.LABEL, params + ",overwrite=true"));
-		assertEquals(Main.FAILED, run(EstimateStainVectorsCommand.LABEL, "input_file=test-images/tissue2_B.png,method=reinhard"));
+		assertEquals("a method that estimates no stain vectors is a usage error", Main.USAGE,
+			run(EstimateStainVectorsCommand.LABEL, "input_file=test-images/tissue2_B.png,method=reinhard"));
 
 		// on an open image, its ROI only: the estimate of the cropped pixels; the string works in the Fiji deconvolution command
 		ImagePlus imp = sc.fiji.stainnorm.core.ImageFiles.toImagePlus(sc.fiji.stainnorm.core.ImageFiles.read(Path.of("test-images/tissue1_C.png")), "c.png");
