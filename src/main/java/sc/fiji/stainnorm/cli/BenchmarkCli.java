@@ -30,19 +30,19 @@ final class BenchmarkCli implements Subcommand {
 
 	@Override
 	public Set<String> valuedOptions() {
-		return Set.of("patches", "size", "methods", "threads", "csv", "images", "seed");
+		return Set.of("patches", "size", "methods", "threads", "csv", "images", "seed", "format");
 	}
 
 	@Override
 	public Set<String> flagOptions() {
-		return Set.of("overwrite");
+		return Set.of("overwrite", "io");
 	}
 
 	@Override
 	public String help() {
 		return """
 			Usage: ./stainnorm benchmark [--patches 500] [--size 256] [--methods LIST] [--threads N] [--csv FILE [--overwrite]]
-			                             [--images DIR] [--seed 42]
+			                             [--images DIR] [--seed 42] [--io [--format png|tif|jpg]]
 
 			Fits each method once on one reference patch, then normalizes all patches on N threads, and prints
 			seconds and megapixels per second (after an untimed warm-up on 20 patches). Patches are random crops
@@ -56,13 +56,18 @@ final class BenchmarkCli implements Subcommand {
 			  --csv FILE     also write the table as CSV (an existing file is kept unless --overwrite)
 			  --images DIR   folder of RGB images to crop patches from (at least SIZE x SIZE)
 			  --seed N       random seed for the crops (default 42)
+			  --io           also time the whole job: the patches as files in a temporary folder, read, normalized
+			                 and written (verified) to another, as ./stainnorm normalize does; prints wall and
+			                 process CPU seconds, MP/s, each stage's share (read, compute, encode, write) and the
+			                 load average before and after
+			  --format F     file format of that job's inputs and outputs (default png)
 
 			Example: ./stainnorm benchmark --methods reinhard,macenko --threads 2
 			""".formatted(DEFAULT_IMAGES, String.join(", ", Methods.names()));
 	}
 
 	@Override
-	public int run(CliArgs args, PrintStream out) {
+	public int run(CliArgs args, PrintStream out) throws java.io.IOException {
 		if (!args.positional().isEmpty()) throw new UsageException("benchmark takes no positional arguments, got " + args.positional());
 		int patches = args.integer("patches", 500), size = args.integer("size", 256);
 		int threads = args.integer("threads", Runtime.getRuntime().availableProcessors());
@@ -85,6 +90,12 @@ final class BenchmarkCli implements Subcommand {
 		if (csv != null && Files.exists(csv) && !args.flag("overwrite"))
 			throw new StainNormException("CSV file " + csv + " exists; give --overwrite to replace it");
 
+		boolean io = args.flag("io");
+		String format = args.get("format", "png").toLowerCase(Locale.ROOT);
+		if (format.equals("tiff")) format = "tif";
+		if (format.equals("jpeg")) format = "jpg";
+		if (!List.of("png", "tif", "jpg").contains(format)) throw new UsageException("--format must be png, tif or jpg, got " + args.get("format", ""));
+		if (args.get("format", null) != null && !io) throw new UsageException("--format is for the whole-job timing: give --io too");
 		Benchmark.Workload workload = Benchmark.workload(patches, size, images, args.integer("seed", 42));
 		out.println("Machine: " + Benchmark.machine());
 		out.println("Patches: " + workload.description());
@@ -112,15 +123,61 @@ final class BenchmarkCli implements Subcommand {
 				r.transformSeconds(), r.fitSeconds() + r.transformSeconds(), r.cpuSeconds(), r.megapixelsPerSecond(), r.warnings(),
 				workload.description().startsWith("real") ? "real" : "synthetic"));
 		}
+		List<String> ioRows = new ArrayList<>();
+		if (io) {
+			out.println();
+			out.println(String.format(Locale.ROOT, "Whole job, %d %s files in and out (load average %.2f before):", workload.patches().size(),
+				format.toUpperCase(Locale.ROOT), Benchmark.loadAverage()));
+			out.println(String.format(Locale.ROOT, "%-12s %8s %9s %8s %7s %6s %8s %7s %6s %9s", "method", "wall s", "CPU s", "MP/s", "read %",
+				"norm %", "encode %", "write %", "failed", "out MB"));
+			ioRows.add("method,format,files,size,threads,fit_seconds,wall_seconds,process_cpu_seconds,megapixels_per_second,read_share,compute_share,"
+				+ "encode_share,write_share,input_bytes,output_bytes,failed,load_average_before,load_average_after");
+			Path work = java.nio.file.Files.createTempDirectory("stainnorm-benchmark-io");
+			try {
+				List<Path> inputs = Benchmark.writeInputs(workload, work.resolve("in"), format);
+				for (String m : methods) {
+					if (failed.contains(m)) continue;
+					double loadBefore = Benchmark.loadAverage();
+					Benchmark.IoResult r = Benchmark.runIo(m, workload, inputs, work.resolve("out-" + m), threads);
+					double t = r.stageTotal();
+					out.println(String.format(Locale.ROOT, "%-12s %8.3f %9.3f %8.1f %7.1f %6.1f %8.1f %7.1f %6d %9.1f", m, r.wallSeconds(), r.cpuSeconds(),
+						r.megapixelsPerSecond(), 100 * r.readSeconds() / t, 100 * r.computeSeconds() / t, 100 * r.encodeSeconds() / t,
+						100 * r.writeSeconds() / t, r.failed(), r.outputBytes() / 1e6));
+					ioRows.add(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%.4f,%.4f,%.4f,%.2f,%.4f,%.4f,%.4f,%.4f,%d,%d,%d,%.2f,%.2f", m, format, r.files(), size,
+						threads, r.fitSeconds(), r.wallSeconds(), r.cpuSeconds(), r.megapixelsPerSecond(), r.readSeconds() / t, r.computeSeconds() / t,
+						r.encodeSeconds() / t, r.writeSeconds() / t, r.inputBytes(), r.outputBytes(), r.failed(), loadBefore, Benchmark.loadAverage()));
+					if (r.failed() > 0) failed.add(m + " (" + r.failed() + " files failed in the whole job)");
+				}
+			}
+			finally {
+				deleteTree(work);
+			}
+			out.println(String.format(Locale.ROOT, "Load average after: %.2f. Shares are thread-seconds per stage; write = the verified, fsynced write.",
+				Benchmark.loadAverage()));
+		}
 		out.println();
 		out.println("CPU s: processor time of the normalizing threads; wall-clock seconds above it mean other programs shared the cores.");
 		out.println("STST paper, 500 patches of 256x256: Reinhard 14.16 s, Macenko 73.29 s, Khan 1980 s, Vahadane 553 s");
 		if (csv != null) {
+			if (io) {
+				rows.add("");
+				rows.addAll(ioRows);
+			}
 			AtomicFile.writeString(csv, String.join("\n", rows) + "\n");
 			out.println("CSV written to " + csv);
 		}
 		if (!failed.isEmpty())
 			throw new StainNormException("not timed: " + String.join(", ", failed) + " (see the skipped lines above); the others are in the table");
 		return Main.OK;
+	}
+
+	private static void deleteTree(Path dir) {
+		try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+			for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList())
+				Files.deleteIfExists(p);
+		}
+		catch (java.io.IOException e) {
+			System.err.println("WARNING: could not remove the benchmark's temporary folder " + dir + ": " + e.getMessage());
+		}
 	}
 }
