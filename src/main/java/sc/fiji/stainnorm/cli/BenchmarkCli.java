@@ -12,6 +12,7 @@ import java.util.Set;
 import sc.fiji.stainnorm.bench.Benchmark;
 import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.normalize.BatchNormalizer;
 import sc.fiji.stainnorm.normalize.Methods;
 
 /** {@code ./stainnorm benchmark}: seconds to fit and normalize many patches, per method. */
@@ -30,7 +31,7 @@ final class BenchmarkCli implements Subcommand {
 
 	@Override
 	public Set<String> valuedOptions() {
-		return Set.of("patches", "size", "methods", "threads", "csv", "images", "seed", "format");
+		return Set.of("patches", "size", "methods", "threads", "csv", "images", "seed", "format", "keep");
 	}
 
 	@Override
@@ -61,6 +62,8 @@ final class BenchmarkCli implements Subcommand {
 			                 process CPU seconds, MP/s, each stage's share (read, compute, encode, write) and the
 			                 load average before and after
 			  --format F     file format of that job's inputs and outputs (default png)
+			  --keep DIR     keep that job's files in DIR (DIR/in, DIR/out-METHOD; DIR must not exist or be
+			                 empty) instead of a temporary folder, e.g. to time other programs on DIR/in
 
 			Example: ./stainnorm benchmark --methods reinhard,macenko --threads 2
 			""".formatted(DEFAULT_IMAGES, String.join(", ", Methods.names()));
@@ -96,6 +99,9 @@ final class BenchmarkCli implements Subcommand {
 		if (format.equals("jpeg")) format = "jpg";
 		if (!List.of("png", "tif", "jpg").contains(format)) throw new UsageException("--format must be png, tif or jpg, got " + args.get("format", ""));
 		if (args.get("format", null) != null && !io) throw new UsageException("--format is for the whole-job timing: give --io too");
+		Path keep = args.path("keep", null);
+		if (keep != null && !io) throw new UsageException("--keep is for the whole-job timing: give --io too");
+		if (keep != null) BatchNormalizer.refuseNonEmptyFolder(keep, false, "");
 		Benchmark.Workload workload = Benchmark.workload(patches, size, images, args.integer("seed", 42));
 		out.println("Machine: " + Benchmark.machine());
 		out.println("Patches: " + workload.description());
@@ -132,7 +138,7 @@ final class BenchmarkCli implements Subcommand {
 				"norm %", "encode %", "write %", "failed", "out MB"));
 			ioRows.add("method,format,files,size,threads,fit_seconds,wall_seconds,process_cpu_seconds,megapixels_per_second,read_share,compute_share,"
 				+ "encode_share,write_share,input_bytes,output_bytes,failed,load_average_before,load_average_after");
-			Path work = java.nio.file.Files.createTempDirectory("stainnorm-benchmark-io");
+			Path work = keep != null ? keep : java.nio.file.Files.createTempDirectory("stainnorm-benchmark-io");
 			try {
 				List<Path> inputs = Benchmark.writeInputs(workload, work.resolve("in"), format);
 				for (String m : methods) {
@@ -150,7 +156,7 @@ final class BenchmarkCli implements Subcommand {
 				}
 			}
 			finally {
-				deleteTree(work);
+				if (keep == null) deleteTree(work);
 			}
 			out.println(String.format(Locale.ROOT, "Load average after: %.2f. Shares are thread-seconds per stage; write = the verified, fsynced write.",
 				Benchmark.loadAverage()));
