@@ -8,7 +8,8 @@
 #                                [--baseline CHECKOUT] [--work DIR]
 #
 # --baseline CHECKOUT also times another checkout's ./stainnorm (e.g. `git worktree add /tmp/base main`) in the
-# same alternation. Macenko runs with --options tissue=channels, the rule torchstain uses (same output to within
+# same alternation. Methods other than reinhard and macenko (stst, khan, vahadane) have no torchstain peer and are
+# timed for this project (and the baseline) only. Macenko runs with --options tissue=channels, the rule torchstain uses (same output to within
 # one gray level). The patches: `./stainnorm benchmark --io --keep` (500 random 256x256 crops of the shared
 # glioblastoma tiles when present). Prints one line per run and the median wall time per program and method.
 set -euo pipefail
@@ -72,36 +73,33 @@ PY
 
 results="$work/times.tsv"
 : >"$results"
-run() { # program method command...
+run() { # program method command... ({out} stands for the output folder)
 	local program="$1" method="$2"; shift 2
-	local out="$work/out-$program-$method"
+	local out="$work/out-$program-$method" args=() a
 	rm -rf "$out"; mkdir -p "$out"
-	local start end cpu
+	for a in "$@"; do [ "$a" = "{out}" ] && args+=("$out") || args+=("$a"); done
+	local start end cpu wall
 	start=$(date +%s.%N)
-	/usr/bin/env time -f '%U %S' -o "$work/cpu" "$@" "$out" >/dev/null 2>"$work/err" || { echo "$program $method failed:"; cat "$work/err"; exit 1; }
+	/usr/bin/time -f '%U %S' -o "$work/cpu" "${args[@]}" >/dev/null 2>"$work/err" || { echo "$program $method failed:"; cat "$work/err"; exit 1; }
 	end=$(date +%s.%N)
 	cpu=$(awk '{print $1 + $2}' "$work/cpu")
-	local wall; wall=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')
+	wall=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.2f", b - a}')
 	printf '%s\t%s\t%s\t%s\t%s\n' "$program" "$method" "$wall" "$cpu" "$(cut -d' ' -f1 /proc/loadavg)" | tee -a "$results"
 }
-project() { # checkout method output
-	local checkout="$1" method="$2" out="$3" options=()
-	[ "$method" = macenko ] && options=(--options tissue=channels)
-	"$checkout/stainnorm" normalize --method "$method" --reference "$reference" "${options[@]}" --threads "$threads" --output "$out" "$inputs"
-}
-this() { project "$here" "$@"; }
-base() { project "$baseline" "$@"; }
-peer() { python3 "$work/peer.py" "$1" "$reference" "$inputs" "$2" "$threads"; }
-
-command -v time >/dev/null || [ -x /usr/bin/time ] || { echo "compare-python-peer.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "compare-python-peer.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
 [ -z "$baseline" ] || "$baseline/stainnorm" --help >/dev/null # builds the baseline before the timing
 echo -e "program\tmethod\twall_s\tcpu_s\tload"
 IFS=, read -ra list <<<"$methods"
 for ((p = 1; p <= pairs; p++)); do
 	for m in "${list[@]}"; do
-		run this "$m" this "$m"
-		[ -z "$baseline" ] || run baseline "$m" base "$m"
-		[ -z "$python_peer" ] || run torchstain "$m" peer "$m"
+		options=(--reference "$reference")
+		[ "$m" = macenko ] && options+=(--options tissue=channels)
+		[ "$m" = stst ] && options=() # no reference; no Python peer either
+		run this "$m" "$here/stainnorm" normalize --method "$m" "${options[@]}" --threads "$threads" --output "{out}" "$inputs"
+		[ -z "$baseline" ] || run baseline "$m" "$baseline/stainnorm" normalize --method "$m" "${options[@]}" --threads "$threads" --output "{out}" "$inputs"
+		if [ -n "$python_peer" ] && { [ "$m" = reinhard ] || [ "$m" = macenko ]; }; then
+			run torchstain "$m" python3 "$work/peer.py" "$m" "$reference" "$inputs" "{out}" "$threads"
+		fi
 	done
 done
 echo
