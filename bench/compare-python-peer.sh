@@ -103,7 +103,7 @@ for ((p = 1; p <= pairs; p++)); do
 	done
 done
 echo
-echo "Median wall (CPU) seconds per job of $patches files, $threads threads:"
+echo "Median (the lower middle one of an even count) wall and CPU seconds per job of $patches files, $threads threads:"
 for m in "${list[@]}"; do
 	for program in this baseline torchstain; do
 		walls=$(awk -F'\t' -v p="$program" -v m="$m" '$1 == p && $2 == m {print $3}' "$results" | sort -n)
