@@ -34,6 +34,9 @@ public final class BatchNormalizer {
 
 	public enum Outcome { WRITTEN, SKIPPED_EXISTING, FAILED }
 
+	/** Writer threads per worker thread in {@link #run}. */
+	static final int WRITERS_PER_WORKER = 4;
+
 	public record FileResult(Path input, Path output, Outcome outcome, List<String> messages) {}
 
 	public record Report(List<FileResult> files) {
@@ -119,9 +122,10 @@ public final class BatchNormalizer {
 	/**
 	 * As {@link #run(StainNormalizer, List, Path, boolean, Shard, int, Progress)}, adding each stage's time to
 	 * {@code times}. A pipeline: {@code threads} workers decode, normalize and encode; the verified writes (each
-	 * one forced to disk, which is waiting, not computing) go to as many writer threads, so the workers never
-	 * wait for the disk. At most {@code 2 * threads} encoded outputs wait for their write, so memory stays
-	 * bounded whatever the number of files. A file counts as done (progress, messages) once its write is verified.
+	 * one forced to disk, which is waiting, not computing) go to {@value #WRITERS_PER_WORKER} writer threads per
+	 * worker, so the workers do not wait for the disk. A worker hands over an encoded output only when a writer is
+	 * free, so at most that many encoded outputs are held, and memory stays bounded whatever the number of files.
+	 * A file counts as done (progress, messages) once its write is verified.
 	 */
 	public static Report run(StainNormalizer normalizer, List<Path> inputs, Path outputDir, boolean overwrite, Shard shard,
 		int threads, Progress progress, StageTimes times)
@@ -132,8 +136,11 @@ public final class BatchNormalizer {
 		long total = mine.size();
 		AtomicLong done = new AtomicLong();
 		int workers = Math.max(1, Math.min(threads, mine.size()));
-		Semaphore waitingWrites = new Semaphore(2 * workers);
-		ExecutorService writers = Executors.newFixedThreadPool(workers, r -> {
+		// fsync is waiting, not computing: several writes in flight overlap their waits (measured: 8 writers for 2
+		// workers halved a 500-file job's wall time against 2 writers)
+		int writing = WRITERS_PER_WORKER * workers;
+		Semaphore waitingWrites = new Semaphore(writing);
+		ExecutorService writers = Executors.newFixedThreadPool(writing, r -> {
 			Thread t = new Thread(r, "batch-write");
 			t.setDaemon(true);
 			return t;
