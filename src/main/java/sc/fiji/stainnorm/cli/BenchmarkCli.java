@@ -111,56 +111,58 @@ final class BenchmarkCli implements Subcommand {
 		List<String> rows = new ArrayList<>();
 		rows.add("method,patches,size,threads,fit_seconds,normalize_seconds,total_seconds,cpu_seconds,megapixels_per_second,patches_with_warnings,patch_source");
 		List<String> failed = new ArrayList<>();
-		for (String m : methods) {
-			Benchmark.Result r;
-			try {
-				r = Benchmark.run(m, workload, threads);
+		List<String> ioRows = new ArrayList<>(), ioLines = new ArrayList<>();
+		ioRows.add("method,format,files,size,threads,fit_seconds,wall_seconds,process_cpu_seconds,megapixels_per_second,read_share,compute_share,"
+			+ "encode_share,write_share,input_bytes,output_bytes,failed,load_average_before,load_average_after");
+		double loadAtStart = Benchmark.loadAverage();
+		Path work = !io ? null : keep != null ? keep : java.nio.file.Files.createTempDirectory("stainnorm-benchmark-io");
+		try {
+			List<Path> inputs = io ? Benchmark.writeInputs(workload, work.resolve("in"), format) : List.of();
+			// each method's whole job right after its in-memory timing, so that both see the same load
+			for (String m : methods) {
+				Benchmark.Result r;
+				try {
+					r = Benchmark.run(m, workload, threads);
+				}
+				catch (StainNormException e) {
+					if (listed != null) throw new StainNormException(m + ": " + e.getMessage(), e);
+					// in the default list, a method that cannot run here (e.g. a missing model) does not hide the others
+					out.println(String.format(Locale.ROOT, "%-12s skipped: %s", m, e.getMessage()));
+					failed.add(m);
+					continue;
+				}
+				out.println(String.format(Locale.ROOT, "%-12s %8.3f %12.3f %9.3f %9.3f %8.1f %7d", m, r.fitSeconds(), r.transformSeconds(),
+					r.fitSeconds() + r.transformSeconds(), r.cpuSeconds(), r.megapixelsPerSecond(), r.warnings()));
+				rows.add(String.format(Locale.ROOT, "%s,%d,%d,%d,%.4f,%.4f,%.4f,%.4f,%.2f,%d,%s", m, r.patches(), size, threads, r.fitSeconds(),
+					r.transformSeconds(), r.fitSeconds() + r.transformSeconds(), r.cpuSeconds(), r.megapixelsPerSecond(), r.warnings(),
+					workload.description().startsWith("real") ? "real" : "synthetic"));
+				if (!io) continue;
+				double loadBefore = Benchmark.loadAverage();
+				Benchmark.IoResult j = Benchmark.runIo(m, workload, inputs, work.resolve("out-" + m), threads);
+				double t = j.stageTotal();
+				ioLines.add(String.format(Locale.ROOT, "%-12s %8.3f %9.3f %8.1f %7.1f %6.1f %8.1f %7.1f %6d %9.1f", m, j.wallSeconds(), j.cpuSeconds(),
+					j.megapixelsPerSecond(), 100 * j.readSeconds() / t, 100 * j.computeSeconds() / t, 100 * j.encodeSeconds() / t,
+					100 * j.writeSeconds() / t, j.failed(), j.outputBytes() / 1e6));
+				ioRows.add(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%.4f,%.4f,%.4f,%.2f,%.4f,%.4f,%.4f,%.4f,%d,%d,%d,%.2f,%.2f", m, format, j.files(), size,
+					threads, j.fitSeconds(), j.wallSeconds(), j.cpuSeconds(), j.megapixelsPerSecond(), j.readSeconds() / t, j.computeSeconds() / t,
+					j.encodeSeconds() / t, j.writeSeconds() / t, j.inputBytes(), j.outputBytes(), j.failed(), loadBefore, Benchmark.loadAverage()));
+				if (j.failed() > 0) failed.add(m + " (" + j.failed() + " files failed in the whole job)");
 			}
-			catch (StainNormException e) {
-				if (listed != null) throw new StainNormException(m + ": " + e.getMessage(), e);
-				// in the default list, a method that cannot run here (e.g. a missing model) does not hide the others
-				out.println(String.format(Locale.ROOT, "%-12s skipped: %s", m, e.getMessage()));
-				failed.add(m);
-				continue;
-			}
-			out.println(String.format(Locale.ROOT, "%-12s %8.3f %12.3f %9.3f %9.3f %8.1f %7d", m, r.fitSeconds(), r.transformSeconds(),
-				r.fitSeconds() + r.transformSeconds(), r.cpuSeconds(), r.megapixelsPerSecond(), r.warnings()));
-			rows.add(String.format(Locale.ROOT, "%s,%d,%d,%d,%.4f,%.4f,%.4f,%.4f,%.2f,%d,%s", m, r.patches(), size, threads, r.fitSeconds(),
-				r.transformSeconds(), r.fitSeconds() + r.transformSeconds(), r.cpuSeconds(), r.megapixelsPerSecond(), r.warnings(),
-				workload.description().startsWith("real") ? "real" : "synthetic"));
 		}
-		List<String> ioRows = new ArrayList<>();
+		finally {
+			if (work != null && keep == null) deleteTree(work);
+		}
 		if (io) {
 			out.println();
-			out.println(String.format(Locale.ROOT, "Whole job, %d %s files in and out (load average %.2f before):", workload.patches().size(),
-				format.toUpperCase(Locale.ROOT), Benchmark.loadAverage()));
+			out.println(String.format(Locale.ROOT, "Whole job, %d %s files in and out, each right after the method's row above:", workload.patches().size(),
+				format.toUpperCase(Locale.ROOT)));
 			out.println(String.format(Locale.ROOT, "%-12s %8s %9s %8s %7s %6s %8s %7s %6s %9s", "method", "wall s", "CPU s", "MP/s", "read %",
 				"norm %", "encode %", "write %", "failed", "out MB"));
-			ioRows.add("method,format,files,size,threads,fit_seconds,wall_seconds,process_cpu_seconds,megapixels_per_second,read_share,compute_share,"
-				+ "encode_share,write_share,input_bytes,output_bytes,failed,load_average_before,load_average_after");
-			Path work = keep != null ? keep : java.nio.file.Files.createTempDirectory("stainnorm-benchmark-io");
-			try {
-				List<Path> inputs = Benchmark.writeInputs(workload, work.resolve("in"), format);
-				for (String m : methods) {
-					if (failed.contains(m)) continue;
-					double loadBefore = Benchmark.loadAverage();
-					Benchmark.IoResult r = Benchmark.runIo(m, workload, inputs, work.resolve("out-" + m), threads);
-					double t = r.stageTotal();
-					out.println(String.format(Locale.ROOT, "%-12s %8.3f %9.3f %8.1f %7.1f %6.1f %8.1f %7.1f %6d %9.1f", m, r.wallSeconds(), r.cpuSeconds(),
-						r.megapixelsPerSecond(), 100 * r.readSeconds() / t, 100 * r.computeSeconds() / t, 100 * r.encodeSeconds() / t,
-						100 * r.writeSeconds() / t, r.failed(), r.outputBytes() / 1e6));
-					ioRows.add(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%.4f,%.4f,%.4f,%.2f,%.4f,%.4f,%.4f,%.4f,%d,%d,%d,%.2f,%.2f", m, format, r.files(), size,
-						threads, r.fitSeconds(), r.wallSeconds(), r.cpuSeconds(), r.megapixelsPerSecond(), r.readSeconds() / t, r.computeSeconds() / t,
-						r.encodeSeconds() / t, r.writeSeconds() / t, r.inputBytes(), r.outputBytes(), r.failed(), loadBefore, Benchmark.loadAverage()));
-					if (r.failed() > 0) failed.add(m + " (" + r.failed() + " files failed in the whole job)");
-				}
-			}
-			finally {
-				if (keep == null) deleteTree(work);
-			}
-			out.println(String.format(Locale.ROOT, "Load average after: %.2f. Shares are thread-seconds per stage; write = the verified, fsynced write.",
-				Benchmark.loadAverage()));
+			ioLines.forEach(out::println);
+			out.println("Whole job: wall = fit + the folder job; CPU = the whole process's; shares are thread-seconds per stage, write = the");
+			out.println("verified, fsynced write on the writer threads (mostly waiting for the disk).");
 		}
+		out.println(String.format(Locale.ROOT, "Load average (1 min): %.2f at the start, %.2f at the end.", loadAtStart, Benchmark.loadAverage()));
 		out.println();
 		out.println("CPU s: processor time of the normalizing threads; wall-clock seconds above it mean other programs shared the cores.");
 		out.println("STST paper, 500 patches of 256x256: Reinhard 14.16 s, Macenko 73.29 s, Khan 1980 s, Vahadane 553 s");

@@ -61,7 +61,7 @@ public class BenchmarkCliTest {
 			new PrintStream(err, true, StandardCharsets.UTF_8));
 		String text = out.toString(StandardCharsets.UTF_8);
 		assertEquals(err.toString(StandardCharsets.UTF_8), 0, code);
-		assertTrue(text, text.contains("Whole job, 4 PNG files in and out") && text.contains("Load average after"));
+		assertTrue(text, text.contains("Whole job, 4 PNG files in and out") && text.contains("Load average (1 min)"));
 		List<String> rows = Files.readAllLines(csv);
 		String io = rows.stream().filter(r -> r.startsWith("reinhard,png,")).findFirst().orElseThrow(() -> new AssertionError(rows));
 		String[] f = io.split(",");
