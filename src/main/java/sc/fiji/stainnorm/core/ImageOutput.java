@@ -213,6 +213,9 @@ public final class ImageOutput {
 		try {
 			if (!Files.isRegularFile(file)) return "is not a regular file";
 			if (Files.size(file) == 0) return "is empty";
+			// a plain RGB PNG that PngDecoder decodes in full (every CRC, all rows) is complete; anything else Image I/O judges
+			if (ImageFiles.extension(file).equals("png") && Files.size(file) < Integer.MAX_VALUE / 2
+				&& PngDecoder.decode(Files.readAllBytes(file)) != null) return null;
 			BufferedImage bi = ImageIO.read(file.toFile());
 			if (bi == null) return "does not decode (not an image, or damaged)";
 			if (bi.getWidth() < 1 || bi.getHeight() < 1) return "has no pixels";
