@@ -292,10 +292,15 @@ public final class MethodComparison {
 
 	/** A box plot (bars for a single pair) of one metric per method. */
 	public static RgbImage plot(Result result, String metric) {
+		return Plots.render(chart(result, metric));
+	}
+
+	/** {@link #plot} as an ImageJ plot, for a Plot window. */
+	public static ij.gui.Plot chart(Result result, String metric) {
 		int c = result.columnIndex(metric);
 		String column = result.columns().get(c);
 		List<double[]> values = result.methods().stream().map(m -> result.values(m, c)).toList();
-		return Plots.metricPlot(column + " per method (" + result.convention().label() + " convention, "
+		return Plots.metricChart(column + " per method (" + result.convention().label() + " convention, "
 			+ (result.higherIsBetter()[c] ? "higher" : "lower") + " is better)", column, result.methods(), values);
 	}
 

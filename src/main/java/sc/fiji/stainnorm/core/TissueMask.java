@@ -42,6 +42,21 @@ public final class TissueMask {
 		return tissuePixels >= MIN_PIXELS && tissuePixels >= MIN_FRACTION * totalPixels;
 	}
 
+	/**
+	 * The one "enough tissue" rule for reference images, shared by every method that learns a stain style from
+	 * references: fewer tissue pixels than {@link #enough} allows and the reference is refused with one line naming
+	 * it (a reference of a little tissue on glass would otherwise shift every output by many gray levels).
+	 *
+	 * @param index the reference's 1-based position, for the message
+	 */
+	public static void requireInReference(RgbImage reference, int index) {
+		long tissue = count(reference);
+		if (!enough(tissue, reference.pixelCount()))
+			throw new StainNormException("Reference image " + index + " (" + reference.width() + "x" + reference.height()
+				+ ") has almost no tissue (" + describe(tissue, reference.pixelCount())
+				+ " darker than background); choose a reference showing stained tissue");
+	}
+
 	/** "0.4% of 65536 pixels", for messages. */
 	public static String describe(long tissuePixels, long totalPixels) {
 		return String.format(java.util.Locale.ROOT, "%.2f%% of %d pixels", 100.0 * tissuePixels / totalPixels, totalPixels);

@@ -90,6 +90,14 @@ public final class ReportWriter {
 
 		Path md = markdown != null ? markdown : dir.resolve("results.md");
 		String text = MarkdownReport.render(data, result, stats, spreads, directions, timings, loss, run, relative(md, dir), notes);
+		// the cross-lab section comes from its own run (CrossLab): regenerating this report keeps it
+		try {
+			String kept = Files.exists(md) ? CrossLab.section(Files.readString(md)) : "";
+			if (!kept.isEmpty()) text = text + (text.endsWith("\n") ? "\n" : "\n\n") + kept;
+		}
+		catch (java.io.IOException e) {
+			throw new sc.fiji.stainnorm.core.StainNormException("Cannot read the existing report " + md + ": " + e.getMessage());
+		}
 		writeText(md, text);
 		return md;
 	}

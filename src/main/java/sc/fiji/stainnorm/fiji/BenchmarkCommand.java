@@ -11,6 +11,7 @@ import java.util.Map;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
+import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -18,7 +19,6 @@ import ij.ImagePlus;
 import ij.measure.ResultsTable;
 import sc.fiji.stainnorm.bench.Benchmark;
 import sc.fiji.stainnorm.compare.MethodComparison;
-import sc.fiji.stainnorm.core.ImageFiles;
 import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.report.Plots;
@@ -27,7 +27,8 @@ import sc.fiji.stainnorm.report.Plots;
  * Times each method on many patches (the STST paper's "500 patches of 256x256"): the Fiji face of
  * {@link Benchmark}. One row per method in a ResultsTable, optionally saved as CSV, and a bar plot of the seconds.
  */
-@Plugin(type = Command.class, headless = true, label = BenchmarkCommand.LABEL, menuPath = "Plugins>Stain Normalization>" + BenchmarkCommand.LABEL)
+@Plugin(type = Command.class, headless = true, label = BenchmarkCommand.LABEL, description = "Seconds each method needs for many patches, like the STST paper's 500 patches of 256x256.",
+	menu = { @Menu(label = "Plugins"), @Menu(label = StainNormCommand.MENU), @Menu(label = StainNormCommand.TOOLS, weight = StainNormCommand.TOOLS_WEIGHT), @Menu(label = BenchmarkCommand.LABEL, weight = 1) })
 public class BenchmarkCommand extends StainNormCommand {
 	public static final String LABEL = "Benchmark Stain Normalization";
 
@@ -120,12 +121,12 @@ public class BenchmarkCommand extends StainNormCommand {
 		}
 		status.showStatus(chosen.size(), chosen.size(), "Benchmark: done");
 		if (names.isEmpty()) throw new StainNormException("no method could run: " + skipped);
-		plot = ImageFiles.toImagePlus(Plots.metricPlot("Seconds for " + patches + " patches of " + size + "x" + size + " on " + n + " threads",
-			"seconds (fit + normalize)", names, seconds), "Stain normalization benchmark");
+		plot = ResultsTables.plotImage(Plots.metricChart("Seconds for " + patches + " patches of " + size + "x" + size + " on " + n + " threads",
+			"seconds (fit + normalize)", names, seconds), ResultsTables.BENCHMARK + ResultsTables.PLOT);
 		if (csv != null) {
 			results.showRowNumbers(false);
 			if (!results.save(csv.toString())) throw new StainNormException("Cannot write " + csv);
 		}
-		ResultsTables.showIfPossible(results, "Stain Normalization Benchmark");
+		ResultsTables.showIfPossible(results, ResultsTables.BENCHMARK);
 	}
 }

@@ -10,6 +10,7 @@ import org.scijava.ItemIO;
 import org.scijava.ItemVisibility;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
+import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -31,8 +32,8 @@ import sc.fiji.stainnorm.deconvolution.StainVectors;
  * Ruifrok colour deconvolution of the current image (or {@code input_file}): a 32-bit stack of stain
  * concentrations and/or an RGB stack of what each stain alone looks like; optionally saved to a folder.
  */
-@Plugin(type = Command.class, headless = true, label = ColourDeconvolutionCommand.LABEL,
-	menuPath = "Plugins>Stain Normalization>" + ColourDeconvolutionCommand.LABEL)
+@Plugin(type = Command.class, headless = true, label = ColourDeconvolutionCommand.LABEL, description = "Separates an RGB image into its stains (Ruifrok & Johnston): concentrations as a 32-bit stack, each stain alone as RGB.",
+	menu = { @Menu(label = "Plugins"), @Menu(label = StainNormCommand.MENU), @Menu(label = ColourDeconvolutionCommand.LABEL, weight = 3) })
 public class ColourDeconvolutionCommand extends StainNormCommand {
 	public static final String LABEL = "Colour Deconvolution (Stain Normalization)";
 	static final String HE = "H&E", HE_DAB = "H&E DAB", CUSTOM = "custom";

@@ -191,6 +191,19 @@ public final class CommandRunner {
 	}
 
 	/**
+	 * The inverse of {@link #fileList}: the names joined by {@code ,}, each one that holds {@code ,}, {@code ]} or a
+	 * quote (or starts or ends with a space) put in quotes, so that the text reads back as the same files.
+	 */
+	public static String fileListText(List<String> names) {
+		List<String> items = new ArrayList<>();
+		for (String name : names) {
+			boolean plain = !name.isBlank() && name.strip().equals(name) && name.chars().noneMatch(ch -> ch == ',' || ch == ']' || ch == '\'' || ch == '"');
+			items.add(plain ? name : name.indexOf('\'') < 0 ? "'" + name + "'" : "\"" + name + "\"");
+		}
+		return String.join(",", items);
+	}
+
+	/**
 	 * A list of files as text: names separated by {@code ,}; a name in '...' or "..." is taken literally, so it may
 	 * hold {@code ,} and {@code ]} (and the other quote): {@code a.png,'/data/x, y.png',"/data/it's.png"}. Blank
 	 * items are skipped. (In {@code --run}, a whole value in quotes is already one file; see HeadlessRunner.)

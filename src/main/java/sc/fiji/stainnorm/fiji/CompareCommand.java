@@ -9,10 +9,12 @@ import java.util.List;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
+import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import ij.ImagePlus;
+import ij.gui.Plot;
 import ij.WindowManager;
 import ij.measure.ResultsTable;
 import sc.fiji.stainnorm.core.ImageFiles;
@@ -28,11 +30,12 @@ import sc.fiji.stainnorm.report.Plots;
 
 /**
  * The paper's metrics of a prediction (e.g. a normalized image) against its ground truth: two open images,
- * two files, or two folders matched by file name. Results go into a ResultsTable (one row per pair, then
- * mean and std) and a plot of the similarity metrics; with {@code output_folder} also into
+ * two files, or two folders matched by file name. Results go into a ResultsTable (one row per pair), a summary
+ * table (mean and std) and a plot of the similarity metrics; with {@code output_folder} also into
  * {@value #CSV} and {@value #PLOT}.
  */
-@Plugin(type = Command.class, headless = true, label = CompareCommand.LABEL, menuPath = "Plugins>Stain Normalization>" + CompareCommand.LABEL)
+@Plugin(type = Command.class, headless = true, label = CompareCommand.LABEL, description = "Image-quality metrics of a prediction against its ground truth: two open images, two files, or two folders paired by name.",
+	menu = { @Menu(label = "Plugins"), @Menu(label = StainNormCommand.MENU), @Menu(label = CompareCommand.LABEL, weight = 4) })
 public class CompareCommand extends StainNormCommand {
 	public static final String LABEL = "Compare Stain Normalization (Metrics)";
 	static final String CSV = "metrics.csv", PLOT = "metrics_plot.png";
@@ -72,16 +75,21 @@ public class CompareCommand extends StainNormCommand {
 	@Parameter(type = ItemIO.OUTPUT, label = "Metrics plot")
 	private ImagePlus plot;
 
-	private ResultsTable results;
+	private ResultsTable results, summary;
 
 	protected void initChoices() {
 		for (String name : List.of("ground_truth_image", "prediction_image"))
 			getInfo().getMutableInput(name, String.class).setChoices(NormalizerSetup.openImageChoices());
 	}
 
-	/** The table of the last run (also shown in a window when there is a screen). */
+	/** The table of the last run, one row per pair (also shown in a window when there is a screen). */
 	public ResultsTable results() {
 		return results;
+	}
+
+	/** Mean and std of each metric over the pairs of the last run. */
+	public ResultsTable summary() {
+		return summary;
 	}
 
 	@Override
@@ -110,19 +118,21 @@ public class CompareCommand extends StainNormCommand {
 		if (isStopRequested()) throw new StainNormException("cancelled; nothing was saved");
 
 		results = ResultsTables.of(table);
+		summary = ResultsTables.summary(table);
 		List<double[]> values = new ArrayList<>();
 		for (String metric : PLOTTED) {
 			int c = table.columnIndex(metric);
 			values.add(table.rows().stream().filter(r -> r.values() != null).mapToDouble(r -> r.values()[c]).toArray());
 		}
-		RgbImage chart = Plots.metricPlot((single ? pairs.get(0).name() : pairs.size() + " pairs") + ", " + conv.label() + " convention",
+		Plot chart = Plots.metricChart((single ? pairs.get(0).name() : pairs.size() + " pairs") + ", " + conv.label() + " convention",
 			"similarity (1 = identical)", PLOTTED, values);
-		plot = ImageFiles.toImagePlus(chart, "Stain normalization metrics");
 		if (csv != null) {
 			table.writeCsv(csv);
-			ImageFiles.write(chart, plotFile);
+			ImageFiles.write(Plots.render(chart), plotFile);
 		}
-		ResultsTables.showIfPossible(results, "Stain Normalization Metrics");
+		plot = ResultsTables.plotImage(chart, ResultsTables.METRICS + ResultsTables.PLOT);
+		ResultsTables.showIfPossible(results, ResultsTables.METRICS);
+		ResultsTables.showIfPossible(summary, ResultsTables.METRICS + ResultsTables.SUMMARY);
 		log.info(LABEL + ": " + table.toText().strip() + (csv == null ? "" : "\nsaved " + csv + " and " + plotFile));
 		status.showStatus("Stain normalization metrics: done");
 		if (!table.failures().isEmpty())
@@ -150,7 +160,7 @@ public class CompareCommand extends StainNormCommand {
 	}
 
 	private static boolean chosen(String title) {
-		return title != null && !title.isBlank() && !title.trim().equals(NormalizerSetup.NO_IMAGE);
+		return !NormalizerSetup.isNoImage(title);
 	}
 
 	private static boolean given(File f) {

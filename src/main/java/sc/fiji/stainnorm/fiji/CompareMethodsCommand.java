@@ -9,6 +9,7 @@ import java.util.List;
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
+import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -28,8 +29,8 @@ import sc.fiji.stainnorm.metrics.Convention;
  * measured with the paper's metrics: the Fiji face of {@link MethodComparison}. Writes a table per image,
  * a summary per method, a plot of one metric per method and a montage like the paper's Fig. 1/5.
  */
-@Plugin(type = Command.class, headless = true, label = CompareMethodsCommand.LABEL,
-	menuPath = "Plugins>Stain Normalization>" + CompareMethodsCommand.LABEL)
+@Plugin(type = Command.class, headless = true, label = CompareMethodsCommand.LABEL, description = "Normalizes a folder with each method and scores each result against the ground-truth image of the same file name.",
+	menu = { @Menu(label = "Plugins"), @Menu(label = StainNormCommand.MENU), @Menu(label = CompareMethodsCommand.LABEL, weight = 5) })
 public class CompareMethodsCommand extends StainNormCommand {
 	public static final String LABEL = "Compare Stain Normalization Methods";
 	static final String CSV = "comparison.csv", SUMMARY = "comparison_summary.csv", PLOT = "comparison_plot.png",
@@ -143,17 +144,17 @@ public class CompareMethodsCommand extends StainNormCommand {
 
 		results = ResultsTables.rows(comparison);
 		summary = ResultsTables.summary(comparison);
-		RgbImage chart = MethodComparison.plot(comparison, metric);
-		plot = ImageFiles.toImagePlus(chart, "Stain normalization comparison (" + metric + ")");
+		ij.gui.Plot chart = MethodComparison.chart(comparison, metric);
 		MethodComparison.writeCsv(comparison, out.resolve(CSV));
 		MethodComparison.writeSummaryCsv(comparison, out.resolve(SUMMARY));
-		ImageFiles.write(chart, out.resolve(PLOT));
+		ImageFiles.write(sc.fiji.stainnorm.report.Plots.render(chart), out.resolve(PLOT));
+		plot = ResultsTables.plotImage(chart, ResultsTables.COMPARISON + ResultsTables.PLOT + " (" + metric + ")");
 		if (comparison.montage() != null) {
 			ImageFiles.write(comparison.montage(), out.resolve(MONTAGE));
-			montage = ImageFiles.toImagePlus(comparison.montage(), "Stain normalization montage");
+			montage = ImageFiles.toImagePlus(comparison.montage(), ResultsTables.COMPARISON + " Montage");
 		}
-		ResultsTables.showIfPossible(results, "Stain Normalization Comparison");
-		ResultsTables.showIfPossible(summary, "Stain Normalization Comparison Summary");
+		ResultsTables.showIfPossible(results, ResultsTables.COMPARISON);
+		ResultsTables.showIfPossible(summary, ResultsTables.COMPARISON + ResultsTables.SUMMARY);
 		String skipped = comparison.skipped().isEmpty() ? "" : "; skipped " + comparison.skipped();
 		List<MethodComparison.Row> failed = comparison.failures();
 		if (!failed.isEmpty()) log.warn(LABEL + ": " + failed.size() + " of " + comparison.rows().size() + " results could not be measured, e.g. "

@@ -2,17 +2,19 @@ package sc.fiji.stainnorm.fiji;
 
 import java.io.File;
 
+import org.scijava.app.StatusService;
 import org.scijava.command.Command;
 import org.scijava.log.LogService;
+import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import sc.fiji.stainnorm.core.InvalidSettingException;
-import sc.fiji.stainnorm.core.Progress;
 import sc.fiji.stainnorm.demo.Demo;
 
 /** Menu door to {@link Demo}: every method on the built-in synthetic test images, with a montage. */
-@Plugin(type = Command.class, headless = true, label = DemoCommand.LABEL, menuPath = "Plugins>Stain Normalization>" + DemoCommand.LABEL)
+@Plugin(type = Command.class, headless = true, label = DemoCommand.LABEL, description = "Every method on the built-in synthetic test images, with a montage and a metrics table, into a folder.",
+	menu = { @Menu(label = "Plugins"), @Menu(label = StainNormCommand.MENU), @Menu(label = StainNormCommand.TOOLS, weight = StainNormCommand.TOOLS_WEIGHT), @Menu(label = DemoCommand.LABEL, weight = 3) })
 public class DemoCommand implements Command {
 	public static final String LABEL = "Stain Normalization Demo";
 
@@ -26,15 +28,13 @@ public class DemoCommand implements Command {
 	@Parameter
 	private LogService log;
 
+	@Parameter
+	private StatusService status;
+
 	@Override
 	public void run() {
 		if (output_folder == null) throw new InvalidSettingException("Missing parameter output_folder: the folder to write the demo into");
-		Demo.Result r = Demo.run(output_folder.toPath(), overwrite, new Progress() {
-			@Override
-			public void update(long done, long total, String message) {
-				log.info(message);
-			}
-		});
+		Demo.Result r = Demo.run(output_folder.toPath(), overwrite, new StatusProgress(status, log, "Stain normalization demo", () -> false));
 		log.info("Stain normalization demo: methods " + r.methods() + ", montage " + r.montage());
 	}
 }

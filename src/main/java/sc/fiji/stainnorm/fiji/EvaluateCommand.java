@@ -7,6 +7,7 @@ import java.util.Locale;
 
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
+import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -17,7 +18,8 @@ import sc.fiji.stainnorm.evaluate.EvaluateRun;
  * Every method scored like the STST paper (matched and unmatched ground truth, stain separation, speed,
  * reference sensitivity), written as CSV, plots and a Markdown report: the Fiji face of {@link EvaluateRun}.
  */
-@Plugin(type = Command.class, headless = true, label = EvaluateCommand.LABEL, menuPath = "Plugins>Stain Normalization>" + EvaluateCommand.LABEL)
+@Plugin(type = Command.class, headless = true, label = EvaluateCommand.LABEL, description = "Scores every method as the STST paper does and writes tables, plots and a Markdown report into a folder.",
+	menu = { @Menu(label = "Plugins"), @Menu(label = StainNormCommand.MENU), @Menu(label = StainNormCommand.TOOLS, weight = StainNormCommand.TOOLS_WEIGHT), @Menu(label = EvaluateCommand.LABEL, weight = 2) })
 public class EvaluateCommand extends StainNormCommand {
 	public static final String LABEL = "Evaluate Stain Normalization Methods";
 

@@ -1,25 +1,26 @@
 package sc.fiji.stainnorm.fiji;
 
-import java.io.File;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.scijava.Context;
-import org.scijava.ItemVisibility;
+import org.scijava.app.event.StatusEvent;
 import org.scijava.command.CommandInfo;
 import org.scijava.command.CommandService;
-import org.scijava.module.Module;
+import org.scijava.event.EventHandler;
+import org.scijava.event.EventService;
+import org.scijava.log.LogLevel;
+import org.scijava.log.LogListener;
+import org.scijava.log.LogMessage;
+import org.scijava.log.LogService;
 import org.scijava.module.ModuleItem;
-import org.scijava.module.ModuleService;
 
 import ij.IJ;
 import ij.ImagePlus;
 import ij.Macro;
-import ij.gui.GenericDialog;
 import ij.macro.Interpreter;
 import ij.plugin.PlugIn;
 import sc.fiji.stainnorm.core.StainNormException;
@@ -27,14 +28,22 @@ import sc.fiji.stainnorm.core.StainNormException;
 /**
  * Plain ImageJ 1.x entry point for the SciJava commands (see {@code plugins.config}; its argument is the
  * command's class name). The macro options' keys are the command's parameter names; without macro options a
- * dialog asks for them, labelled with the same names so that the macro recorder writes the same keys. In Fiji
- * the SciJava command itself takes over the menu label and this class is not used.
+ * dialog ({@link IJ1Dialog}) asks for them, recorded under the same keys. The commands report through SciJava's
+ * status and log services; this bridge's context passes both on to ImageJ 1.x's status bar, progress bar and Log
+ * window. In Fiji the SciJava command itself takes over the menu label and this class is not used.
  */
 public class IJ1Bridge implements PlugIn {
 	private static Context context;
+	/** Held here because the event service keeps its subscribers only weakly. */
+	private static ImageJ1Output output;
 
 	private static synchronized Context context() {
-		if (context == null) context = new Context();
+		if (context == null) {
+			context = new Context();
+			output = new ImageJ1Output();
+			context.service(LogService.class).addLogListener(output);
+			context.service(EventService.class).subscribe(output);
+		}
 		return context;
 	}
 
@@ -64,9 +73,13 @@ public class IJ1Bridge implements PlugIn {
 			if (info == null) throw new StainNormException("no SciJava command " + className + " (is the Stain_Normalization jar complete?)");
 			label = info.getLabel();
 			String options = Macro.getOptions();
-			Map<String, Object> inputs = options != null ? fromMacroOptions(info, options) : fromDialog(ctx, info);
-			if (inputs == null) return; // dialog cancelled
+			Map<String, Object> inputs = options != null ? fromMacroOptions(info, options) : IJ1Dialog.ask(ctx, info);
+			if (inputs == null) { // dialog cancelled: nothing ran, so nothing for the Macro Recorder either
+				ij.plugin.frame.Recorder.setCommand(null);
+				return;
+			}
 			CommandRunner.Result result = CommandRunner.run(ctx, info, inputs, true);
+			IJ.showProgress(1.0); // hides the bar, also after a failure
 			if (!result.ok()) {
 				report(label, result.failure(), result.alreadyReported());
 				return;
@@ -104,53 +117,6 @@ public class IJ1Bridge implements PlugIn {
 		return inputs;
 	}
 
-	/** An ImageJ 1.x dialog for the visible parameters; field labels are the parameter names (= macro keys). */
-	private static Map<String, Object> fromDialog(Context ctx, CommandInfo info) {
-		if (java.awt.GraphicsEnvironment.isHeadless())
-			throw new StainNormException("no parameters given; in headless mode pass them as macro options, e.g. "
-				+ String.join("=... ", CommandRunner.parameterNames(info)) + "=...");
-		Module module = ctx.service(ModuleService.class).createModule(info);
-		try {
-			module.initialize(); // fills dynamic choices such as the list of methods
-		}
-		catch (org.scijava.module.MethodCallException e) {
-			throw new StainNormException("cannot prepare the dialog of " + info.getLabel() + ": " + e.getMessage());
-		}
-		GenericDialog gd = new GenericDialog(info.getLabel());
-		List<ModuleItem<?>> shown = CommandRunner.userInputs(info).stream()
-			.filter(i -> i.getVisibility() != ItemVisibility.INVISIBLE && !ImagePlus.class.isAssignableFrom(i.getType())).toList();
-		for (ModuleItem<?> item : shown) {
-			ModuleItem<?> live = module.getInfo().getInput(item.getName());
-			Object value = module.getInput(item.getName());
-			String name = item.getName();
-			Class<?> type = item.getType();
-			List<?> choices = live.getChoices();
-			if (type == boolean.class || type == Boolean.class) gd.addCheckbox(name, Boolean.TRUE.equals(value));
-			else if (choices != null && !choices.isEmpty()) {
-				String[] items = choices.stream().map(String::valueOf).toArray(String[]::new);
-				gd.addChoice(name, items, value == null ? items[0] : String.valueOf(value));
-			}
-			else if (type == int.class || type == Integer.class) gd.addNumericField(name, value == null ? 0 : ((Number) value).doubleValue(), 0);
-			else if (type == double.class || type == Double.class) gd.addNumericField(name, value == null ? 0 : ((Number) value).doubleValue(), 3);
-			else if (type == File.class && "directory".equals(item.getWidgetStyle())) gd.addDirectoryField(name, value == null ? "" : value.toString());
-			else if (type == File.class) gd.addFileField(name, value == null ? "" : value.toString());
-			else gd.addStringField(name, value == null ? "" : value instanceof File[] f ? String.join(",", java.util.Arrays.stream(f).map(File::getPath).toList()) : value.toString(), 30);
-		}
-		gd.showDialog();
-		if (gd.wasCanceled()) return null;
-		Map<String, Object> inputs = new LinkedHashMap<>();
-		for (ModuleItem<?> item : shown) {
-			ModuleItem<?> live = module.getInfo().getInput(item.getName());
-			Class<?> type = item.getType();
-			if (type == boolean.class || type == Boolean.class) inputs.put(item.getName(), gd.getNextBoolean());
-			else if (live.getChoices() != null && !live.getChoices().isEmpty()) inputs.put(item.getName(), gd.getNextChoice());
-			else if (type == int.class || type == Integer.class || type == double.class || type == Double.class)
-				inputs.put(item.getName(), String.valueOf(gd.getNextNumber()).replaceAll("\\.0$", ""));
-			else inputs.put(item.getName(), gd.getNextString());
-		}
-		return inputs;
-	}
-
 	/** GUI: an error dialog. Headless or batch: one line on stderr and in the log. A running macro is stopped. */
 	private static void report(String label, String message, boolean alreadyLogged) {
 		String line = label + ": " + message;
@@ -161,5 +127,33 @@ public class IJ1Bridge implements PlugIn {
 			if (IJ.getInstance() != null) IJ.log("ERROR: " + line);
 		}
 		if (Interpreter.getInstance() != null) Interpreter.abort();
+	}
+
+	/**
+	 * The bridge context's status events and log messages, shown where an ImageJ 1.x user looks: the status and
+	 * progress bar, and the Log window (warnings and the run summaries). Without an ImageJ window (headless,
+	 * {@code -batch}) nothing is added: the log service already writes to the console, and errors are reported
+	 * by {@link #report}.
+	 */
+	static final class ImageJ1Output implements LogListener {
+		@EventHandler
+		public void onEvent(StatusEvent e) {
+			if (IJ.getInstance() == null) return;
+			// SciJava's value is the count done; IJ.showProgress(int, int) would show one more
+			if (e.getProgressMaximum() > 0) IJ.showProgress((double) e.getProgressValue() / e.getProgressMaximum());
+			String message = e.getStatusMessage();
+			if (message != null && !message.isEmpty()) IJ.showStatus(message);
+		}
+
+		@Override
+		public void messageLogged(LogMessage message) {
+			if (IJ.getInstance() == null || message.level() == LogLevel.ERROR || message.level() > LogLevel.INFO) return;
+			IJ.log((message.level() == LogLevel.WARN ? "WARNING: " : "") + message.text());
+		}
+	}
+
+	/** For the tests: the bridge's own context, connected to ImageJ 1.x. */
+	static Context sharedContext() {
+		return context();
 	}
 }

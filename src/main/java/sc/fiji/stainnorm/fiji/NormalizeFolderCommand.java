@@ -7,6 +7,7 @@ import java.util.List;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
 import org.scijava.module.MutableModuleItem;
+import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
@@ -24,8 +25,8 @@ import sc.fiji.stainnorm.normalize.StainNormalizer;
  * Normalizes every image of a folder into another folder under the same names: the Fiji face of
  * {@link BatchNormalizer} (skip existing outputs, atomic writes, shards for cluster job arrays).
  */
-@Plugin(type = Command.class, headless = true, label = NormalizeFolderCommand.LABEL,
-	menuPath = "Plugins>Stain Normalization>" + NormalizeFolderCommand.LABEL)
+@Plugin(type = Command.class, headless = true, label = NormalizeFolderCommand.LABEL, description = "Normalizes every image of a folder into another folder under the same names; existing outputs are kept, so a stopped run resumes.",
+	menu = { @Menu(label = "Plugins"), @Menu(label = StainNormCommand.MENU), @Menu(label = NormalizeFolderCommand.LABEL, weight = 2) })
 public class NormalizeFolderCommand extends StainNormCommand {
 	public static final String LABEL = "Normalize Stain (Folder)";
 
@@ -90,7 +91,7 @@ public class NormalizeFolderCommand extends StainNormCommand {
 
 		status.showStatus("Stain normalization: preparing " + method);
 		StainNormalizer normalizer = NormalizerSetup.fitted(method, options, model, reference_images, null,
-			w -> log.warn(LABEL + ": " + w));
+			"reference_images (one or more image files; in macros/Batch_Normalize_Folder.ijm the key is reference)", w -> log.warn(LABEL + ": " + w));
 		StatusProgress progress = new StatusProgress(status, log, "Stain normalization", this::isStopRequested);
 		BatchNormalizer.Report report = BatchNormalizer.run(normalizer, inputs, out, overwrite, part, nThreads, progress);
 

@@ -3,17 +3,22 @@ package sc.fiji.stainnorm.fiji;
 import java.io.File;
 import java.nio.file.Files;
 
+import java.awt.GraphicsEnvironment;
+
 import org.scijava.ItemIO;
 import org.scijava.ItemVisibility;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
 import org.scijava.module.MutableModuleItem;
+import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import ij.ImagePlus;
 import ij.WindowManager;
+import ij.macro.Interpreter;
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.normalize.Methods;
@@ -24,8 +29,8 @@ import sc.fiji.stainnorm.normalize.StainNormalizer;
  * Normalizes the current image (or {@code input_file}) into a new image with the chosen method. Headless use
  * gives {@code input_file} and {@code output_file}.
  */
-@Plugin(type = Command.class, headless = true, label = NormalizeImageCommand.LABEL,
-	menuPath = "Plugins>Stain Normalization>" + NormalizeImageCommand.LABEL)
+@Plugin(type = Command.class, headless = true, label = NormalizeImageCommand.LABEL, description = "Normalizes the current image (or input_file) towards one method's target stain style; the result opens in a new window.",
+	menu = { @Menu(label = "Plugins"), @Menu(label = StainNormCommand.MENU), @Menu(label = NormalizeImageCommand.LABEL, weight = 1) })
 public class NormalizeImageCommand extends StainNormCommand {
 	public static final String LABEL = "Normalize Stain (Current Image)";
 
@@ -86,7 +91,10 @@ public class NormalizeImageCommand extends StainNormCommand {
 		ImagePlus open = input_file == null || input_file.getPath().isBlank() ? openSource() : null;
 		status.showStatus("Stain normalization: preparing " + method);
 		StainNormalizer normalizer = NormalizerSetup.fitted(method, options, model, reference_images, reference_image,
-			w -> log.warn(LABEL + ": " + w));
+			"reference_images (one or more image files) or reference_image (the title of an open image)", w -> log.warn(LABEL + ": " + w));
+		if (open == null && output_file == null && GraphicsEnvironment.isHeadless() && !Interpreter.isBatchMode())
+			throw new InvalidSettingException("No output_file given: without a display or a batch macro the normalized image would be shown nowhere;"
+				+ " give output_file=<path.png|.tif>");
 		boolean gray = normalizer.acceptsGrayscale();
 		String title = open != null ? open.getTitle() : input_file.getName();
 		RgbImage src = open != null ? ImageFiles.fromImagePlus(open, gray)

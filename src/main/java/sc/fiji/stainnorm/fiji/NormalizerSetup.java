@@ -20,13 +20,19 @@ import sc.fiji.stainnorm.normalize.StainNormalizer;
  * image) into a fitted normalizer, checking each of them with a message that names the parameter.
  */
 final class NormalizerSetup {
-	/** Choice meaning "no open image"; brackets keep it apart from any image title. */
-	static final String NO_IMAGE = "[none]";
+	/**
+	 * Choice meaning "no open image", ImageJ's own spelling (Image Calculator, Merge Channels): it has no spaces
+	 * or brackets, so the Macro Recorder writes it as it is and the recorded line replays.
+	 */
+	static final String NO_IMAGE = "*None*";
 
 	private NormalizerSetup() {}
 
+	/**
+	 * @param referenceKeys the command's own parameters for references, named in the message when they are missing
+	 */
 	static StainNormalizer fitted(String method, String options, File model, File[] referenceFiles, String referenceImage,
-		Consumer<String> warn)
+		String referenceKeys, Consumer<String> warn)
 	{
 		if (method == null || method.isBlank())
 			throw new InvalidSettingException("No method given: set method to one of " + String.join(", ", Methods.names()));
@@ -43,11 +49,11 @@ final class NormalizerSetup {
 			}
 		}
 		if (!normalizer.needsReference() && (isGiven(referenceFiles) || isGiven(referenceImage)))
-			throw Methods.referencesNotTaken(normalizer, "reference_images / reference_image");
+			throw Methods.referencesNotTaken(normalizer, isGiven(referenceFiles) && isGiven(referenceImage) ? "reference_images, reference_image"
+				: isGiven(referenceFiles) ? "reference_images" : "reference_image");
 		List<RgbImage> references = references(referenceFiles, referenceImage);
 		if (normalizer.needsReference() && references.isEmpty())
-			throw new InvalidSettingException("Method " + method + " needs a reference image of the target stain style: give reference_images"
-				+ " (one or more files) or reference_image (the title of an open image)");
+			throw new InvalidSettingException("Method " + method + " needs a reference image of the target stain style: give " + referenceKeys);
 		normalizer.fit(references);
 		return normalizer;
 	}
@@ -60,8 +66,7 @@ final class NormalizerSetup {
 	}
 
 	private static boolean isGiven(String openImageTitle) {
-		String title = openImageTitle == null ? "" : openImageTitle.trim();
-		return !title.isEmpty() && !title.equals(NO_IMAGE);
+		return !isNoImage(openImageTitle);
 	}
 
 	static List<RgbImage> references(File[] files, String openImageTitle) {
@@ -70,12 +75,21 @@ final class NormalizerSetup {
 			for (File f : files)
 				if (f != null && !f.getPath().isBlank()) refs.add(ImageFiles.read(f.toPath()));
 		String title = openImageTitle == null ? "" : openImageTitle.trim();
-		if (!title.isEmpty() && !title.equals(NO_IMAGE)) {
+		if (!isNoImage(title)) {
 			ImagePlus imp = WindowManager.getImage(title);
 			if (imp == null) throw new StainNormException("reference_image: no open image titled \"" + title + "\"");
 			refs.add(ImageFiles.fromImagePlus(imp));
 		}
 		return refs;
+	}
+
+	/**
+	 * Blank, {@value #NO_IMAGE}, or the placeholders of earlier versions: "[none]", which the Recorder wrote as
+	 * {@code [[none]]}, and "none", what a replay of {@code key=[none]} reads, unless an image has that title.
+	 */
+	static boolean isNoImage(String title) {
+		String t = title == null ? "" : title.trim();
+		return t.isEmpty() || t.equals(NO_IMAGE) || t.equals("[none]") || t.equalsIgnoreCase("none") && WindowManager.getImage(t) == null;
 	}
 
 	/** NO_IMAGE followed by the titles of the open images, for a choice list. */

@@ -2,6 +2,8 @@ package sc.fiji.stainnorm.fiji;
 
 import java.awt.GraphicsEnvironment;
 
+import ij.ImagePlus;
+import ij.gui.Plot;
 import ij.measure.ResultsTable;
 import sc.fiji.stainnorm.compare.MethodComparison;
 import sc.fiji.stainnorm.metrics.MetricTable;
@@ -10,7 +12,10 @@ import sc.fiji.stainnorm.metrics.MetricTable;
 final class ResultsTables {
 	private ResultsTables() {}
 
-	/** One row per pair (the label is its name), then {@code mean} and {@code std} rows, as in the CSV. */
+	/**
+	 * One row per pair (the label is its name), nothing else: a macro looping over {@code nResults} sees only
+	 * pairs. The mean and std rows of the CSV are in {@link #summary(MetricTable)}.
+	 */
 	static ResultsTable of(MetricTable table) {
 		ResultsTable rt = new ResultsTable();
 		rt.setPrecision(6);
@@ -21,12 +26,19 @@ final class ResultsTables {
 				rt.addValue(table.columns().get(c), r.values() == null ? Double.NaN : r.values()[c]);
 			rt.addValue("Error", r.error() == null ? "" : r.error());
 		}
+		return rt;
+	}
+
+	/** Two rows, labelled {@code mean} and {@code std} (population), over the pairs that could be compared. */
+	static ResultsTable summary(MetricTable table) {
+		ResultsTable rt = new ResultsTable();
+		rt.setPrecision(6);
 		for (String stat : new String[] { "mean", "std" }) {
 			rt.incrementCounter();
 			rt.addLabel(stat);
 			for (int c = 0; c < table.columns().size(); c++)
 				rt.addValue(table.columns().get(c), stat.equals("mean") ? table.mean(c) : table.std(c));
-			rt.addValue("Error", "");
+			rt.addValue("Pairs", table.rows().size() - table.failures().size());
 		}
 		return rt;
 	}
@@ -61,6 +73,20 @@ final class ResultsTables {
 			}
 		}
 		return rt;
+	}
+
+	/** Window titles: one capitalisation, the menu's. */
+	static final String METRICS = "Stain Normalization Metrics", COMPARISON = "Stain Normalization Comparison",
+		BENCHMARK = "Stain Normalization Benchmark", SUMMARY = " Summary", PLOT = " Plot";
+
+	/**
+	 * The plot as the command's output image: an ImageJ plot, so that shown it is a Plot window (List, Save data,
+	 * zoom) rather than flat pixels. Files get {@link sc.fiji.stainnorm.report.Plots#render}.
+	 */
+	static ImagePlus plotImage(Plot plot, String title) {
+		ImagePlus imp = plot.getImagePlus();
+		imp.setTitle(title);
+		return imp;
 	}
 
 	/** Shows the table in a window when there is a screen; headless runs keep it for their CSV only. */

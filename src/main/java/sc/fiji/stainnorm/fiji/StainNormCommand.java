@@ -17,6 +17,9 @@ import sc.fiji.stainnorm.core.StainNormException;
  * trace; {@link #isStopRequested()} tells long loops that the user wants to stop.
  */
 public abstract class StainNormCommand extends DynamicCommand {
+	/** Plugins > Stain Normalization: the user tools first, then the submenu of the project's own runs. */
+	static final String MENU = "Stain Normalization", TOOLS = "Utilities";
+	static final double TOOLS_WEIGHT = 100;
 
 	@Parameter
 	protected LogService log;

@@ -3,17 +3,22 @@ package sc.fiji.stainnorm.fiji;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.scijava.ItemIO;
 import org.scijava.app.StatusService;
 import org.scijava.command.Command;
+import org.scijava.plugin.Menu;
 import org.scijava.plugin.Parameter;
 import org.scijava.plugin.Plugin;
 
 import ij.ImagePlus;
+import ij.gui.Plot;
 import sc.fiji.stainnorm.core.ImageFiles;
 import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.report.Plots;
 import sc.fiji.stainnorm.stst.StstTrainer;
 
 /**
@@ -21,7 +26,8 @@ import sc.fiji.stainnorm.stst.StstTrainer;
  * face of {@link StstTrainer}. Progress in the status bar, cancellable (Escape or the module's cancel) with
  * checkpoints that {@code resume} continues from; the loss plot is shown at the end.
  */
-@Plugin(type = Command.class, headless = true, label = TrainStstCommand.LABEL, menuPath = "Plugins>Stain Normalization>" + TrainStstCommand.LABEL)
+@Plugin(type = Command.class, headless = true, label = TrainStstCommand.LABEL, description = "Trains an STST model on images of one target stain style; Escape stops it (resumable when a checkpoint folder is set).",
+	menu = { @Menu(label = "Plugins"), @Menu(label = StainNormCommand.MENU), @Menu(label = TrainStstCommand.LABEL, weight = 6) })
 public class TrainStstCommand extends StainNormCommand {
 	public static final String LABEL = "Train STST Model";
 
@@ -113,7 +119,38 @@ public class TrainStstCommand extends StainNormCommand {
 			result.seconds(), result.finalL1(), result.validationL1(), result.model());
 		log.info(LABEL + ": " + summary);
 		status.showStatus("STST training: done, " + summary);
-		if (Files.isRegularFile(result.lossPlot())) // through ImageFiles: never an ImageJ error dialog in a batch run
+		losses = lossChart(result.lossCsv());
+		if (losses == null && Files.isRegularFile(result.lossPlot())) // through ImageFiles: never an ImageJ error dialog in a batch run
 			losses = ImageFiles.toImagePlus(ImageFiles.read(result.lossPlot()), result.lossPlot().getFileName().toString());
+	}
+
+	/**
+	 * The losses of the CSV as an ImageJ plot (a Plot window: List, Save data, zoom), the L1 smoothed as in the
+	 * PNG; null when the CSV cannot be read, and the PNG is shown instead.
+	 */
+	static ImagePlus lossChart(Path csv) {
+		try {
+			List<String> lines = Files.readAllLines(csv);
+			int n = lines.size() - 1;
+			if (n < 1) return null;
+			double[] step = new double[n], d = new double[n], gan = new double[n], l1 = new double[n];
+			List<double[]> val = new ArrayList<>();
+			for (int i = 0; i < n; i++) {
+				String[] f = lines.get(i + 1).split(",", -1);
+				step[i] = Double.parseDouble(f[0]);
+				d[i] = Double.parseDouble(f[1]);
+				gan[i] = Double.parseDouble(f[2]);
+				l1[i] = Double.parseDouble(f[3]);
+				if (!f[4].isEmpty()) val.add(new double[] { step[i], Double.parseDouble(f[4]) });
+			}
+			int window = Math.max(1, Math.min(50, n / 10));
+			Plot plot = Plots.lineChart("STST Training Losses", "step", "loss", List.of("discriminator", "generator cGAN", "generator L1 (smoothed)",
+				"validation L1"), List.of(step, step, step, val.stream().mapToDouble(v -> v[0]).toArray()), List.of(Plots.movingAverage(d, window),
+				Plots.movingAverage(gan, window), Plots.movingAverage(l1, window), val.stream().mapToDouble(v -> v[1]).toArray()), "auto");
+			return ResultsTables.plotImage(plot, "STST Training Losses");
+		}
+		catch (java.io.IOException | RuntimeException e) {
+			return null;
+		}
 	}
 }

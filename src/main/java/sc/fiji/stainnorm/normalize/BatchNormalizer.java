@@ -69,8 +69,7 @@ public final class BatchNormalizer {
 	 */
 	public static List<Path> collectInputs(List<Path> inputs, String pattern) {
 		if (inputs.isEmpty()) throw new StainNormException("No input images given");
-		var matcher = pattern == null || pattern.isBlank() ? null
-			: java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+		var matcher = pattern == null || pattern.isBlank() ? null : fileNameMatcher(pattern);
 		List<Path> files = new ArrayList<>();
 		for (Path in : inputs) {
 			if (!Files.exists(in)) {
@@ -98,6 +97,16 @@ public final class BatchNormalizer {
 			else files.add(in);
 		}
 		return files;
+	}
+
+	private static java.nio.file.PathMatcher fileNameMatcher(String glob) {
+		try {
+			return java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + glob);
+		}
+		catch (java.util.regex.PatternSyntaxException e) {
+			throw new sc.fiji.stainnorm.core.InvalidSettingException("File pattern '" + glob + "' is not a valid glob (" + e.getDescription()
+				+ "); use e.g. *.tif or tile_??.png");
+		}
 	}
 
 	/**

@@ -8,6 +8,7 @@ import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.Matrix3;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.core.TissueMask;
 
 /**
  * Khan et al. 2014, "A nonlinear mapping approach to stain normalization in digital histopathology images
@@ -78,6 +79,7 @@ public final class Khan implements StainNormalizer {
 		for (int i = 0; i < references.size(); i++) {
 			RgbImage ref = references.get(i);
 			String which = "Reference image " + (i + 1) + " (" + ref.width() + "x" + ref.height() + ")";
+			TissueMask.requireInReference(ref, i + 1);
 			Analysis a = analyse(ref);
 			if (a == null) throw new StainNormException(which + " shows no tissue; choose a reference with stained tissue");
 			String problem = separationProblem(a.stains());
@@ -116,10 +118,12 @@ public final class Khan implements StainNormalizer {
 		if (a == null) return Normalized.unchanged(source, "no tissue found: returned unchanged");
 		if (separationProblem(a.stains()) != null)
 			return Normalized.unchanged(source, "stains cannot be separated (" + separationProblem(a.stains()) + "): returned unchanged");
+		// one stain absent (black, a single colour, pen ink): rendering it with the target's stains would repaint
+		// the patch in a colour it never had, so it is left alone like every method leaves such patches
+		if (!a.warnings().isEmpty()) return Normalized.unchanged(source, "only one stain found (" + a.warnings().get(0) + "): returned unchanged");
 		MonotoneSmoothingSpline[] map = new MonotoneSmoothingSpline[2];
 		for (int s = 0; s < 2; s++) {
 			float[] c = a.classConcentrations()[s];
-			if (c.length < MIN_CLASS_PIXELS) continue; // stain absent: its channel is kept as it is
 			double[] src = percentiles(c), x = new double[src.length + 1], y = new double[src.length + 1], w = new double[src.length + 1];
 			System.arraycopy(src, 0, x, 1, src.length);
 			System.arraycopy(targetPercentiles[s], 0, y, 1, src.length);
@@ -127,7 +131,7 @@ public final class Khan implements StainNormalizer {
 			w[0] = ANCHOR_WEIGHT;
 			map[s] = MonotoneSmoothingSpline.fit(x, y, w, smoothing);
 		}
-		return new Normalized(render(source, Matrix3.inverse(a.stains()), map, SlideBackground.odOffset(a.background())), a.warnings());
+		return Normalized.of(render(source, Matrix3.inverse(a.stains()), map, SlideBackground.odOffset(a.background())));
 	}
 
 	/** OD relative to the source's glass, deconvolved, mapped, rendered with the target stains on the target's glass. */
@@ -156,7 +160,8 @@ public final class Khan implements StainNormalizer {
 
 	/**
 	 * Classifies a regular grid of pixels and estimates the image's stains; null when there is no tissue. A stain
-	 * with too few pixels is replaced by Ruifrok's vector and reported in the warnings.
+	 * with too few pixels is replaced by Ruifrok's vector (so that the other can still be inspected) and reported
+	 * in the warnings: such an image is neither a usable reference nor normalized.
 	 */
 	Analysis analyse(RgbImage image) {
 		int[] px = image.pixels();
@@ -196,8 +201,7 @@ public final class Khan implements StainNormalizer {
 			if (count[s] >= MIN_CLASS_PIXELS) two[s] = Matrix3.normalize(sum[s]);
 			else {
 				two[s] = (s == 0 ? RUIFROK_H : RUIFROK_E).clone();
-				warnings.add("too few " + STAIN[s] + " pixels (" + count[s] + ") to estimate its colour: used the standard "
-					+ STAIN[s] + " vector and left its intensities unmapped");
+				warnings.add("too few " + STAIN[s] + " pixels (" + count[s] + ") to estimate its colour");
 			}
 		}
 		if (separationProblem(new double[][] { two[0], two[1] }) != null)

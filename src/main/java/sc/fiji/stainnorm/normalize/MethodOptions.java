@@ -13,6 +13,8 @@ import sc.fiji.stainnorm.core.InvalidSettingException;
 public final class MethodOptions {
 	private final Map<String, String> values;
 	private final TreeSet<String> read = new TreeSet<>();
+	/** Each key asked for, with the default its method gave (null: none), in the order asked. */
+	private final Map<String, String> defaults = new LinkedHashMap<>();
 
 	public MethodOptions(Map<String, String> values) {
 		this.values = new LinkedHashMap<>(values);
@@ -44,10 +46,13 @@ public final class MethodOptions {
 
 	public String getString(String key, String defaultValue) {
 		read.add(key);
+		defaults.putIfAbsent(key, defaultValue);
 		return values.getOrDefault(key, defaultValue);
 	}
 
 	public double getDouble(String key, double defaultValue) {
+		defaults.putIfAbsent(key, defaultValue == Math.rint(defaultValue) && Math.abs(defaultValue) < 1e15
+			? Long.toString((long) defaultValue) : Double.toString(defaultValue));
 		String v = getString(key, null);
 		if (v == null) return defaultValue;
 		try {
@@ -61,6 +66,7 @@ public final class MethodOptions {
 	}
 
 	public int getInt(String key, int defaultValue) {
+		defaults.putIfAbsent(key, Integer.toString(defaultValue));
 		String v = getString(key, null);
 		if (v == null) return defaultValue;
 		try {
@@ -72,11 +78,17 @@ public final class MethodOptions {
 	}
 
 	public boolean getBoolean(String key, boolean defaultValue) {
+		defaults.putIfAbsent(key, Boolean.toString(defaultValue));
 		String v = getString(key, null);
 		if (v == null) return defaultValue;
 		if (v.equalsIgnoreCase("true") || v.equals("1") || v.equalsIgnoreCase("yes")) return true;
 		if (v.equalsIgnoreCase("false") || v.equals("0") || v.equalsIgnoreCase("no")) return false;
 		throw new InvalidSettingException("Option " + key + "=" + v + " must be true or false");
+	}
+
+	/** The keys that were read, each with its default (null where the method has none), in the order read. */
+	Map<String, String> defaults() {
+		return new LinkedHashMap<>(defaults);
 	}
 
 	void rejectUnused(String method) {

@@ -25,7 +25,22 @@ public final class Methods {
 		register("vahadane", Vahadane::new);
 	}
 
+	/**
+	 * Methods that lose to the unnormalized input on the cross-lab protocol (docs/results.md) and fail its damage
+	 * checks: kept under their key, labelled experimental wherever methods are listed for people.
+	 */
+	private static final java.util.Set<String> EXPERIMENTAL = java.util.Set.of("khan");
+
 	private Methods() {}
+
+	public static boolean isExperimental(String name) {
+		return EXPERIMENTAL.contains(name);
+	}
+
+	/** The method's name for menus and tables: its key, with "(experimental)" where that applies. */
+	public static String label(String name) {
+		return isExperimental(name) ? name + " (experimental)" : name;
+	}
 
 	static void register(String name, Function<MethodOptions, StainNormalizer> factory) {
 		FACTORIES.put(name, factory);
@@ -38,6 +53,16 @@ public final class Methods {
 
 	public static StainNormalizer create(String name) {
 		return create(name, MethodOptions.none());
+	}
+
+	/**
+	 * The option keys of a method with their defaults (null where there is none), as its constructor reads them:
+	 * what a dialog lists beside the options field, so the list cannot drift from the code.
+	 */
+	public static Map<String, String> optionDefaults(String name) {
+		MethodOptions none = MethodOptions.none();
+		create(name, none);
+		return none.defaults();
 	}
 
 	/**

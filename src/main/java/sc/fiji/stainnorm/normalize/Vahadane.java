@@ -8,6 +8,7 @@ import sc.fiji.stainnorm.core.InvalidSettingException;
 import sc.fiji.stainnorm.core.Percentile;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.core.TissueMask;
 
 /**
  * Vahadane et al. 2016, "Structure-preserving color normalization and sparse stain separation for
@@ -88,6 +89,7 @@ public final class Vahadane implements StainNormalizer {
 		List<double[]> offsets = new ArrayList<>(), backgrounds = new ArrayList<>();
 		for (int i = 0; i < references.size(); i++) {
 			RgbImage ref = references.get(i);
+			TissueMask.requireInReference(ref, i + 1);
 			double[] io = background(ref), offset = SlideBackground.odOffset(io);
 			double[] od = tissueOd(ref, offset);
 			int n = od.length / 3;

@@ -52,6 +52,14 @@ public final class Plots {
 	 * several values, bars when each has at most one. Non-finite values are left out.
 	 */
 	public static RgbImage metricPlot(String title, String yLabel, List<String> categories, List<double[]> values) {
+		return render(metricChart(title, yLabel, categories, values));
+	}
+
+	/**
+	 * {@link #metricPlot} as an ImageJ plot, for a Plot window (its List, Save data and zoom work on the values);
+	 * {@link #render} flattens it for a PNG file.
+	 */
+	public static Plot metricChart(String title, String yLabel, List<String> categories, List<double[]> values) {
 		if (categories.size() != values.size()) throw new IllegalArgumentException("one value array per category");
 		if (categories.isEmpty()) throw new IllegalArgumentException("no categories to plot");
 		List<double[]> sorted = sortedFinite(values);
@@ -64,13 +72,25 @@ public final class Plots {
 		if (boxes) drawBoxes(p, sorted, width);
 		else drawBars(p, sorted.stream().mapToDouble(v -> v.length == 0 ? Double.NaN : v[0]).toArray());
 		p.setColor(Color.BLACK);
-		p.addLabel(0.01, 0.06, title);
-		return render(p);
+		// inside the frame, below its top line: the room titledRange leaves above the highest value
+		p.addLabel(0.02, TITLE_Y, title);
+		return p;
 	}
 
 	/** Lines, e.g. training losses against the step; series with no points are left out. */
 	public static RgbImage linePlot(String xLabel, String yLabel, List<String> names, List<double[]> xs, List<double[]> ys) {
-		Plot p = new Plot("line plot", xLabel, yLabel);
+		return render(lineChart("line plot", xLabel, yLabel, names, xs, ys, "top-right"));
+	}
+
+	/**
+	 * {@link #linePlot} as an ImageJ plot titled {@code title}, for a Plot window.
+	 *
+	 * @param legendPosition where the legend goes, in {@link Plot#addLegend(String, String)}'s words ("auto": where it hides the fewest points)
+	 */
+	public static Plot lineChart(String title, String xLabel, String yLabel, List<String> names, List<double[]> xs, List<double[]> ys,
+		String legendPosition)
+	{
+		Plot p = new Plot(title, xLabel, yLabel);
 		p.setSize(WIDTH, HEIGHT);
 		StringBuilder legend = new StringBuilder();
 		for (int i = 0; i < names.size(); i++) {
@@ -83,9 +103,9 @@ public final class Plots {
 		p.setLimitsToFit(false);
 		if (legend.length() > 0) {
 			p.setColor(Color.BLACK);
-			p.addLegend(legend.toString(), "top-right");
+			p.addLegend(legend.toString(), legendPosition);
 		}
-		return render(p);
+		return p;
 	}
 
 	/** Trailing moving mean over up to {@code window} values, so single-patch losses become readable curves. */
@@ -172,7 +192,11 @@ public final class Plots {
 		return "{" + String.join(",", categories.stream().map(c -> c.replace(",", " ").replace("{", "(").replace("}", ")")).toList()) + "}";
 	}
 
-	private static RgbImage render(Plot p) {
+	/** Where a metric chart's title sits, as a fraction of the frame height from its top edge. */
+	private static final double TITLE_Y = 0.09;
+
+	/** The plot flattened to RGB pixels, as a PNG file holds it. */
+	public static RgbImage render(Plot p) {
 		var ip = p.getImagePlus().getProcessor().convertToRGB();
 		return RgbImage.wrap(ip.getWidth(), ip.getHeight(), (int[]) ip.getPixels());
 	}

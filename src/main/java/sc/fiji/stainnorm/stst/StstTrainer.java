@@ -160,7 +160,7 @@ public final class StstTrainer {
 		long started = System.nanoTime();
 		try (StstEngine.Training t = engine.training(spec, new StstEngine.Hyper(s.width(), (float) s.learningRate(), (float) s.beta1(),
 			(float) s.lambda(), s.seed(), s.threads()))) {
-			int first = 1;
+			int first = 1, checkpointed = 0;
 			List<LossLog.Row> rows = new ArrayList<>();
 			if (s.resume()) {
 				Checkpoint c = Checkpoint.newest(s.checkpoints());
@@ -168,6 +168,7 @@ public final class StstTrainer {
 					c.check(s);
 					t.restore(c.variables);
 					first = c.step + 1;
+					checkpointed = c.step;
 					rows.addAll(LossLog.read(csv, c.step));
 					progress.update(-1, -1, "Resumed from " + c.path + " at step " + c.step);
 				}
@@ -177,7 +178,7 @@ public final class StstTrainer {
 			double recentSeconds = 0;
 			int recentSteps = 0;
 			for (int step = first; step <= s.steps(); step++) {
-				if (progress.isCancelled()) throw new StainNormException("Training cancelled at step " + step + "; the last checkpoint can be resumed");
+				if (progress.isCancelled()) throw new StainNormException("Training cancelled at step " + step + "; " + resumeHint(s, checkpointed));
 				Random r = new Random(mix(s.seed(), step));
 				RgbImage patch = augment(train.get(r.nextInt(train.size())), p, r);
 				NhwcBatch.putGray(patch, 0, 0, p, p, gray, 0);
@@ -201,6 +202,7 @@ public final class StstTrainer {
 				if (s.checkpoints() != null && (step % s.checkpointEvery() == 0 || step == s.steps())) {
 					Checkpoint.write(s, step, t.allVariables());
 					LossLog.write(csv, rows);
+					checkpointed = step;
 				}
 			}
 			LossLog.write(csv, rows);
@@ -267,6 +269,13 @@ public final class StstTrainer {
 				dst[y * p + x] = src[(y0 + sy) * w + x0 + sx];
 			}
 		return RgbImage.wrap(p, p, dst);
+	}
+
+	/** What a cancelled run leaves to resume from: only a checkpoint actually written counts. */
+	private static String resumeHint(Settings s, int checkpointed) {
+		if (s.checkpoints() == null) return "nothing can be resumed: no checkpoint folder was set";
+		if (checkpointed == 0) return "nothing can be resumed: no checkpoint was written yet (every " + s.checkpointEvery() + " steps)";
+		return "resume (resume=true / --resume) continues from the checkpoint of step " + checkpointed + " in " + s.checkpoints();
 	}
 
 	private static String eta(double seconds) {

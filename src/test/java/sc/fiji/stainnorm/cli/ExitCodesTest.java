@@ -41,6 +41,7 @@ public class ExitCodesTest {
 		// normalize: usage errors
 		c.add(usage("normalize --threads abc", "whole number", with(normalize, "--threads", "abc")));
 		c.add(usage("normalize --threads 0", "at least 1", with(normalize, "--threads", "0")));
+		c.add(usage("normalize --pattern [", "not a valid glob", with(normalize, "--pattern", "[")));
 		c.add(usage("normalize --method foo", "Unknown method 'foo'", "normalize", "--method", "foo", "--reference", REF, "--output", OUT, IN));
 		c.add(usage("normalize --options garbage", "not of the form key=value", with(normalize, "--options", "garbage")));
 		c.add(usage("normalize --options unknown key", "has no option bogus", with(normalize, "--options", "bogus=1")));

@@ -99,6 +99,14 @@ public class QuotedValuesTest {
 	}
 
 	@Test
+	public void theDialogsFileListTextReadsBackAsTheSameFiles() {
+		List<String> names = List.of("/x/plain.png", "/x/b, c].png", "/x/it's.png", "/x/\"q\", 'r'.png".replace("'r'", "r"), " /x/lead.png");
+		String text = CommandRunner.fileListText(names);
+		assertArrayEquals(names.stream().map(File::new).toArray(File[]::new), CommandRunner.fileList("reference_images", text));
+		assertEquals("/x/a.png,/x/b.png", CommandRunner.fileListText(List.of("/x/a.png", "/x/b.png")));
+	}
+
+	@Test
 	public void fileListsTakeQuotedNamesLiterally() {
 		assertArrayEquals(new File[] { new File("a.png"), new File("/x/b, c].png"), new File("/x/it's.png") },
 			CommandRunner.fileList("reference_images", " a.png , '/x/b, c].png',\"/x/it's.png\""));

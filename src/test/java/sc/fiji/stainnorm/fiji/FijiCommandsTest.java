@@ -39,9 +39,11 @@ import sc.fiji.stainnorm.synth.TestImages;
 
 /** The SciJava commands as Fiji sees them: menu entries, and runs with inputs given as a map. */
 public class FijiCommandsTest {
-	static final List<String> MENU = List.of(NormalizeImageCommand.LABEL, NormalizeFolderCommand.LABEL, ColourDeconvolutionCommand.LABEL,
-		CompareCommand.LABEL, CompareMethodsCommand.LABEL, TrainStstCommand.LABEL, BenchmarkCommand.LABEL, EvaluateCommand.LABEL,
-		DemoCommand.LABEL);
+	/** Plugins > Stain Normalization in menu order: the user tools, then the Utilities submenu. */
+	static final List<String> USER_TOOLS = List.of(NormalizeImageCommand.LABEL, NormalizeFolderCommand.LABEL, ColourDeconvolutionCommand.LABEL,
+		CompareCommand.LABEL, CompareMethodsCommand.LABEL, TrainStstCommand.LABEL);
+	static final List<String> TOOLS = List.of(BenchmarkCommand.LABEL, EvaluateCommand.LABEL, DemoCommand.LABEL);
+	static final List<String> MENU = java.util.stream.Stream.concat(USER_TOOLS.stream(), TOOLS.stream()).toList();
 
 	@ClassRule
 	public static final CommandContext COMMANDS = new CommandContext();
@@ -62,21 +64,31 @@ public class FijiCommandsTest {
 		return (StainNormCommand) COMMANDS.context().service(org.scijava.module.ModuleService.class).run(info, true, inputs).get();
 	}
 
+	/**
+	 * The user tools first, in the order of work, then Benchmark, Evaluate and Demo in a Utilities submenu (issue 13:
+	 * the project's own runs had been mixed among the tools a user needs).
+	 */
 	@Test
 	public void everyCommandHasItsEntryUnderPluginsStainNormalization() {
 		ShadowMenu menu = COMMANDS.context().service(MenuService.class).getMenu().getMenu(new org.scijava.MenuPath("Plugins>Stain Normalization"));
 		assertNotNull("Plugins > Stain Normalization exists", menu);
-		List<String> leaves = new ArrayList<>();
+		List<String> entries = new ArrayList<>();
 		for (ShadowMenu child : menu.getChildren())
-			leaves.add(child.getName());
-		assertEquals("every entry of the menu is one of ours, and listed here", new java.util.TreeSet<>(MENU), new java.util.TreeSet<>(leaves));
+			entries.add(child.getName());
+		List<String> expected = new ArrayList<>(USER_TOOLS);
+		expected.add(StainNormCommand.TOOLS);
+		assertEquals("the user tools in order, then the submenu of the project's own runs; nothing else", expected, entries);
+		ShadowMenu tools = menu.getMenu(StainNormCommand.TOOLS);
+		assertFalse("Utilities is a submenu", tools.isLeaf());
+		assertEquals(TOOLS, tools.getChildren().stream().map(ShadowMenu::getName).toList());
 		for (String label : MENU) {
-			assertTrue(label + " in " + leaves, leaves.contains(label));
-			ShadowMenu entry = menu.getMenu(label);
+			ShadowMenu entry = USER_TOOLS.contains(label) ? menu.getMenu(label) : tools.getMenu(label);
 			assertTrue(label + " is a leaf that runs a command", entry != null && entry.isLeaf() && entry.getModuleInfo() != null);
 			CommandInfo info = CommandRunner.find(COMMANDS.context().service(CommandService.class), label);
 			assertEquals(label, info.getLabel());
 			assertTrue(label + " runs headless", info.canRunHeadless());
+			assertTrue(label + " has a one-line description for its dialog", info.getDescription() != null && !info.getDescription().isBlank()
+				&& !info.getDescription().contains("\n"));
 			for (String name : CommandRunner.parameterNames(info))
 				assertTrue(label + ": parameter " + name + " is snake_case (it is a macro key)", name.matches("[a-z][a-z0-9_]*"));
 		}
@@ -228,6 +240,9 @@ public class FijiCommandsTest {
 		Path in = tmp.newFolder("in").toPath();
 		Files.copy(Path.of("test-images", "tissue1_B.png"), in.resolve("a.png"));
 		assertFailure(folder(in, tmp.getRoot().toPath().resolve("out"), method), "needs a reference image");
+		// the folder command has reference_images only: the message names that key and no other (issue 13)
+		CommandRunner.Result r = folder(in, tmp.getRoot().toPath().resolve("out"), method);
+		assertTrue(r.failure(), r.failure().contains("give reference_images (one or more image files; in macros/Batch_Normalize_Folder.ijm the key is reference)"));
 		assertFailure(runFolder(in, tmp.getRoot().toPath().resolve("out"), method, in.resolve("missing.png")), "not found");
 	}
 

@@ -79,6 +79,9 @@ public class HeadlessRunTest {
 		String params = "input_file=test-images/tissue2_C.png,method=reinhard,reference_images=test-images/tissue1_A.png,output_file=" + outFile;
 		assertEquals(Main.USAGE, run(NormalizeImageCommand.LABEL, "input_file=test-images/tissue2_C.png,method=reinhard"));
 		assertTrue(err, err.contains("needs a reference image"));
+		// issue 11: without output_file and without a display the result would be seen nowhere: a usage error, nothing computed
+		assertEquals(Main.USAGE, run(NormalizeImageCommand.LABEL, "input_file=test-images/tissue2_C.png,method=reinhard,reference_images=test-images/tissue1_A.png"));
+		assertTrue(err, err.contains("No output_file given"));
 		assertEquals(err, Main.OK, run(NormalizeImageCommand.LABEL, params));
 		assertTrue(Files.size(outFile) > 0);
 		assertEquals(Main.FAILED, run(NormalizeImageCommand.LABEL, params));

@@ -22,7 +22,9 @@ import sc.fiji.stainnorm.core.StainNormException;
 
 /** plugins.config and the ImageJ 1.x bridge: same labels as the SciJava menu leaves, same keys as the parameters. */
 public class IJ1BridgeTest {
-	static final Pattern LINE = Pattern.compile("Plugins>Stain Normalization, \"([^\"]+)\", sc\\.fiji\\.stainnorm\\.fiji\\.IJ1Bridge\\(\"([\\w.]+)\"\\)");
+	static final Pattern LINE = Pattern.compile("(Plugins>Stain Normalization(?:>Utilities)?), \"([^\"]+)\", sc\\.fiji\\.stainnorm\\.fiji\\.IJ1Bridge\\(\"([\\w.]+)\"\\)");
+	/** The one entry that is not a command: ImageJ's own browser launcher on the README's Fiji section. */
+	static final String HELP = "Plugins>Stain Normalization, \"Stain Normalization Help\", ij.plugin.BrowserLauncher(\"" + IJ1Dialog.README + "\")";
 
 	@Test
 	public void pluginsConfigLabelsAreTheSciJavaMenuLeaves() throws IOException {
@@ -30,18 +32,18 @@ public class IJ1BridgeTest {
 		try (Context context = new Context()) {
 			CommandService commands = context.service(CommandService.class);
 			for (String line : Files.readAllLines(Path.of("plugins.config"))) {
-				if (line.isBlank() || line.startsWith("#")) continue;
+				if (line.isBlank() || line.startsWith("#") || line.equals(HELP)) continue;
 				Matcher m = LINE.matcher(line);
 				assertTrue("plugins.config line not understood: " + line, m.matches());
-				CommandInfo info = commands.getCommand(m.group(2));
-				assertEquals(m.group(2), info.getClassName());
-				assertEquals(m.group(1), info.getMenuPath().getLeaf().getName());
-				assertEquals("Stain Normalization", info.getMenuPath().get(1).getName());
-				labels.add(m.group(1));
+				CommandInfo info = commands.getCommand(m.group(3));
+				assertEquals(m.group(3), info.getClassName());
+				assertEquals(m.group(2), info.getMenuPath().getLeaf().getName());
+				assertEquals("the same submenu as in Fiji", m.group(1), info.getMenuPath().getMenuString(false).replace(" > ", ">"));
+				labels.add(m.group(2));
 			}
 		}
-		for (String label : FijiCommandsTest.MENU)
-			assertTrue(label + " is in plugins.config", labels.contains(label));
+		assertEquals("every command once, in the SciJava menu's order", FijiCommandsTest.MENU, labels);
+		assertTrue("the Help entry is there", Files.readAllLines(Path.of("plugins.config")).contains(HELP));
 	}
 
 	@Test
@@ -64,6 +66,42 @@ public class IJ1BridgeTest {
 			catch (StainNormException e) {
 				assertTrue(e.getMessage(), e.getMessage().contains("outptu_folder") && e.getMessage().contains("output_folder"));
 			}
+		}
+	}
+
+	/**
+	 * Issue 13: what the Recorder writes must replay. The open-image placeholder is ImageJ's *None* (the former
+	 * "[none]" came back as an image titled "none"), and a 2e-4 default is shown and recorded as 0.0002, not 0.000.
+	 */
+	@Test
+	public void recordedPlaceholdersAndSmallNumbersReplay() {
+		try (Context context = new Context()) {
+			CommandInfo info = context.service(CommandService.class).getCommand(NormalizeImageCommand.class.getName());
+			Object none = IJ1Bridge.fromMacroOptions(info, "method=reinhard reference_image=" + NormalizerSetup.NO_IMAGE).get("reference_image");
+			assertEquals(NormalizerSetup.NO_IMAGE, none);
+			assertTrue(NormalizerSetup.isNoImage((String) none));
+			assertTrue("a line recorded by an earlier version replays too",
+				NormalizerSetup.isNoImage((String) IJ1Bridge.fromMacroOptions(info, "method=reinhard reference_image=[none]").get("reference_image")));
+			assertTrue(NormalizerSetup.references(null, NormalizerSetup.NO_IMAGE).isEmpty());
+		}
+		assertEquals(4, IJ1Dialog.decimals(2e-4));
+		assertEquals("0.0002", IJ1Dialog.numberText(2e-4));
+		assertEquals(0, IJ1Dialog.decimals(100));
+		assertEquals("100", IJ1Dialog.numberText(100));
+		assertEquals(2, IJ1Dialog.decimals(0.15));
+		assertEquals("NaN", IJ1Dialog.numberText(Double.NaN));
+	}
+
+	/** Issue 13: the dialog says which methods need a reference and lists each method's option keys with defaults. */
+	@Test
+	public void theMethodNotesComeFromTheMethodsThemselves() {
+		assertEquals("macenko: needs a reference image\nOptions: io=240, alpha=1, beta=0.15, tissue=norm, reference=(unset)", IJ1Dialog.methodNote("macenko"));
+		assertTrue(IJ1Dialog.methodNote("stst"), IJ1Dialog.methodNote("stst").startsWith("stst: no reference"));
+		assertTrue(IJ1Dialog.methodNote("stst"), !IJ1Dialog.methodNote("stst").contains("model="));
+		for (String m : sc.fiji.stainnorm.normalize.Methods.names()) {
+			String note = IJ1Dialog.methodNote(m);
+			for (String key : sc.fiji.stainnorm.normalize.Methods.optionDefaults(m).keySet())
+				if (!key.equals("model")) assertTrue(note, note.contains(key + "="));
 		}
 	}
 

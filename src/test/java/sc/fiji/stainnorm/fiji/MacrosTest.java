@@ -65,6 +65,9 @@ public class MacrosTest {
 			assertTrue(err, err.contains("Unknown method 'nosuchmethod'"));
 			assertFalse("a failed run writes nothing", Files.exists(out));
 			assumeTrue("skipped: reinhard not registered yet", Methods.names().contains("reinhard"));
+			err = runMacro(text, "input=[" + in + "] output=[" + out + "] method=reinhard");
+			assertTrue("the message names this macro's own key: " + err, err.contains("in macros/Batch_Normalize_Folder.ijm the key is reference"));
+			assertFalse("a failed run writes nothing", Files.exists(out));
 			err = runMacro(text, "input=[" + in + "] output=[" + out + "] method=reinhard reference=[" + Path.of("test-images", "tissue1_A.png").toAbsolutePath()
 				+ "] shard=1/2");
 			assertEquals(err, List.of("a.png"), FijiCommandsTest.names(out));

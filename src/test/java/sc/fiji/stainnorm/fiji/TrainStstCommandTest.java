@@ -63,6 +63,7 @@ public class TrainStstCommandTest {
 		assertEquals(6, ((TrainStstCommand) r.module()).result().steps());
 		ImagePlus losses = (ImagePlus) r.module().getOutput("losses");
 		assertNotNull("the loss plot is an output", losses);
+		assertNotNull("an ImageJ plot, so that it opens as a Plot window (issue 13)", losses.getProperty(ij.gui.Plot.PROPERTY_KEY));
 		byte[] trained = Files.readAllBytes(model);
 		assertFailure(run(TrainStstCommand.LABEL, inputs), "exists; set overwrite");
 		assertArrayEquals(trained, Files.readAllBytes(model));

@@ -62,7 +62,7 @@ public class KhanTest {
 			TestSupport.uniform(32, 32, 180, 90, 160) }) {
 			Normalized out = k.normalize(flat);
 			assertFalse(out.warnings().isEmpty());
-			assertTrue(out.image().sameRgb(flat) || out.warnings().get(0).contains("too few"));
+			assertTrue(out.warnings().toString(), out.image().sameRgb(flat));
 		}
 	}
 

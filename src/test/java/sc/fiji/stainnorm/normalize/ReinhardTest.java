@@ -192,6 +192,27 @@ public class ReinhardTest {
 		}
 	}
 
+	/** Issue 12: with the mask, tissue statistics applied to glass tinted it ((243, 242, 243) became (255, 254, 218)). */
+	@Test
+	public void glassKeepsItsColourWithTheMask() {
+		int glass = RgbImage.pack(243, 242, 243);
+		RgbImage slide = RgbImage.create(512, 256);
+		java.util.Arrays.fill(slide.pixels(), glass);
+		for (int y = 0; y < 256; y++)
+			System.arraycopy(A1.pixels(), y * 256, slide.pixels(), y * 512, 256);
+		for (Reinhard.Space space : Reinhard.Space.values()) {
+			RgbImage out = normalize(new Reinhard(space, true), slide, B1);
+			for (int y = 0; y < 256; y++)
+				for (int x = 300; x < 512; x++)
+					assertEquals(space + " tinted the glass at " + x + "," + y, glass & 0xFFFFFF, out.get(x, y) & 0xFFFFFF);
+			// the tissue is still normalized
+			assertTrue(space + ": tissue unchanged", PixelDiff.of(out.crop(0, 0, 256, 256), A1).mean() > 5);
+		}
+		// without the mask (the original method) glass is transformed with everything else
+		RgbImage plain = normalize(new Reinhard(Reinhard.Space.CIELAB, false), slide, B1);
+		assertTrue((plain.get(400, 100) & 0xFFFFFF) != (glass & 0xFFFFFF));
+	}
+
 	@Test
 	public void cieLabStatisticsMatchTorchstain() {
 		// torchstain's Reinhard (OpenCV 8-bit LAB, rescaled to L*a*b* units) on the whole target image

@@ -58,6 +58,34 @@ public class StstTrainingTest {
 		for (String n : x.weights().shapes().keySet()) assertArrayEquals(n, x.weights().get(n), y.weights().get(n), 0f);
 	}
 
+	/** Issue 13: a cancelled run promised "the last checkpoint can be resumed" even when no checkpoint existed. */
+	@Test
+	public void aCancelledRunSaysWhatCanBeResumed() throws Exception {
+		Path dir = Files.createTempDirectory("stst-cancel-");
+		expectError("nothing can be resumed: no checkpoint folder was set",
+			() -> StstTrainer.train(TinyModels.settings(dir.resolve("a.zip"), 10).build(), cancelAfter(0)));
+		Path cps = dir.resolve("checkpoints");
+		expectError("no checkpoint was written yet",
+			() -> StstTrainer.train(TinyModels.settings(dir.resolve("b.zip"), 10).checkpoints(cps).checkpointEvery(5).build(), cancelAfter(2)));
+		expectError("continues from the checkpoint of step 2 in " + cps,
+			() -> StstTrainer.train(TinyModels.settings(dir.resolve("c.zip"), 10).checkpoints(cps).checkpointEvery(2).build(), cancelAfter(3)));
+	}
+
+	/** Cancelled before step {@code steps + 1}: the trainer asks once before each step. */
+	private static Progress cancelAfter(int steps) {
+		return new Progress() {
+			private int asked;
+
+			@Override
+			public void update(long step, long total, String message) {}
+
+			@Override
+			public boolean isCancelled() {
+				return ++asked > steps;
+			}
+		};
+	}
+
 	@Test
 	public void refusesToOverwriteAndExplainsBadInput() throws Exception {
 		Path dir = Files.createTempDirectory("stst-bad-");
