@@ -43,7 +43,7 @@ final class BenchmarkCli implements Subcommand {
 	public String help() {
 		return """
 			Usage: ./stainnorm benchmark [--patches 500] [--size 256] [--methods LIST] [--threads N] [--csv FILE [--overwrite]]
-			                             [--images DIR] [--seed 42] [--io [--format png|tif|jpg]]
+			                             [--images DIR] [--seed 42] [--io [--format png|tif|jpg] [--keep DIR]]
 
 			Fits each method once on one reference patch, then normalizes all patches on N threads, and prints
 			seconds and megapixels per second (after an untimed warm-up on 20 patches). Patches are random crops
@@ -60,7 +60,7 @@ final class BenchmarkCli implements Subcommand {
 			  --io           also time the whole job: the patches as files in a temporary folder, read, normalized
 			                 and written (verified) to another, as ./stainnorm normalize does; prints wall and
 			                 process CPU seconds, MP/s, each stage's share (read, compute, encode, write) and the
-			                 load average before and after
+			                 load average at the start and the end
 			  --format F     file format of that job's inputs and outputs (default png)
 			  --keep DIR     keep that job's files in DIR (DIR/in, DIR/out-METHOD; DIR must not exist or be
 			                 empty) instead of a temporary folder, e.g. to time other programs on DIR/in
