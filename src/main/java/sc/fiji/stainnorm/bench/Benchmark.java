@@ -19,9 +19,12 @@ import java.util.stream.Stream;
 
 import sc.fiji.stainnorm.core.ImageFiles;
 import sc.fiji.stainnorm.core.InvalidSettingException;
+import sc.fiji.stainnorm.core.Progress;
+import sc.fiji.stainnorm.core.Shard;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.core.TissueMask;
+import sc.fiji.stainnorm.normalize.BatchNormalizer;
 import sc.fiji.stainnorm.normalize.Methods;
 import sc.fiji.stainnorm.normalize.StainNormalizer;
 import sc.fiji.stainnorm.synth.StainStyle;
@@ -174,6 +177,88 @@ public final class Benchmark {
 			pool.shutdownNow();
 		}
 		return warned.get();
+	}
+
+	/**
+	 * A whole folder job, timed: {@code files} inputs read from disk, normalized, written verified to another
+	 * folder, the way {@code ./stainnorm normalize} runs it (after an untimed run on 20 files, in the same JVM).
+	 *
+	 * @param wallSeconds fit plus the job, wall clock
+	 * @param cpuSeconds the whole process's processor time over the same span (all threads, GC and JIT included)
+	 * @param stageSeconds thread-seconds spent decoding, normalizing, encoding and writing (forced to disk)
+	 */
+	public record IoResult(String method, String format, int files, int threads, double fitSeconds, double wallSeconds, double cpuSeconds,
+		double megapixels, double readSeconds, double computeSeconds, double encodeSeconds, double writeSeconds, long inputBytes,
+		long outputBytes, long failed)
+	{
+		public double megapixelsPerSecond() {
+			return megapixels / wallSeconds;
+		}
+
+		public double stageTotal() {
+			return readSeconds + computeSeconds + encodeSeconds + writeSeconds;
+		}
+	}
+
+	/**
+	 * Writes the workload's patches into {@code folder} as {@code patch_NNNN.EXT} files (untimed): the inputs of
+	 * {@link #runIo}.
+	 */
+	public static List<Path> writeInputs(Workload workload, Path folder, String format) {
+		List<Path> files = new ArrayList<>();
+		for (int i = 0; i < workload.patches().size(); i++) {
+			Path f = folder.resolve(String.format(Locale.ROOT, "patch_%04d.%s", i, format));
+			ImageFiles.write(workload.patches().get(i), f);
+			files.add(f);
+		}
+		return files;
+	}
+
+	/** Fits {@code method} on the workload's reference and normalizes {@code inputs} into {@code output} (replacing). */
+	public static IoResult runIo(String method, Workload workload, List<Path> inputs, Path output, int threads) {
+		if (threads < 1) throw new InvalidSettingException("The number of threads must be at least 1, got " + threads);
+		StainNormalizer warm = Methods.create(method);
+		List<RgbImage> refs = warm.needsReference() ? List.of(workload.reference()) : List.of();
+		warm.fit(refs);
+		BatchNormalizer.run(warm, inputs.subList(0, Math.min(20, inputs.size())), output, true, Shard.ALL, threads, Progress.NONE);
+
+		java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+		com.sun.management.OperatingSystemMXBean sun = os instanceof com.sun.management.OperatingSystemMXBean s ? s : null;
+		StainNormalizer normalizer = Methods.create(method);
+		BatchNormalizer.StageTimes times = new BatchNormalizer.StageTimes();
+		long cpu0 = sun == null ? 0 : sun.getProcessCpuTime();
+		long t0 = System.nanoTime();
+		normalizer.fit(refs);
+		long t1 = System.nanoTime();
+		BatchNormalizer.Report report = BatchNormalizer.run(normalizer, inputs, output, true, Shard.ALL, threads, Progress.NONE, times);
+		long t2 = System.nanoTime();
+		long cpu1 = sun == null ? 0 : sun.getProcessCpuTime();
+		double mp = 0;
+		long in = 0, out = 0;
+		for (Path p : inputs)
+			in += sizeOf(p);
+		for (BatchNormalizer.FileResult r : report.files())
+			out += sizeOf(r.output());
+		for (RgbImage p : workload.patches())
+			mp += p.pixelCount() / 1e6;
+		return new IoResult(method, ImageFiles.extension(inputs.get(0)), inputs.size(), threads, (t1 - t0) / 1e9, (t2 - t0) / 1e9,
+			sun == null ? Double.NaN : (cpu1 - cpu0) / 1e9, mp, times.read.get() / 1e9, times.compute.get() / 1e9, times.encode.get() / 1e9,
+			times.write.get() / 1e9, in, out, report.count(BatchNormalizer.Outcome.FAILED));
+	}
+
+	private static long sizeOf(Path p) {
+		try {
+			return Files.size(p);
+		}
+		catch (IOException e) {
+			return 0;
+		}
+	}
+
+	/** The 1-minute load average, or NaN where the system does not say. */
+	public static double loadAverage() {
+		double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+		return load < 0 ? Double.NaN : load;
 	}
 
 	/** "Linux amd64, 2 cores (Intel Xeon ...), Java 17.0.x": what the numbers were measured on. */

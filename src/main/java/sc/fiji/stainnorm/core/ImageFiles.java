@@ -9,8 +9,8 @@ import ij.process.ColorProcessor;
 import ij.process.ImageProcessor;
 
 /**
- * Reading images (through {@link ImageDecoding}, which never raises an ImageJ dialog), writing them through
- * ImageJ 1.x, and conversion to and from {@link ImagePlus}. Accepts 8-bit RGB; converts only where nothing is
+ * Reading images (through {@link ImageDecoding}, which never raises an ImageJ dialog), writing them (through
+ * {@link ImageOutput}), and conversion to and from {@link ImagePlus}. Accepts 8-bit RGB; converts only where nothing is
  * lost or guessed (an opaque alpha channel, palette colour, a 3-channel 8-bit composite); everything else gets
  * an error that says what was found and what is accepted.
  */
@@ -88,8 +88,8 @@ public final class ImageFiles {
 	}
 
 	/**
-	 * Writes atomically and verified ({@link ImageOutput}, {@link AtomicFile}) as PNG, TIFF or JPEG (quality 95),
-	 * following the file ending, replacing an existing file.
+	 * Writes atomically and verified ({@link ImageOutput}, {@link AtomicFile}) as PNG (8-bit RGB, fast fixed-filter
+	 * encoder), TIFF or JPEG (quality 95), following the file ending, replacing an existing file.
 	 */
 	public static void write(RgbImage image, Path path) {
 		write(image, path, true);
@@ -100,7 +100,7 @@ public final class ImageFiles {
 	 * {@link AtomicFile.TargetExistsException} thrown, even when another writer finished it a moment ago.
 	 */
 	public static void write(RgbImage image, Path path, boolean replace) {
-		ImageOutput.write(toImagePlus(image, path.getFileName().toString()), path, replace);
+		ImageOutput.write(image, path, replace);
 	}
 
 	/** The lower-case file ending without the dot, or "" if none. */

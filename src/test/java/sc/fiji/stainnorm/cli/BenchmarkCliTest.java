@@ -52,6 +52,34 @@ public class BenchmarkCliTest {
 	}
 
 	@Test
+	public void wholeJobRowReadsAndWritesEveryFileAndAddsItsRowsToTheCsv() throws Exception {
+		Path csv = tmp.getRoot().toPath().resolve("io.csv"), images = tmp.newFolder("images").toPath();
+		Files.copy(Path.of("test-images", "tissue1_A.png"), images.resolve("t.png"));
+		ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+		int code = Main.run(new String[] { "benchmark", "--io", "--patches", "4", "--size", "40", "--methods", "reinhard", "--threads", "2",
+			"--images", images.toString(), "--csv", csv.toString() }, new PrintStream(out, true, StandardCharsets.UTF_8),
+			new PrintStream(err, true, StandardCharsets.UTF_8));
+		String text = out.toString(StandardCharsets.UTF_8);
+		assertEquals(err.toString(StandardCharsets.UTF_8), 0, code);
+		assertTrue(text, text.contains("Whole job, 4 PNG files in and out") && text.contains("Load average (1 min)"));
+		List<String> rows = Files.readAllLines(csv);
+		String io = rows.stream().filter(r -> r.startsWith("reinhard,png,")).findFirst().orElseThrow(() -> new AssertionError(rows));
+		String[] f = io.split(",");
+		assertEquals("files", "4", f[2]);
+		assertEquals("failed", "0", f[15]);
+		assertTrue("output bytes " + f[14], Long.parseLong(f[14]) > 0);
+		double shares = Double.parseDouble(f[9]) + Double.parseDouble(f[10]) + Double.parseDouble(f[11]) + Double.parseDouble(f[12]);
+		assertEquals(1, shares, 1e-3);
+	}
+
+	@Test
+	public void formatWithoutIoIsAUsageError() {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+		assertEquals(Main.USAGE, Main.run(new String[] { "benchmark", "--format", "tif" }, new PrintStream(out, true, StandardCharsets.UTF_8),
+			new PrintStream(err, true, StandardCharsets.UTF_8)));
+	}
+
+	@Test
 	public void unknownMethodIsAClearError() {
 		ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
 		int code = Main.run(new String[] { "benchmark", "--methods", "reinhard,nosuch" }, new PrintStream(out, true, StandardCharsets.UTF_8),

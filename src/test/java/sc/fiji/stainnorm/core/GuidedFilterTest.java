@@ -16,7 +16,21 @@ public class GuidedFilterTest {
 		float[] guide = random(r), input = random(r);
 		for (int radius : new int[] { 0, 1, 3, 12 })
 			for (double eps : new double[] { 0.5, 10, 1000 })
-				assertArrayEquals("r " + radius + " eps " + eps, bruteForce(guide, input, radius, eps), GuidedFilter.filter(guide, input, W, H, radius, eps), 2e-3f);
+				assertArrayEquals("r " + radius + " eps " + eps, bruteForce(guide, input, W, H, radius, eps), GuidedFilter.filter(guide, input, W, H, radius, eps), 2e-3f);
+	}
+
+	@Test
+	public void matchesTheDefinitionOnAnImageWiderThanTheWindowAtSTSTsRadius() {
+		// windows entering and leaving on both axes, as for STST's 256x256 patches with radius 8
+		int w = 61, h = 44;
+		Random r = new Random(6);
+		float[] guide = new float[w * h], input = new float[w * h];
+		for (int i = 0; i < guide.length; i++) {
+			guide[i] = 255 * r.nextFloat();
+			input[i] = 0.5f * guide[i] + 100 * r.nextFloat();
+		}
+		for (double eps : new double[] { 0, 10 })
+			assertArrayEquals("eps " + eps, bruteForce(guide, input, w, h, 8, eps), GuidedFilter.filter(guide, input, w, h, 8, eps), 2e-3f);
 	}
 
 	@Test
@@ -55,7 +69,7 @@ public class GuidedFilterTest {
 	}
 
 	/** He et al.'s Algorithm 1 with explicit loops over every window. */
-	private static float[] bruteForce(float[] guide, float[] input, int radius, double eps) {
+	private static float[] bruteForce(float[] guide, float[] input, int W, int H, int radius, double eps) {
 		double[] a = new double[W * H], b = new double[W * H];
 		for (int y = 0; y < H; y++)
 			for (int x = 0; x < W; x++) {

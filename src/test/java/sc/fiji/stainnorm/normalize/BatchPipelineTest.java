@@ -1,0 +1,61 @@
+package sc.fiji.stainnorm.normalize;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.Progress;
+import sc.fiji.stainnorm.core.RgbImage;
+import sc.fiji.stainnorm.core.Shard;
+import sc.fiji.stainnorm.synth.StainStyle;
+import sc.fiji.stainnorm.synth.SyntheticTissue;
+
+/** The pipelined folder job writes what the in-memory normalizer computes, every file once, and counts its stages. */
+public class BatchPipelineTest {
+	@Rule
+	public TemporaryFolder tmp = new TemporaryFolder();
+
+	@Test
+	public void everyOutputIsTheInMemoryResultAndEveryFileIsReportedOnce() throws Exception {
+		Path in = tmp.newFolder("in").toPath(), out = tmp.getRoot().toPath().resolve("out");
+		RgbImage tissue = SyntheticTissue.generate(4, 200, 120).render(StainStyle.A, 1);
+		List<Path> files = new ArrayList<>();
+		for (int i = 0; i < 37; i++) {
+			Path f = in.resolve(String.format("p%02d.%s", i, i % 3 == 0 ? "tif" : "png"));
+			ImageFiles.write(tissue.crop(i * 3, i % 7 * 9, 48, 40), f);
+			files.add(f);
+		}
+		StainNormalizer normalizer = Methods.create("reinhard");
+		normalizer.fit(List.of(SyntheticTissue.generate(5, 64, 64).render(StainStyle.B, 1)));
+		Set<Long> done = ConcurrentHashMap.newKeySet();
+		Progress progress = (d, total, message) -> {
+			if (d >= 0) {
+				assertEquals(37, total);
+				assertTrue("reported twice: " + d, done.add(d));
+			}
+		};
+		BatchNormalizer.StageTimes times = new BatchNormalizer.StageTimes();
+		BatchNormalizer.Report report = BatchNormalizer.run(normalizer, files, out, false, Shard.ALL, 3, progress, times);
+		assertEquals(report.summary(), 37, report.count(BatchNormalizer.Outcome.WRITTEN));
+		assertEquals(37, done.size());
+		for (int i = 0; i < files.size(); i++) {
+			assertEquals("results in input order", files.get(i), report.files().get(i).input());
+			RgbImage expected = normalizer.normalize(ImageFiles.read(files.get(i))).image();
+			assertArrayEquals(files.get(i).getFileName().toString(), expected.pixels(), ImageFiles.read(out.resolve(files.get(i).getFileName())).pixels());
+		}
+		assertTrue(times.read.get() > 0 && times.compute.get() > 0 && times.encode.get() > 0 && times.write.get() > 0);
+		// a second run finds every output complete and skips it
+		assertEquals(37, BatchNormalizer.run(normalizer, files, out, false, Shard.ALL, 3, Progress.NONE).count(BatchNormalizer.Outcome.SKIPPED_EXISTING));
+	}
+}
