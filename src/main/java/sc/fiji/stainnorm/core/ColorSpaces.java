@@ -32,6 +32,18 @@ public final class ColorSpaces {
 		return c <= 0.04045 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
 	}
 
+	/** {@link #srgbToLinear} of every 8-bit level: the same values without a {@code pow} per channel and pixel. */
+	private static final double[] LINEAR_OF_LEVEL = new double[256];
+	static {
+		for (int v = 0; v < 256; v++)
+			LINEAR_OF_LEVEL[v] = srgbToLinear(v);
+	}
+
+	private static double linearOf(double c) {
+		int level = (int) c;
+		return level == c && level >= 0 && level <= 255 ? LINEAR_OF_LEVEL[level] : srgbToLinear(c);
+	}
+
 	static double linearToSrgb(double c) {
 		double v = c <= 0.0031308 ? 12.92 * c : 1.055 * Math.pow(c, 1 / 2.4) - 0.055;
 		return 255 * v;
@@ -48,7 +60,7 @@ public final class ColorSpaces {
 
 	/** sRGB in [0, 255] to CIE L* in [0, 100], a*, b*. */
 	public static double[] rgbToLab(double r, double g, double b) {
-		double lr = srgbToLinear(r), lg = srgbToLinear(g), lb = srgbToLinear(b);
+		double lr = linearOf(r), lg = linearOf(g), lb = linearOf(b);
 		double x = 0.4124564 * lr + 0.3575761 * lg + 0.1804375 * lb;
 		double y = 0.2126729 * lr + 0.7151522 * lg + 0.0721750 * lb;
 		double z = 0.0193339 * lr + 0.1191920 * lg + 0.9503041 * lb;
