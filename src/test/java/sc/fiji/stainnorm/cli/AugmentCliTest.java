@@ -1,13 +1,12 @@
 package sc.fiji.stainnorm.cli;
 
+import static sc.fiji.stainnorm.cli.CliRun.run;
+
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,13 +22,7 @@ public class AugmentCliTest {
 	@Rule
 	public TemporaryFolder tmp = new TemporaryFolder();
 
-	private record Run(int code, String out, String err) {}
 
-	private static Run run(String... args) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-		int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-		return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-	}
 
 	@Test
 	public void writesNumberedVariantsAndTheirParameters() throws Exception {
@@ -39,7 +32,7 @@ public class AugmentCliTest {
 		java.util.Arrays.fill(white, 0xFFF4F4F4);
 		ImageFiles.write(RgbImage.wrap(64, 64, white), in.resolve("glass.png"));
 		Path out = tmp.getRoot().toPath().resolve("out");
-		Run r = run("augment", "--method", "vahadane", "--copies", "3", "--sigma1", "0.2", "--sigma2", "0.1", "--seed", "9",
+		CliRun r = run("augment", "--method", "vahadane", "--copies", "3", "--sigma1", "0.2", "--sigma2", "0.1", "--seed", "9",
 			"--output", out.toString(), in.toString());
 		assertEquals(r.err(), 0, r.code());
 		assertTrue(r.out(), r.out().contains("glass.png: copied unchanged (no tissue"));
@@ -72,10 +65,10 @@ public class AugmentCliTest {
 			assertTrue(line, Math.abs(Double.parseDouble(f[13])) <= 5 && Math.abs(Double.parseDouble(f[14])) <= 5 && f[15].equals("0.0"));
 		}
 
-		Run again = run("augment", "--method", "vahadane", "--copies", "3", "--seed", "9", "--output", out.toString(), in.toString());
+		CliRun again = run("augment", "--method", "vahadane", "--copies", "3", "--seed", "9", "--output", out.toString(), in.toString());
 		assertEquals("no overwriting unasked", Main.FAILED, again.code());
 		assertTrue(again.err(), again.err().contains("exists") && again.err().lines().count() == 1);
-		Run over = run("augment", "--method", "vahadane", "--copies", "3", "--sigma1", "0.2", "--sigma2", "0.1", "--seed", "9",
+		CliRun over = run("augment", "--method", "vahadane", "--copies", "3", "--sigma1", "0.2", "--sigma2", "0.1", "--seed", "9",
 			"--overwrite", "--threads", "1", "--output", out.toString(), in.toString());
 		assertEquals(over.err(), 0, over.code());
 		assertArrayEquals("same seed, same file name: same bytes", before, Files.readAllBytes(out.resolve("p_aug01.png")));
@@ -92,11 +85,11 @@ public class AugmentCliTest {
 		assertEquals(Main.USAGE, run("augment", "--rotation", "30", "--output", out.toString(), in.toString()).code());
 		assertEquals(Main.USAGE, run("augment", "--seed", "x", "--output", out.toString(), in.toString()).code());
 		assertEquals(Main.USAGE, run("augment", "--output", out.toString()).code());
-		Run same = run("augment", "--output", in.toString(), in.toString());
+		CliRun same = run("augment", "--output", in.toString(), in.toString());
 		assertEquals(Main.FAILED, same.code());
 		assertTrue(same.err(), same.err().contains("is the folder of the input"));
 		Path link = Files.createSymbolicLink(tmp.getRoot().toPath().resolve("link-to-in"), in);
-		Run linked = run("augment", "--output", link.toString(), in.resolve("p.png").toString());
+		CliRun linked = run("augment", "--output", link.toString(), in.resolve("p.png").toString());
 		assertEquals(linked.err(), Main.FAILED, linked.code());
 		assertTrue(linked.err(), linked.err().contains("is the folder of the input") && linked.err().contains(in.toRealPath().toString()));
 		try (var s = Files.list(in)) {
@@ -106,7 +99,7 @@ public class AugmentCliTest {
 
 		// a damaged file does not stop the others; the run fails at the end, naming it
 		Files.write(in.resolve("broken.png"), new byte[] { 1, 2, 3 });
-		Run broken = run("augment", "--copies", "2", "--output", out.toString(), in.toString());
+		CliRun broken = run("augment", "--copies", "2", "--output", out.toString(), in.toString());
 		assertEquals(Main.FAILED, broken.code());
 		assertTrue(broken.err(), broken.err().contains("1 of 2 images failed, e.g. broken.png") && broken.err().lines().count() == 1);
 		assertTrue(broken.out(), broken.out().contains("broken.png FAILED"));

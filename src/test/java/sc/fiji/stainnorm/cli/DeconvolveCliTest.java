@@ -1,11 +1,10 @@
 package sc.fiji.stainnorm.cli;
 
+import static sc.fiji.stainnorm.cli.CliRun.run;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -26,20 +25,14 @@ public class DeconvolveCliTest {
 	@Rule
 	public TemporaryFolder tmp = new TemporaryFolder();
 
-	private record Run(int code, String out, String err) {}
 
-	private static Run run(String... args) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-		int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-		return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-	}
 
 	@Test
 	public void writesConcentrationTiffsAndSingleStainPngs() throws Exception {
 		RgbImage image = TestImages.render(1, StainStyle.B);
 		Path in = tmp.getRoot().toPath().resolve("slide.png"), out = tmp.getRoot().toPath().resolve("out");
 		ImageFiles.write(image, in);
-		Run r = run("deconvolve", "--output", out.toString(), in.toString());
+		CliRun r = run("deconvolve", "--output", out.toString(), in.toString());
 		assertEquals(r.err(), 0, r.code());
 		float[][] expected = new ColourDeconvolution(StainVectors.H_E, 255).concentrations(image);
 		String[] names = { "Hematoxylin", "Eosin", "Residual" };
@@ -61,7 +54,7 @@ public class DeconvolveCliTest {
 	public void userVectorsAndIo() throws Exception {
 		Path in = tmp.getRoot().toPath().resolve("s.tif"), out = tmp.getRoot().toPath().resolve("o");
 		ImageFiles.write(TestImages.render(2, StainStyle.A), in);
-		Run r = run("deconvolve", "--output", out.toString(), "--vectors", "0.65,0.70,0.29; 0.07,0.99,0.11", "--io", "245", in.toString());
+		CliRun r = run("deconvolve", "--output", out.toString(), "--vectors", "0.65,0.70,0.29; 0.07,0.99,0.11", "--io", "245", in.toString());
 		assertEquals(r.err(), 0, r.code());
 		assertTrue(Files.exists(out.resolve("s_Stain1.tif")) && Files.exists(out.resolve("s_Residual.png")));
 		r = run("deconvolve", "--output", out.toString(), "--vectors", "hedab", in.toString());
@@ -77,16 +70,16 @@ public class DeconvolveCliTest {
 			{ "deconvolve", "--output", out.toString(), "--vectors", "1,-2,3;3,1,1", "x.png" },
 			{ "deconvolve", "--output", out.toString(), "--io", "0", "x.png" },
 			{ "deconvolve", "--output", out.toString() } }) {
-			Run r = run(args);
+			CliRun r = run(args);
 			assertEquals(String.join(" ", args), Main.USAGE, r.code());
 			assertEquals(r.err(), 1, r.err().strip().lines().count());
 		}
 		Path in = tmp.getRoot().toPath().resolve("a.png");
 		ImageFiles.write(TestImages.render(1, StainStyle.A), in);
-		Run parallel = run("deconvolve", "--output", out.toString(), "--vectors", "1,1,0;2,2,0", in.toString());
+		CliRun parallel = run("deconvolve", "--output", out.toString(), "--vectors", "1,1,0;2,2,0", in.toString());
 		assertEquals(Main.USAGE, parallel.code());
 		assertTrue(parallel.err(), parallel.err().contains("parallel"));
-		Run missing = run("deconvolve", "--output", out.toString(), tmp.getRoot().toPath().resolve("missing.png").toString());
+		CliRun missing = run("deconvolve", "--output", out.toString(), tmp.getRoot().toPath().resolve("missing.png").toString());
 		assertEquals(Main.FAILED, missing.code());
 		assertTrue(missing.err(), missing.err().contains("not found"));
 	}

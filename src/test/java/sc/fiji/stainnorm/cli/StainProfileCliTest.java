@@ -1,13 +1,12 @@
 package sc.fiji.stainnorm.cli;
 
+import static sc.fiji.stainnorm.cli.CliRun.run;
+
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,13 +23,7 @@ public class StainProfileCliTest {
 	@Rule
 	public TemporaryFolder tmp = new TemporaryFolder();
 
-	private record Run(int code, String out, String err) {}
 
-	private static Run run(String... args) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-		int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-		return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-	}
 
 	@Test
 	public void aSavedProfileReplacesTheReferenceImages() throws Exception {
@@ -40,21 +33,21 @@ public class StainProfileCliTest {
 		Path profile = tmp.getRoot().toPath().resolve("target.stainprofile");
 		for (String method : List.of("reinhard", "macenko", "khan", "vahadane")) {
 			Path fittedOut = tmp.getRoot().toPath().resolve(method + "-fitted"), loadedOut = tmp.getRoot().toPath().resolve(method + "-loaded");
-			Run fit = run("normalize", "--method", method, "--reference", "test-images/tissue1_A.png", "--reference", "test-images/tissue2_A.png",
+			CliRun fit = run("normalize", "--method", method, "--reference", "test-images/tissue1_A.png", "--reference", "test-images/tissue2_A.png",
 				"--save-profile", profile.toString(), "--overwrite", "--output", fittedOut.toString(), in.toString());
 			assertEquals(fit.err(), 0, fit.code());
 			assertTrue(fit.out(), fit.out().contains("stain profile -> " + profile));
-			Run load = run("normalize", "--method", method, "--reference", profile.toString(), "--output", loadedOut.toString(), in.toString());
+			CliRun load = run("normalize", "--method", method, "--reference", profile.toString(), "--output", loadedOut.toString(), in.toString());
 			assertEquals(load.err(), 0, load.code());
 			for (String f : List.of("b.png", "c.png"))
 				assertArrayEquals(method + " " + f, Files.readAllBytes(fittedOut.resolve(f)), Files.readAllBytes(loadedOut.resolve(f)));
 		}
 		// the last one saved is Vahadane's: another method is refused with one line naming the file
-		Run wrong = run("normalize", "--method", "macenko", "--reference", profile.toString(), "--output", tmp.getRoot() + "/w", in.toString());
+		CliRun wrong = run("normalize", "--method", "macenko", "--reference", profile.toString(), "--output", tmp.getRoot() + "/w", in.toString());
 		assertEquals(Main.FAILED, wrong.code());
 		assertTrue(wrong.err(), wrong.err().contains(profile.toString()) && wrong.err().contains("made by vahadane") && wrong.err().lines().count() == 1);
 		// save only: no inputs, no output; an existing profile is not overwritten unasked
-		Run only = run("normalize", "--method", "macenko", "--reference", "test-images/tissue1_A.png", "--save-profile", profile.toString());
+		CliRun only = run("normalize", "--method", "macenko", "--reference", "test-images/tissue1_A.png", "--save-profile", profile.toString());
 		assertEquals(Main.FAILED, only.code());
 		assertTrue(only.err(), only.err().contains("exists"));
 		Path second = tmp.getRoot().toPath().resolve("m.stainprofile");
@@ -63,7 +56,7 @@ public class StainProfileCliTest {
 		assertEquals(Main.USAGE, run("normalize", "--method", "macenko", "--reference", "test-images/tissue1_A.png", "--save-profile", "x.txt").code());
 		assertEquals(Main.USAGE, run("normalize", "--method", "stst", "--save-profile", tmp.getRoot() + "/s.stainprofile").code());
 		assertFalse(Files.exists(Path.of("x.txt")));
-		Run bad = run("normalize", "--method", "macenko", "--reference", Files.writeString(tmp.getRoot().toPath().resolve("bad.stainprofile"),
+		CliRun bad = run("normalize", "--method", "macenko", "--reference", Files.writeString(tmp.getRoot().toPath().resolve("bad.stainprofile"),
 			"hello").toString(), "--output", tmp.getRoot() + "/x", in.toString());
 		assertEquals(Main.FAILED, bad.code());
 		assertTrue(bad.err(), bad.err().contains("bad.stainprofile is not a stain profile"));
@@ -76,7 +69,7 @@ public class StainProfileCliTest {
 			ImageFiles.write(TestImages.render(seed, StainStyle.B), dir.resolve("b" + seed + ".png"));
 		ImageFiles.write(TestImages.render(5, StainStyle.C), dir.resolve("z_odd.png"));
 		Path csv = tmp.getRoot().toPath().resolve("rank.csv");
-		Run r = run("rank-references", "--method", "vahadane", "--csv", csv.toString(), dir.toString());
+		CliRun r = run("rank-references", "--method", "vahadane", "--csv", csv.toString(), dir.toString());
 		assertEquals(r.err(), 0, r.code());
 		List<String> lines = r.out().lines().toList();
 		assertTrue(r.out(), lines.get(5).matches("\\s+5\\s+\\S+\\s+.*z_odd.png"));

@@ -1,13 +1,12 @@
 package sc.fiji.stainnorm.cli;
 
+import static sc.fiji.stainnorm.cli.CliRun.run;
+
 import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -29,18 +28,12 @@ public class VectorsCliTest {
 	@Rule
 	public TemporaryFolder tmp = new TemporaryFolder();
 
-	private record Run(int code, String out, String err) {}
 
-	private static Run run(String... args) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-		int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-		return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-	}
 
 	@Test
 	public void printsVectorsThatDeconvolveAccepts() throws Exception {
 		Path csv = tmp.getRoot().toPath().resolve("v.csv"), plot = tmp.getRoot().toPath().resolve("od.png");
-		Run r = run("vectors", "--method", "vahadane", "--csv", csv.toString(), "--plot", plot.toString(), "test-images/tissue1_B.png",
+		CliRun r = run("vectors", "--method", "vahadane", "--csv", csv.toString(), "--plot", plot.toString(), "test-images/tissue1_B.png",
 			"test-images/tissue2_B.png");
 		assertEquals(r.err(), 0, r.code());
 		Matcher m = Pattern.compile("--vectors \"([^\"]+)\"").matcher(r.out());
@@ -56,7 +49,7 @@ public class VectorsCliTest {
 		assertTrue(StainVectorEstimate.angle(parsed.vector(1), StainStyle.B.eosin()) < 5);
 		assertTrue(r.out(), r.out().contains("run(\"Colour Deconvolution2\", \"vectors=[User values] "));
 		assertTrue(r.out(), r.out().contains("glass        (R, G, B) = (232, 232, 232)"));
-		Run d = run("deconvolve", "--vectors", printed, "--output", tmp.getRoot().toPath().resolve("d").toString(), "test-images/tissue1_B.png");
+		CliRun d = run("deconvolve", "--vectors", printed, "--output", tmp.getRoot().toPath().resolve("d").toString(), "test-images/tissue1_B.png");
 		assertEquals(d.err(), 0, d.code());
 
 		List<String> rows = Files.readAllLines(csv);
@@ -66,7 +59,7 @@ public class VectorsCliTest {
 		RgbImage png = ImageFiles.read(plot);
 		assertTrue(png.width() > 600 && png.height() > 400);
 
-		Run again = run("vectors", "--plot", plot.toString(), "test-images/tissue1_B.png");
+		CliRun again = run("vectors", "--plot", plot.toString(), "test-images/tissue1_B.png");
 		assertEquals("no overwriting unasked", Main.FAILED, again.code());
 		assertTrue(again.err(), again.err().contains("exists"));
 	}
@@ -77,7 +70,7 @@ public class VectorsCliTest {
 		Arrays.fill(white, 0xFFF8F8F8);
 		Path glass = tmp.getRoot().toPath().resolve("glass.png");
 		ImageFiles.write(RgbImage.wrap(64, 64, white), glass);
-		Run r = run("vectors", "test-images/tissue1_A.png", glass.toString());
+		CliRun r = run("vectors", "test-images/tissue1_A.png", glass.toString());
 		assertEquals(Main.FAILED, r.code());
 		assertTrue(r.out(), r.out().contains("glass.png FAILED: no tissue") && r.out().contains("tissue1_A.png (macenko):"));
 		assertEquals(Main.USAGE, run("vectors", "--method", "reinhard", "test-images/tissue1_A.png").code());
