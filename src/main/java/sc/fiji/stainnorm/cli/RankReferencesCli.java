@@ -59,6 +59,11 @@ final class RankReferencesCli implements Subcommand {
 
 	@Override
 	public int run(CliArgs args, PrintStream out) {
+		return run(args, out, System.err);
+	}
+
+	@Override
+	public int run(CliArgs args, PrintStream out, PrintStream err) {
 		if (args.positional().isEmpty()) throw new UsageException("No IMAGE given: name the candidate images or their folder");
 		String method = args.get("method", "macenko").trim().toLowerCase(Locale.ROOT);
 		if (!StainProfile.methods().contains(method))
@@ -68,6 +73,7 @@ final class RankReferencesCli implements Subcommand {
 		int threads = args.integer("threads", Runtime.getRuntime().availableProcessors());
 		if (threads < 1) throw new UsageException("--threads must be at least 1");
 		List<Path> inputs = BatchNormalizer.collectInputs(args.positional().stream().map(Path::of).toList(), null);
+		if (csv != null) sc.fiji.stainnorm.core.PathChecks.refuseOutputIsInput(csv, inputs, "--csv");
 		List<ReferenceRanking.Candidate> ranked = ReferenceRanking.rank(inputs, method, args.get("options", null), threads,
 			sc.fiji.stainnorm.core.Progress.NONE);
 		out.println("rank  distance  image (" + method + " stain profile vs. the median of " + inputs.size() + " images)");
@@ -77,7 +83,10 @@ final class RankReferencesCli implements Subcommand {
 				rank++;
 				out.println(String.format(Locale.ROOT, "%4d  %8.3f  %s", rank, c.distance(), c.file()));
 			}
-			else out.println("   -         -  " + c.file() + "  WARNING: not ranked: " + c.failure());
+			else {
+				out.println("   -         -  " + c.file() + "  not ranked: " + c.failure());
+				err.println("WARNING: " + c.file() + ": not ranked: " + c.failure());
+			}
 		}
 		out.println("most typical: " + ranked.get(0).file() + " (use it as --reference)");
 		if (csv != null) {

@@ -9,6 +9,7 @@ import java.util.Set;
 
 import sc.fiji.stainnorm.core.AtomicFile;
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.PathChecks;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.normalize.BatchNormalizer;
@@ -61,6 +62,11 @@ final class VectorsCli implements Subcommand {
 
 	@Override
 	public int run(CliArgs args, PrintStream out) {
+		return run(args, out, System.err);
+	}
+
+	@Override
+	public int run(CliArgs args, PrintStream out, PrintStream err) {
 		if (args.positional().isEmpty()) throw new UsageException("No IMAGE given: name image files or folders");
 		String method = args.get("method", "macenko").trim().toLowerCase(java.util.Locale.ROOT);
 		if (!List.of(StainVectorEstimate.METHODS).contains(method))
@@ -71,6 +77,8 @@ final class VectorsCli implements Subcommand {
 			if (p != null && !args.flag("overwrite") && Files.exists(p))
 				throw new StainNormException(p + " exists; add --overwrite to replace it (nothing was written)");
 		List<Path> inputs = BatchNormalizer.collectInputs(args.positional().stream().map(Path::of).toList(), null);
+		if (csv != null) PathChecks.refuseOutputIsInput(csv, inputs, "--csv");
+		if (plot != null) PathChecks.refuseOutputIsInput(plot, inputs, "--plot");
 		StringBuilder table = new StringBuilder(StainVectorEstimate.csvHeader()).append('\n');
 		List<String> names = new ArrayList<>();
 		List<RgbImage> images = new ArrayList<>();
@@ -90,7 +98,7 @@ final class VectorsCli implements Subcommand {
 			}
 			catch (StainNormException e) {
 				failed++;
-				out.println(name + " FAILED: " + e.getMessage());
+				err.println("ERROR: " + in + ": " + e.getMessage());
 			}
 		}
 		if (csv != null && !estimates.isEmpty()) {
@@ -101,7 +109,7 @@ final class VectorsCli implements Subcommand {
 			ImageFiles.write(OdScatterPlot.render(names, images, estimates), plot);
 			out.println("vectors: OD plots -> " + plot);
 		}
-		if (failed > 0) throw new StainNormException(failed + " of " + inputs.size() + " images failed (see the messages above)"
+		if (failed > 0) throw new StainNormException(failed + " of " + inputs.size() + " images failed (each one's reason is in an ERROR line above)"
 			+ (csv != null || plot != null ? "; the files hold the others" : ""));
 		return Main.OK;
 	}

@@ -65,6 +65,17 @@ public class VectorsCliTest {
 	}
 
 	@Test
+	public void aPlotOverAnInputIsRefusedEvenWithOverwrite() throws Exception {
+		Path slide = Files.copy(Path.of("test-images/tissue1_B.png"), tmp.getRoot().toPath().resolve("slide.png"));
+		byte[] before = Files.readAllBytes(slide);
+		Path link = Files.createSymbolicLink(tmp.getRoot().toPath().resolve("link.png"), slide);
+		CliRun r = run("vectors", "--overwrite", "--plot", link.toString(), slide.toString());
+		assertEquals(r.err(), Main.FAILED, r.code());
+		assertTrue(r.err(), r.err().contains("is the input"));
+		assertArrayEquals("the input is untouched", before, Files.readAllBytes(slide));
+	}
+
+	@Test
 	public void reportsImagesWithoutStainsAndBadOptions() throws Exception {
 		int[] white = new int[64 * 64];
 		Arrays.fill(white, 0xFFF8F8F8);
@@ -72,7 +83,7 @@ public class VectorsCliTest {
 		ImageFiles.write(RgbImage.wrap(64, 64, white), glass);
 		CliRun r = run("vectors", "test-images/tissue1_A.png", glass.toString());
 		assertEquals(Main.FAILED, r.code());
-		assertTrue(r.out(), r.out().contains("glass.png FAILED: no tissue") && r.out().contains("tissue1_A.png (macenko):"));
+		assertTrue(r.err(), r.err().contains("ERROR: ") && r.err().contains("glass.png: no tissue") && r.out().contains("tissue1_A.png (macenko):"));
 		assertEquals(Main.USAGE, run("vectors", "--method", "reinhard", "test-images/tissue1_A.png").code());
 		assertEquals(Main.USAGE, run("vectors").code());
 		assertEquals(Main.USAGE, run("vectors", "--plot", "x.txt", "test-images/tissue1_A.png").code());
