@@ -5,9 +5,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** One in-process {@code ./stainnorm} run: its exit code and what it printed on stdout and stderr. */
-record CliRun(int code, String out, String err) {
+public record CliRun(int code, String out, String err) {
 
-	static CliRun run(String... args) {
+	public static CliRun run(String... args) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
 		int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
 		return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

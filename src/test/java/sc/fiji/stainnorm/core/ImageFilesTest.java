@@ -30,7 +30,7 @@ public class ImageFilesTest {
 	@Rule
 	public TemporaryFolder tmp = new TemporaryFolder();
 
-	private static RgbImage randomImage(int w, int h, long seed) {
+	static RgbImage randomImage(int w, int h, long seed) {
 		Random rnd = new Random(seed);
 		int[] p = new int[w * h];
 		for (int i = 0; i < p.length; i++)

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -33,13 +32,6 @@ public class ImageOutputTest {
 	@Rule
 	public TemporaryFolder tmp = new TemporaryFolder();
 
-	private static RgbImage randomImage(int w, int h, long seed) {
-		Random rnd = new Random(seed);
-		int[] p = new int[w * h];
-		for (int i = 0; i < p.length; i++)
-			p[i] = RgbImage.pack(rnd.nextInt(256), rnd.nextInt(256), rnd.nextInt(256));
-		return RgbImage.wrap(w, h, p);
-	}
 
 	private Path file(String name) {
 		return tmp.getRoot().toPath().resolve(name);
@@ -53,7 +45,7 @@ public class ImageOutputTest {
 
 	@Test
 	public void pngAndTiffAreThePixelsImageJsFileSaverWroteAndTiffTheBytes() throws IOException {
-		RgbImage img = randomImage(41, 29, 3);
+		RgbImage img = ImageFilesTest.randomImage(41, 29, 3);
 		for (String ext : new String[] { "png", "tif" }) {
 			Path ours = file("ours." + ext), imagej = file("imagej." + ext);
 			ImageFiles.write(img, ours);
@@ -70,7 +62,7 @@ public class ImageOutputTest {
 		// odd sizes, extreme values and smooth gradients exercise each filter's wrap-around and border rules
 		for (int[] size : new int[][] { { 1, 1 }, { 1, 7 }, { 9, 1 }, { 37, 23 }, { 300, 3 } }) {
 			int w = size[0], h = size[1];
-			RgbImage noise = randomImage(w, h, w * 31 + h);
+			RgbImage noise = ImageFilesTest.randomImage(w, h, w * 31 + h);
 			int[] p = new int[w * h];
 			for (int i = 0; i < p.length; i++)
 				p[i] = RgbImage.pack((i * 7) % 256, (i / Math.max(1, w)) * 255 / Math.max(1, h - 1), i % 2 == 0 ? 255 : 0);
@@ -99,7 +91,7 @@ public class ImageOutputTest {
 
 	@Test
 	public void jpegHasTheSamePixelsAsImageJsJpegAtQuality95() {
-		RgbImage img = randomImage(40, 24, 5);
+		RgbImage img = ImageFilesTest.randomImage(40, 24, 5);
 		Path ours = file("ours.jpg"), imagej = file("imagej.jpg");
 		ImageFiles.write(img, ours);
 		FileSaver.setJpegQuality(95);
@@ -118,7 +110,7 @@ public class ImageOutputTest {
 		assertArrayEquals(Files.readAllBytes(imagej), Files.readAllBytes(ours));
 		assertNull("a float TIFF counts as complete", ImageOutput.whyIncomplete(ours));
 
-		var indexed = new ij.process.MedianCut(new ColorProcessor(30, 20, randomImage(30, 20, 9).pixels())).convertToByte(256);
+		var indexed = new ij.process.MedianCut(new ColorProcessor(30, 20, ImageFilesTest.randomImage(30, 20, 9).pixels())).convertToByte(256);
 		Path png = file("p.png"), pngIj = file("p-ij.png");
 		ImageOutput.write(new ImagePlus("p.png", indexed), png, true);
 		assertTrue(new FileSaver(new ImagePlus("p.png", indexed)).saveAsPng(pngIj.toString()));
@@ -127,7 +119,7 @@ public class ImageOutputTest {
 
 	@Test
 	public void theSameImageGivesTheSameBytesEveryTime() throws IOException {
-		RgbImage img = randomImage(33, 17, 7);
+		RgbImage img = ImageFilesTest.randomImage(33, 17, 7);
 		for (String ext : new String[] { "png", "tif", "jpg" }) {
 			ImageFiles.write(img, file("a." + ext));
 			ImageFiles.write(img, file("b." + ext));
@@ -138,17 +130,17 @@ public class ImageOutputTest {
 	@Test
 	public void notReplacingKeepsTheFileAnotherWriterFinished() throws IOException {
 		Path p = file("x.png");
-		ImageFiles.write(randomImage(8, 8, 1), p);
+		ImageFiles.write(ImageFilesTest.randomImage(8, 8, 1), p);
 		byte[] first = Files.readAllBytes(p);
 		try {
-			ImageFiles.write(randomImage(8, 8, 2), p, false);
+			ImageFiles.write(ImageFilesTest.randomImage(8, 8, 2), p, false);
 			fail("expected TargetExistsException");
 		}
 		catch (AtomicFile.TargetExistsException e) {
 			assertTrue(e.getMessage(), e.getMessage().contains(p.toString()));
 		}
 		assertArrayEquals(first, Files.readAllBytes(p));
-		ImageFiles.write(randomImage(8, 8, 2), p, true);
+		ImageFiles.write(ImageFilesTest.randomImage(8, 8, 2), p, true);
 		assertFalse(Arrays.equals(first, Files.readAllBytes(p)));
 		try (Stream<Path> s = Files.list(tmp.getRoot().toPath())) {
 			assertEquals("no temporary file left", 1, s.count());
@@ -157,7 +149,7 @@ public class ImageOutputTest {
 
 	@Test
 	public void twoWritersRacingForOneNameWithoutReplacingLeaveExactlyOneCompleteFile() throws Exception {
-		RgbImage[] images = { randomImage(48, 48, 11), randomImage(48, 48, 12) };
+		RgbImage[] images = { ImageFilesTest.randomImage(48, 48, 11), ImageFilesTest.randomImage(48, 48, 12) };
 		for (int round = 0; round < 20; round++) {
 			Path p = file("race" + round + ".png");
 			java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
@@ -205,12 +197,12 @@ public class ImageOutputTest {
 	@Test
 	public void truncatedEmptyAndForeignFilesAreNotComplete() throws IOException {
 		Path good = file("good.png");
-		ImageFiles.write(randomImage(64, 64, 4), good);
+		ImageFiles.write(ImageFilesTest.randomImage(64, 64, 4), good);
 		assertNull(ImageOutput.whyIncomplete(good));
 		byte[] bytes = Files.readAllBytes(good);
 		for (String ext : new String[] { "png", "tif" }) {
 			Path full = file("full." + ext);
-			ImageFiles.write(randomImage(64, 64, 4), full);
+			ImageFiles.write(ImageFilesTest.randomImage(64, 64, 4), full);
 			byte[] b = Files.readAllBytes(full);
 			Path cut = file("cut." + ext);
 			Files.write(cut, Arrays.copyOf(b, b.length / 2));

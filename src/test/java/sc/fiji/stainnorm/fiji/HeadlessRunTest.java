@@ -5,10 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assume.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,6 +14,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
+import sc.fiji.stainnorm.cli.CliRun;
 import sc.fiji.stainnorm.cli.Main;
 import sc.fiji.stainnorm.normalize.Methods;
 
@@ -28,11 +26,9 @@ public class HeadlessRunTest {
 	private String err = "";
 
 	private int run(String label, String parameters) {
-		ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-		int code = Main.run(new String[] { "--headless", "--run", label, parameters }, new PrintStream(o, true, StandardCharsets.UTF_8),
-			new PrintStream(e, true, StandardCharsets.UTF_8));
-		err = e.toString(StandardCharsets.UTF_8);
-		return code;
+		CliRun r = CliRun.run("--headless", "--run", label, parameters);
+		err = r.err();
+		return r.code();
 	}
 
 	@Test

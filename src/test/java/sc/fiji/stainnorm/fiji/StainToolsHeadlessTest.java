@@ -6,7 +6,6 @@ import static org.junit.Assert.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,6 +16,7 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 import ij.ImagePlus;
+import sc.fiji.stainnorm.cli.CliRun;
 import sc.fiji.stainnorm.cli.Main;
 
 /** The augmentation, stain-vector and profile commands through {@code --headless --run} and as Fiji commands. */
@@ -30,11 +30,9 @@ public class StainToolsHeadlessTest {
 	private String err = "";
 
 	private int run(String label, String parameters) {
-		ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-		int code = Main.run(new String[] { "--headless", "--run", label, parameters }, new PrintStream(o, true, StandardCharsets.UTF_8),
-			new PrintStream(e, true, StandardCharsets.UTF_8));
-		err = e.toString(StandardCharsets.UTF_8);
-		return code;
+		CliRun r = CliRun.run("--headless", "--run", label, parameters);
+		err = r.err();
+		return r.code();
 	}
 
 	@Test
