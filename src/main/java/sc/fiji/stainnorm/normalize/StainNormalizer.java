@@ -32,4 +32,25 @@ public interface StainNormalizer {
 
 	/** Re-colours one image; never returns NaN-derived pixels, and reports oddities as warnings. */
 	Normalized normalize(RgbImage source);
+
+	/**
+	 * Learns the source side (see {@link SourceModel}) from samples of the image or slide to be re-coloured; the samples'
+	 * pixels are pooled as if they were one image. {@code normalize(image)} is {@code normalize(learnSource(List.of(image)),
+	 * image)}. Methods without a source model return {@link SourceModel#NONE}.
+	 *
+	 * @throws sc.fiji.stainnorm.core.StainNormException when the samples cannot be used (e.g. no tissue)
+	 */
+	default SourceModel learnSource(List<RgbImage> samples) {
+		if (!needsReference()) return SourceModel.NONE;
+		throw new UnsupportedOperationException(name() + " has no separate source model yet");
+	}
+
+	/**
+	 * Re-colours one tile of a larger image with a source model learned once for all of it, so that neighbouring tiles
+	 * get the same transform. Tiles without tissue come back unchanged.
+	 */
+	default Normalized normalize(SourceModel source, RgbImage tile) {
+		if (source == SourceModel.NONE) return normalize(tile);
+		throw new UnsupportedOperationException(name() + " has no separate source model yet");
+	}
 }
