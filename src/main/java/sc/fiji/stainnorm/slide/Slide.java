@@ -52,8 +52,11 @@ public final class Slide implements AutoCloseable {
 	private final PixelSize pixelSize;
 	private final List<SlideLevel> levels;
 	private final AutoCloseable resources;
+	private final TileCache cache;
 
-	private Slide(Path path, String format, String description, PixelSize pixelSize, List<SlideLevel> levels, AutoCloseable resources) {
+	private Slide(Path path, String format, String description, PixelSize pixelSize, List<SlideLevel> levels, TileCache cache,
+		AutoCloseable resources) {
+		this.cache = cache;
 		this.path = path;
 		this.format = format;
 		this.description = description;
@@ -83,7 +86,7 @@ public final class Slide implements AutoCloseable {
 	}
 
 	private static Slide inMemory(Path path, RgbImage image, String format, String description) {
-		return new Slide(path, format, description, PixelSize.UNKNOWN, List.of(new MemoryLevel(image)), () -> {});
+		return new Slide(path, format, description, PixelSize.UNKNOWN, List.of(new MemoryLevel(image)), new TileCache(0), () -> {});
 	}
 
 	private static Slide openTiff(Path path, long cacheBytes) throws IOException {
@@ -113,7 +116,7 @@ public final class Slide implements AutoCloseable {
 				jpeg.close();
 				tiff.close();
 			};
-			return new Slide(path, format(tiff, description), description, size, levels, resources);
+			return new Slide(path, format(tiff, description), description, size, levels, cache, resources);
 		}
 		catch (IOException | RuntimeException e) {
 			jpeg.close();
@@ -210,6 +213,11 @@ public final class Slide implements AutoCloseable {
 		catch (NumberFormatException e) {
 			return Double.NaN;
 		}
+	}
+
+	/** The decoded tiles kept (for tests). */
+	TileCache cache() {
+		return cache;
 	}
 
 	public Path path() {

@@ -196,6 +196,15 @@ final class TiffLevel implements SlideLevel {
 		return RgbImage.wrap(w, h, out);
 	}
 
+	/** Where the data of a tile (or strip, {@code c} = 0) starts in the file, and its length. */
+	long tileOffset(int c, int r) {
+		return offsets[r * across + c];
+	}
+
+	long tileByteCount(int c, int r) {
+		return byteCounts[r * across + c];
+	}
+
 	private int[] tile(int c, int r) throws IOException {
 		long i = (long) r * across + c;
 		return cache.get(new TileCache.Key(index, i), () -> decode(c, r, (int) i));
