@@ -286,6 +286,53 @@ public class SlideTest {
 		assertRefused(stack, "several images of 1000x700");
 	}
 
+	@Test
+	public void opaqueAlphaIsReadAndTranslucentAlphaRefused() throws Exception {
+		Path rgba = dir.resolve("rgba.v");
+		vips("bandjoin_const", dir.resolve("tissue.png").toString(), rgba.toString(), "255");
+		Path opaque = save(rgba, "opaque.tif", "--tile", "--compression", "deflate");
+		try (Slide s = Slide.open(opaque)) {
+			checkPyramid(s, opaque, "page", 0);
+		}
+		Path half = dir.resolve("half.v");
+		vips("bandjoin_const", dir.resolve("tissue.png").toString(), half.toString(), "128");
+		Path translucent = save(half, "translucent.tif", "--tile", "--compression", "deflate");
+		try (Slide s = Slide.open(translucent)) {
+			s.level(0).read(0, 0, 10, 10);
+			fail("translucent pixels were read");
+		}
+		catch (StainNormException e) {
+			assertTrue(e.getMessage(), e.getMessage().contains(translucent.toString()) && e.getMessage().contains("translucent"));
+		}
+	}
+
+	@Test
+	public void separatePlanesOldJpegAndRotatedImagesAreRefused() throws Exception {
+		Object[][] cases = { { 284, 2, "separate colour planes" }, { 259, 6, "old-style JPEG" }, { 274, 6, "orientation 6" },
+			{ 262, 5, "CMYK" } };
+		for (Object[] c : cases) {
+			Path f = saveSmall("patched-" + c[0] + ".tif", "--compression", "lzw");
+			setShortTag(f, (int) c[0], (int) c[1]);
+			assertRefused(f, (String) c[2]);
+		}
+	}
+
+	/** Sets a one-value SHORT tag of the first image of a little-endian classic TIFF, adding none. */
+	private static void setShortTag(Path f, int tag, int value) throws IOException {
+		try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+			long ifd = read(ch, 0, 8).getInt(4) & 0xFFFFFFFFL;
+			int n = read(ch, ifd, 2).getShort(0) & 0xFFFF;
+			ByteBuffer e = read(ch, ifd + 2, 12 * n);
+			for (int i = 0; i < n; i++)
+				if ((e.getShort(12 * i) & 0xFFFF) == tag) {
+					assertEquals("a SHORT", 3, e.getShort(12 * i + 2));
+					ch.write(ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) value).flip(), ifd + 2 + 12 * i + 8);
+					return;
+				}
+			fail(f + " has no tag " + tag);
+		}
+	}
+
 	private static void assertRefused(Path f, String what) throws IOException {
 		try (Slide s = Slide.open(f)) {
 			fail(f + " was opened: " + s);
