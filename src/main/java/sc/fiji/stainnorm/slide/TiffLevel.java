@@ -271,7 +271,7 @@ final class TiffLevel implements SlideLevel {
 		for (int y = 0, p = 0; y < rows; y++)
 			for (int x = 0, o = y * j.width() * 3; x < tileWidth; x++, o += 3, p++) {
 				int a = s[o] & 0xFF, b = s[o + 1] & 0xFF, c = s[o + 2] & 0xFF;
-				px[p] = ycbcr ? TiffCodecs.ycbcrToRgb(a, b, c) : 0xFF000000 | a << 16 | b << 8 | c;
+				px[p] = j.ycbcr() ? TiffCodecs.ycbcrToRgb(a, b, c) : 0xFF000000 | a << 16 | b << 8 | c;
 			}
 		return px;
 	}

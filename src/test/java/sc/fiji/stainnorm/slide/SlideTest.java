@@ -2,7 +2,6 @@ package sc.fiji.stainnorm.slide;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
-import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.junit.Assume.assumeTrue;
@@ -83,6 +82,44 @@ public class SlideTest {
 			assertEquals(512, s.level(0).tileHeight());
 			checkPyramid(s, f, "page", JPEG_TOLERANCE);
 		}
+	}
+
+	@Test
+	public void jpegColourSpaceIsTheStreamsAsLibjpegReadsItNotThePhotometricTag() throws Exception {
+		// as in Aperio SVS: Photometric says RGB, the tiles are YCbCr (component ids 1, 2, 3, no JFIF/Adobe marker)
+		Path ycbcr = save("stream-ycbcr.tif", "--tile", "--pyramid", "--compression", "jpeg", "--Q", "75");
+		Path saysRgb = dir.resolve("says-rgb.tif");
+		Files.copy(ycbcr, saysRgb);
+		setShortTag(saysRgb, 262, 2);
+		try (Slide s = Slide.open(saysRgb)) {
+			assertEquals("JPEG", s.level(0).compression());
+			checkPyramid(s, ycbcr, "page", JPEG_TOLERANCE);
+		}
+		assertTrue(JpegTiles.ycbcr(jpegHeader(new byte[0], 1, 2, 3)));
+		assertFalse(JpegTiles.ycbcr(jpegHeader(new byte[0], 'R', 'G', 'B')));
+		assertTrue(JpegTiles.ycbcr(jpegHeader(app(0xE0, "JFIF\0\1\1\0\0\1\0\1\0\0"), 'R', 'G', 'B')));
+		assertFalse(JpegTiles.ycbcr(jpegHeader(app(0xEE, "Adobe\0\144\0\0\0\0\0"), 1, 2, 3)));
+		assertTrue(JpegTiles.ycbcr(jpegHeader(app(0xEE, "Adobe\0\144\0\0\0\0\1"), 'R', 'G', 'B')));
+	}
+
+	private static byte[] app(int marker, String payload) {
+		byte[] p = payload.getBytes(StandardCharsets.ISO_8859_1);
+		byte[] out = new byte[4 + p.length];
+		out[0] = (byte) 0xFF;
+		out[1] = (byte) marker;
+		out[2] = (byte) ((p.length + 2) >> 8);
+		out[3] = (byte) (p.length + 2);
+		System.arraycopy(p, 0, out, 4, p.length);
+		return out;
+	}
+
+	/** SOI, the given segments, and a baseline frame header of 3 components with these ids. */
+	private static byte[] jpegHeader(byte[] segments, int... ids) {
+		ByteBuffer b = ByteBuffer.allocate(2 + segments.length + 19);
+		b.put((byte) 0xFF).put((byte) 0xD8).put(segments);
+		b.put((byte) 0xFF).put((byte) 0xC0).putShort((short) 17).put((byte) 8).putShort((short) 16).putShort((short) 16).put((byte) 3);
+		for (int id : ids) b.put((byte) id).put((byte) 0x11).put((byte) 0);
+		return b.array();
 	}
 
 	@Test
