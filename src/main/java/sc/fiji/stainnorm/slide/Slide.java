@@ -28,10 +28,11 @@ import sc.fiji.stainnorm.core.StainNormException;
  * Aperio label, macro or thumbnail. Any other file the project reads (PNG, JPEG, a palette TIFF) becomes a one-level
  * slide held in memory.
  * <p>
- * Pixel size, first found wins: Aperio's {@code MPP = } in the ImageDescription, OME-XML's {@code PhysicalSizeX/Y}
+ * Pixel size, first found wins: Aperio's {@code |MPP = } in the ImageDescription (and {@code |MPP-Y = }, which this
+ * project's writer adds when it differs), OME-XML's {@code PhysicalSizeX/Y}
  * (with their units), the TIFF resolution tags with their unit (inch or centimetre; none: unknown). The tags are
  * taken as written, also when a program wrote its default (72 dpi, or libvips' 1 pixel/mm = 1000 µm/px).
- * Magnification: Aperio's {@code AppMag}, OME's {@code NominalMagnification}.
+ * Magnification: Aperio's {@code |AppMag = }, OME's {@code NominalMagnification}.
  * <p>
  * Errors: a feature that is not read (JPEG 2000, 16-bit, palette pyramids, separate planes, ...) is a
  * {@link StainNormException} naming the file and what was found; a truncated or damaged file, or a tile that does not
@@ -43,6 +44,7 @@ public final class Slide implements AutoCloseable {
 	/** Images that are not TIFF (or are a TIFF this reader does not tile) are decoded whole: up to this many pixels. */
 	static final long MAX_IN_MEMORY_PIXELS = 1L << 28;
 	private static final Pattern APERIO_MPP = Pattern.compile("\\|\\s*MPP\\s*=\\s*([0-9.eE+-]+)");
+	private static final Pattern APERIO_MPP_Y = Pattern.compile("\\|\\s*MPP-Y\\s*=\\s*([0-9.eE+-]+)");
 	private static final Pattern APERIO_MAG = Pattern.compile("\\|\\s*AppMag\\s*=\\s*([0-9.eE+-]+)");
 	private static final Pattern ASSOCIATED = Pattern.compile("(?i)\\b(label|macro|thumbnail)\\b");
 
@@ -157,11 +159,10 @@ public final class Slide implements AutoCloseable {
 
 	static PixelSize pixelSize(Directory first, String description) {
 		double magnification = Double.NaN;
-		if (description.startsWith("Aperio")) {
-			magnification = number(APERIO_MAG, description);
-			double mpp = number(APERIO_MPP, description);
-			if (mpp > 0) return new PixelSize(mpp, mpp, magnification);
-		}
+		// Aperio's "key = value" fields after '|' (also in the descriptions of this project's PyramidTiffWriter)
+		magnification = number(APERIO_MAG, description);
+		double mpp = number(APERIO_MPP, description), mppY = number(APERIO_MPP_Y, description);
+		if (mpp > 0) return new PixelSize(mpp, mppY > 0 ? mppY : mpp, magnification);
 		if (description.contains("<OME")) {
 			Matcher pixels = Pattern.compile("<(?:\\w+:)?Pixels\\b[^>]*>").matcher(description);
 			Matcher objective = Pattern.compile("NominalMagnification=\"([^\"]+)\"").matcher(description);
