@@ -148,7 +148,7 @@ public class SlideTest {
 
 	@Test
 	public void stripsAreReadStripByStrip() throws Exception {
-		for (String compression : new String[] { "lzw", "deflate", "jpeg" }) {
+		for (String compression : new String[] { "lzw", "deflate", "jpeg", "none" }) {
 			Path f = saveSmall("strips-" + compression + ".tif", "--compression", compression);
 			try (Slide s = Slide.open(f)) {
 				SlideLevel l = s.level(0);
