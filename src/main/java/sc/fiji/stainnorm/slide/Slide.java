@@ -111,7 +111,10 @@ public final class Slide implements AutoCloseable {
 			double w0 = first.width(), h0 = first.height();
 			for (Directory d : pyramid) {
 				double downsample = levels.isEmpty() ? 1 : (w0 / d.width() + h0 / d.height()) / 2;
-				levels.add(new TiffLevel(tiff, d, levels.size(), downsample, size.downsampled(downsample), cache, jpeg));
+				// each axis by its own ratio (a level of 375x262 under 3000x2100 is 8 times coarser in x, 8.02 in y)
+				PixelSize own = new PixelSize(size.micronsX() * w0 / d.width(), size.micronsY() * h0 / d.height(),
+					size.magnification() / downsample);
+				levels.add(new TiffLevel(tiff, d, levels.size(), downsample, own, cache, jpeg));
 			}
 			AutoCloseable resources = () -> {
 				cache.clear();
@@ -252,6 +255,17 @@ public final class Slide implements AutoCloseable {
 
 	public SlideLevel level(int index) {
 		return levels.get(index);
+	}
+
+	/**
+	 * The level to read for a wanted downsample factor: the coarsest whose downsample is at most {@code downsample}
+	 * (level 0 for anything up to its own), as OpenSlide's best level for a downsample.
+	 */
+	public SlideLevel levelFor(double downsample) {
+		SlideLevel best = levels.get(0);
+		for (SlideLevel l : levels)
+			if (l.downsample() <= downsample * (1 + 1e-9)) best = l;
+		return best;
 	}
 
 	public int levelCount() {

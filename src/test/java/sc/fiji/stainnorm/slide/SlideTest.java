@@ -187,6 +187,12 @@ public class SlideTest {
 			assertEquals("thumbnail, label and macro are no levels", levels, s.levelCount());
 			assertEquals(0.504, s.level(1).pixelSize().micronsX(), 1e-12);
 			assertEquals(20, s.level(1).pixelSize().magnification(), 1e-12);
+			assertEquals(s.level(2), s.levelFor(4));
+			assertEquals(s.level(2), s.levelFor(7.9));
+			assertEquals(s.level(0), s.levelFor(0.5));
+			assertEquals(s.level(s.levelCount() - 1), s.levelFor(1e6));
+			SlideLevel third = s.level(3);
+			assertEquals("each axis by its own ratio", 0.2520 * 2100 / third.height(), third.pixelSize().micronsY(), 1e-12);
 			checkPyramid(s, plain, "page", JPEG_TOLERANCE);
 		}
 	}
