@@ -67,6 +67,9 @@ public class SlideTest {
 			assertEquals("BigTIFF", s.format());
 			assertEquals(256, s.level(0).tileWidth());
 			assertTrue(s.level(0).compression(), s.level(0).compression().startsWith("JPEG"));
+			// a region decodes the tiles it touches and no more: across one tile corner, four tiles of 256²
+			s.level(0).read(256 - 5, 512 - 5, 10, 10);
+			assertEquals(4 * 256 * 256 * 4, s.cache().bytes());
 			checkPyramid(s, f, "page", JPEG_TOLERANCE);
 		}
 	}
