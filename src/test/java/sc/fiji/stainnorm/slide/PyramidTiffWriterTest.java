@@ -58,6 +58,17 @@ public class PyramidTiffWriterTest {
 	}
 
 	@Test
+	public void bigTiffIsChosenWhenTheFileCouldExceed4GB() {
+		assertFalse(PyramidTiffWriter.needsBigTiff(WIDTH, HEIGHT, jpeg()));
+		assertFalse(PyramidTiffWriter.needsBigTiff(20_000, 20_000, jpeg())); // 0.4 GP: bound 3.4 GB (every tile at twice its raw size)
+		assertTrue(PyramidTiffWriter.needsBigTiff(30_000, 30_000, jpeg()));
+		assertFalse(PyramidTiffWriter.needsBigTiff(30_000, 30_000, deflate()));
+		assertTrue(PyramidTiffWriter.needsBigTiff(50_000, 50_000, deflate()));
+		// the raw pixels alone (3 bytes each, a third more for the reduced levels) already pass 4 GB
+		assertTrue(PyramidTiffWriter.needsBigTiff(40_000, 30_000, deflate()));
+	}
+
+	@Test
 	public void jpegPyramidAsVipsAndOpenSlideSeeIt() throws IOException {
 		assumeTool("vips", "libvips-tools");
 		assumeTool("openslide-show-properties", "openslide-tools");
@@ -276,6 +287,15 @@ public class PyramidTiffWriterTest {
 			System.out.printf(Locale.ROOT, "resumed JPEG level %d vs uninterrupted: PSNR %.1f dB%n", k, p);
 			assertTrue("level " + k + " within JPEG error of the uninterrupted run: " + p, p > 40);
 		}
+		assertNoLeftovers(out);
+	}
+
+	@Test
+	public void aFailureInTheFirstRowLeavesNothing() {
+		Path out = out("nothing.tif");
+		IOException e = assertThrows(IOException.class, () -> PyramidTiffWriter.write(failingFrom(0), out, jpeg(), Progress.NONE));
+		assertEquals("Cannot read slide.svs: damaged tile at 0,0 (writing " + out + " stopped)", e.getMessage());
+		assertFalse(Files.exists(out));
 		assertNoLeftovers(out);
 	}
 
