@@ -115,8 +115,8 @@ public class TrainStstCommand extends StainNormCommand {
 				if (done < 0 && !message.isBlank()) log.info(LABEL + ": " + message);
 			}
 		});
-		String summary = String.format(java.util.Locale.ROOT, "%d steps in %.0f s; final L1 %.4f, validation L1 %.4f -> %s", result.steps(),
-			result.seconds(), result.finalL1(), result.validationL1(), result.model());
+		String summary = String.format(java.util.Locale.ROOT, "%d steps in %.0f s; final L1 %.4f, validation L1 %.4f; model = step %d -> %s", result.steps(),
+			result.seconds(), result.finalL1(), result.validationL1(), result.selectedStep(), result.model());
 		log.info(LABEL + ": " + summary);
 		status.showStatus("STST training: done, " + summary);
 		losses = lossChart(result.lossCsv());
