@@ -152,6 +152,7 @@ public final class TrainingHealth {
 
 	/** One line for the end of a run. */
 	public static String summary(List<Span> spans, int steps) {
+		if (steps < WINDOW) return "Training health: not watched (" + steps + " steps, fewer than the " + WINDOW + "-step window)";
 		if (spans.isEmpty()) return "Training health: no collapse detected over " + steps + " steps (" + WINDOW + "-step windows)";
 		int collapsed = spans.stream().mapToInt(s -> s.last - s.first + 1).sum();
 		StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "Training health: collapsed for %d of %d steps: ", collapsed, steps));
