@@ -253,8 +253,9 @@ public final class StstTrainer {
 			}
 			progress.update(-1, -1, val.isEmpty() ? "Model: the generator of the last step " + s.steps() + " (no validation images to choose a better one)"
 				: String.format("Model: the generator of step %d, the lowest validation L1 (%.4f%s)", selectedStep, selectedVal,
-					selectedStep == s.steps() ? "" : String.format("; last step %d: %.4f", s.steps(), lastVal))
-					+ (TrainingHealth.at(spans, selectedStep) == null ? "" : "; WARNING: that step lies in a collapsed span"));
+					selectedStep == s.steps() ? "" : String.format("; last step %d: %.4f", s.steps(), lastVal)));
+			if (TrainingHealth.at(spans, selectedStep) != null)
+				progress.warn("the model's step " + selectedStep + " lies in a collapsed span (" + TrainingHealth.at(spans, selectedStep).label + "); train longer or with other settings");
 			Properties meta = new Properties();
 			meta.setProperty("trainingImages", s.images().toAbsolutePath().getFileName() + ": " + train.size() + " images (" + names(trainFiles) + ")");
 			meta.setProperty("validationImages", names(valFiles));
