@@ -653,11 +653,79 @@ public final class CrossLab {
 		return m.toString();
 	}
 
+	/**
+	 * The result of an earlier run from its {@code rows.csv} and {@code cross-lab.md} in {@code outDir}, with the roles
+	 * (default, reference) of today's defaults: after a default was changed by the run's own decision, the tables are
+	 * written again without normalizing everything again. The numbers are the run's; its seconds come from its report.
+	 */
+	static Result reread(Settings s, Path outDir) {
+		List<String> excluded = new ArrayList<>();
+		List<String> groups = sources(s, excluded).stream().map(x -> x.test().group()).distinct().toList();
+		List<String> lines;
+		String report;
+		try {
+			lines = Files.readAllLines(outDir.resolve("rows.csv"));
+			report = Files.readString(outDir.resolve("cross-lab.md"));
+		}
+		catch (IOException e) {
+			throw new StainNormException("Cannot read the earlier run in " + outDir + ": " + e.getMessage());
+		}
+		java.util.regex.Matcher took = java.util.regex.Pattern.compile("threads, (\\d+) s\\.").matcher(report);
+		if (!took.find()) throw new StainNormException(outDir.resolve("cross-lab.md") + " does not say how long its run took");
+		List<Row> rows = new ArrayList<>();
+		List<Candidate> all = candidates();
+		for (String line : lines.subList(1, lines.size())) {
+			List<String> f = csvFields(line);
+			if (f.size() != 25) throw new StainNormException(outDir.resolve("rows.csv") + ": a row with " + f.size() + " fields, not 25: " + line);
+			Candidate c = all.stream().filter(x -> x.method().equals(f.get(0)) && x.options().equals(f.get(1))).findFirst()
+				.orElseThrow(() -> new StainNormException(outDir.resolve("rows.csv") + ": option set " + f.get(0) + " " + f.get(1) + " is no candidate now"));
+			double[] d = new double[11];
+			for (int i = 0; i < 11; i++)
+				d[i] = number(f.get(12 + i));
+			rows.add(new Row(c, f.get(3), f.get(4), f.get(5), Integer.parseInt(f.get(6)), f.get(7), f.get(8), f.get(9), number(f.get(10)), number(f.get(11)), new ImageDamage.Measures(d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10]), f.get(24)));
+		}
+		return new Result(rows, groups, excluded, s, Double.parseDouble(took.group(1)));
+	}
+
+	/** A number as {@link Csv#number} writes it. */
+	private static double number(String text) {
+		return text.isEmpty() ? Double.NaN : text.equals("inf") ? Double.POSITIVE_INFINITY : text.equals("-inf") ? Double.NEGATIVE_INFINITY : Double.parseDouble(text);
+	}
+
+	/** The fields of one line as {@link Csv#field} writes them (quoted when they hold a comma or quote, quotes doubled). */
+	static List<String> csvFields(String line) {
+		List<String> out = new ArrayList<>();
+		StringBuilder f = new StringBuilder();
+		boolean quoted = false;
+		for (int i = 0; i < line.length(); i++) {
+			char ch = line.charAt(i);
+			if (quoted) {
+				if (ch == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+					f.append('"');
+					i++;
+				}
+				else if (ch == '"') quoted = false;
+				else f.append(ch);
+			}
+			else if (ch == '"') quoted = true;
+			else if (ch == ',') {
+				out.add(f.toString());
+				f.setLength(0);
+			}
+			else f.append(ch);
+		}
+		out.add(f.toString());
+		return out;
+	}
+
+	/** {@code [HE_DIR] [OUT_DIR] [MARKDOWN] [--reread]}: {@code --reread} writes the tables again from OUT_DIR's earlier run (see {@link #reread}). */
 	public static void main(String[] args) {
-		Path data = Path.of(args.length > 0 ? args[0] : "../shared/data/he"), out = Path.of(args.length > 1 ? args[1] : "docs/evaluation/cross-lab"),
-			md = Path.of(args.length > 2 ? args[2] : "docs/results.md");
+		List<String> a = new ArrayList<>(List.of(args));
+		boolean again = a.remove("--reread");
+		Path data = Path.of(a.size() > 0 ? a.get(0) : "../shared/data/he"), out = Path.of(a.size() > 1 ? a.get(1) : "docs/evaluation/cross-lab"),
+			md = Path.of(a.size() > 2 ? a.get(2) : "docs/results.md");
 		Settings s = Settings.defaults(data);
-		Result r = run(s, (done, total, message) -> {
+		Result r = again ? reread(s, out) : run(s, (done, total, message) -> {
 			if (done >= 0 && done % 20 == 0) System.err.println(done + "/" + total + " " + message);
 		});
 		write(r, out, md);

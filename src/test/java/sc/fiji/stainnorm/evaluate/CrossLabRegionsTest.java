@@ -5,16 +5,28 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertSame;
 import static org.junit.Assert.assertTrue;
 
-import org.junit.Test;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.Progress;
 import sc.fiji.stainnorm.core.RgbImage;
+import sc.fiji.stainnorm.synth.StainStyle;
+import sc.fiji.stainnorm.synth.SyntheticTissue;
 
 /**
  * The cross-lab protocol's same-slide cases (issue 12): every image, however small, gets a test region and a reference
  * region of the same slide that share no pixel, so that the unshifted test is the right answer and the reference is not
- * the answer itself.
+ * the answer itself. And a run's files, read back with today's defaults, give the same files.
  */
 public class CrossLabRegionsTest {
+	@Rule
+	public TemporaryFolder tmp = new TemporaryFolder();
 	/** Each pixel holds its own coordinates: x in red and green, y in blue (images below 256 rows). */
 	private static RgbImage coordinates(int w, int h) {
 		int[] p = new int[w * h];
@@ -66,5 +78,26 @@ public class CrossLabRegionsTest {
 		assertEquals(16, x(test, 0));
 		assertEquals(400, x(ref, 0));
 		assertEquals(399, x(test, test.width() - 1));
+	}
+
+	@Test
+	public void aRunReadBackWritesTheSameFiles() throws Exception {
+		Path data = tmp.newFolder("he").toPath();
+		for (String lab : List.of("labA", "labB")) {
+			Files.createDirectories(data.resolve(lab));
+			StainStyle style = lab.equals("labA") ? StainStyle.A : StainStyle.B;
+			ImageFiles.write(SyntheticTissue.generate(lab.length() + lab.charAt(3), 160, 96).render(style, 1.0), data.resolve(lab).resolve("t.png"));
+		}
+		CrossLab.Settings s = new CrossLab.Settings(data, 64, 1, 1, 1, 1, 1, 1);
+		CrossLab.Result first = CrossLab.run(s, Progress.NONE);
+		assertTrue(first.rows().stream().anyMatch(r -> r.sameSlide() && r.shiftSet().equals(CrossLab.STRONG)));
+		Path a = tmp.newFolder("a").toPath(), b = tmp.newFolder("b").toPath();
+		CrossLab.write(first, a, null);
+		for (String f : List.of("rows.csv", "cross-lab.md"))
+			Files.copy(a.resolve(f), b.resolve(f));
+		CrossLab.write(CrossLab.reread(s, b), b, null);
+		for (String f : List.of("rows.csv", "groups.csv", "leave-one-group-out.csv"))
+			assertEquals(f, Files.readString(a.resolve(f)), Files.readString(b.resolve(f)));
+		assertEquals(Files.readString(a.resolve("cross-lab.md")).replace(a.toString(), "DIR"), Files.readString(b.resolve("cross-lab.md")).replace(b.toString(), "DIR"));
 	}
 }
