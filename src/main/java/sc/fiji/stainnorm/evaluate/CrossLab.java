@@ -564,7 +564,8 @@ public final class CrossLab {
 	static String markdown(Result r, List<Fold> folds, Path outDir, Path markdown) {
 		StringBuilder m = new StringBuilder();
 		Settings s = r.settings();
-		long sources = r.rows().stream().filter(x -> !x.relation().equals("scanner-pair")).map(x -> x.testGroup() + "/" + x.test()).distinct().count();
+		long sources = r.rows().stream().filter(x -> !x.relation().equals("scanner-pair")).map(x -> x.testGroup() + "/" + x.test().replaceFirst("@.*$", "")) // a slide's half is that slide
+			.distinct().count();
 		m.append("## Cross-lab protocol: choosing defaults that generalize\n\n");
 		m.append(String.format(Locale.ROOT,
 			"Every real image of `../shared/data/he` (%d images from %d groups; a group is one folder, i.e. one lab or source), cropped to at most "
