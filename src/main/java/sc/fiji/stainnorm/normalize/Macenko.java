@@ -39,9 +39,10 @@ public final class Macenko implements StainNormalizer {
 	/** Stain vectors closer than this (sine of their angle, about 3°) cannot be told apart. */
 	private static final double MIN_SEPARATION = 0.05;
 	/**
-	 * The reference code's CHANNELS: on the cross-lab protocol (docs/results.md) it is picked in every
-	 * leave-one-group-out fold (same-lab references: 23.2 dB against NORM's 22.4 and AUTO's 22.5), and NORM turns dark
-	 * nuclei pale with cyan rims on some slides. Known weakness, measured there too: on pale slides pale eosin drops
+	 * The reference code's CHANNELS: on the cross-lab protocol (docs/results.md; same-slide references) AUTO is picked in
+	 * every leave-one-group-out fold but gains only 0.4 dB (26.5 against 26.1 dB, SSIM +0.004; the default rule asks
+	 * 0.5 dB), and NORM (27.6 dB) is never a default: it turns dark nuclei pale with cyan rims on some slides. Known
+	 * weakness, measured there too: on pale slides pale eosin drops
 	 * out of the CHANNELS estimate and the result collapses (the real Aperio/NanoZoomer SCC pair: SSIM 0.29, 11 dB
 	 * where NORM gives 0.87, 29 dB; synthetic style A, as in the demo: MSE 385 → 3271); {@code tissue=auto} (CHANNELS
 	 * except on pale slides) or {@code tissue=norm} is the choice for such slides.

@@ -41,10 +41,26 @@ public record StainShift(double[] hematoxylin, double[] eosin, double hScale, do
 	 * gamma 0.8–1.25 (log-uniform).
 	 */
 	public static StainShift random(long seed) {
+		return draw(seed, 4, 12, 0.7, 1.4);
+	}
+
+	/**
+	 * A random shift as large as the real same-field scanner pairs' differences, drawn from {@code seed} alone: each
+	 * stain vector turned by 7–15°, concentrations scaled by 0.55–1.8 (log-uniform); intensity and gamma as
+	 * {@link #random}. Measured with Vahadane's estimator ({@code ./stainnorm vectors --method vahadane}) between the
+	 * two scans of each shared pair: MITOS-ATYPIA Aperio/Hamamatsu H 6.7°, E 10.4° apart, 99th-percentile
+	 * concentrations ×1.10 (H) and ×1.20 (E); canine SCC Aperio/NanoZoomer H 12.6°, E 15.0°, ×0.63 and ×0.55 (each
+	 * scan is normalized towards the other, so the inverse ratios, up to ×1.8, count too).
+	 */
+	public static StainShift strong(long seed) {
+		return draw(seed, 7, 15, 0.55, 1.8);
+	}
+
+	private static StainShift draw(long seed, double minTurn, double maxTurn, double minScale, double maxScale) {
 		Random rnd = new Random(seed);
-		double[] h = turn(ASSUMED.vector(0), Math.toRadians(4 + 8 * rnd.nextDouble()), rnd);
-		double[] e = turn(ASSUMED.vector(1), Math.toRadians(4 + 8 * rnd.nextDouble()), rnd);
-		double hScale = logUniform(rnd, 0.7, 1.4), eScale = logUniform(rnd, 0.7, 1.4);
+		double[] h = turn(ASSUMED.vector(0), Math.toRadians(minTurn + (maxTurn - minTurn) * rnd.nextDouble()), rnd);
+		double[] e = turn(ASSUMED.vector(1), Math.toRadians(minTurn + (maxTurn - minTurn) * rnd.nextDouble()), rnd);
+		double hScale = logUniform(rnd, minScale, maxScale), eScale = logUniform(rnd, minScale, maxScale);
 		double intensity = 0.90 + 0.10 * rnd.nextDouble();
 		double gamma = logUniform(rnd, 0.8, 1.25);
 		return new StainShift(h, e, hScale, eScale, intensity, gamma);

@@ -47,6 +47,18 @@ public class StainShiftTest {
 		}
 	}
 
+	@Test
+	public void strongShiftsStayInTheirDocumentedRanges() {
+		for (long seed = 0; seed < 50; seed++) {
+			StainShift s = StainShift.strong(seed);
+			for (int stain = 0; stain < 2; stain++) // clamped components shorten some turns, as in the moderate set
+				assertTrue(s.describe(), s.turnDegrees(stain) > 2 && s.turnDegrees(stain) < 15.5);
+			assertTrue(s.describe(), s.hScale() >= 0.55 && s.hScale() <= 1.8 && s.eScale() >= 0.55 && s.eScale() <= 1.8);
+			assertTrue(s.intensity() >= 0.9 && s.intensity() <= 1.0);
+			assertTrue(s.gamma() >= 0.8 && s.gamma() <= 1.25);
+		}
+	}
+
 	/** A shift must be a real colour change, yet leave the tissue's structure (its luma pattern) in place. */
 	@Test
 	public void shiftsChangeColourButKeepTheLumaStructure() {
