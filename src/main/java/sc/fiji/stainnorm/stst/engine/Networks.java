@@ -132,9 +132,16 @@ final class Networks {
 			Operand<TFloat32> in = j == d ? enc.get(d) : tf.concat(Arrays.asList(x, enc.get(j)), tf.constant(3));
 			Operand<TFloat32> r = tf.nn.relu(in);
 			int[] outShape = { n, h >> (j - 1), wd >> (j - 1), spec.decoderChannels(j) };
-			if (subPixel && (j == 1 || j > d - 3)) x = subPixelDecoder(r, "G.dec" + j + ".w");
-			else x = tf.nn.conv2dBackpropInput(tf.constant(outShape), w("G.dec" + j + ".w"), r, STRIDE2, "SAME");
-			x = normOrBias(x, "G.dec" + j, spec.decoderNormalised(j));
+			String prefix = "G.dec" + j;
+			boolean normalised = spec.decoderNormalised(j);
+			if (subPixel && (j == 1 || j > d - 3)) {
+				x = subPixelDecoder(r, prefix, normalised);
+				if (normalised) x = instanceNorm(x, prefix);
+			}
+			else {
+				x = tf.nn.conv2dBackpropInput(tf.constant(outShape), w(prefix + ".w"), r, STRIDE2, "SAME");
+				x = normOrBias(x, prefix, normalised);
+			}
 			if (masks != null && masks.containsKey(j)) x = tf.math.mul(x, masks.get(j));
 		}
 		return tf.math.tanh(x);
@@ -144,11 +151,17 @@ final class Networks {
 	 * The 4x4, stride-2, SAME transposed convolution of decoder {@code name} as one 3x3 stride-1 convolution to four
 	 * times the channels (one group per output phase) and a depth-to-space: the same products, summed in another order.
 	 */
-	private Operand<TFloat32> subPixelDecoder(Operand<TFloat32> x, String name) {
-		long[] s = shapes.get(name);
-		float[] f = subPixelFilter(constantValues.get(name), (int) s[2], (int) s[3]);
-		Operand<TFloat32> filter = constant(name + ".subpixel", new long[] { 3, 3, s[3], 4 * s[2] }, f);
-		return tf.nn.depthToSpace(tf.nn.conv2d(x, filter, STRIDE1, "SAME"), 2L);
+	private Operand<TFloat32> subPixelDecoder(Operand<TFloat32> x, String prefix, boolean normalised) {
+		long[] s = shapes.get(prefix + ".w");
+		int out = (int) s[2];
+		float[] f = subPixelFilter(constantValues.get(prefix + ".w"), out, (int) s[3]);
+		Operand<TFloat32> y = tf.nn.conv2d(x, constant(prefix + ".w.subpixel", new long[] { 3, 3, s[3], 4 * out }, f), STRIDE1, "SAME");
+		if (!normalised) { // the bias before the depth-to-space, once per phase, where oneDNN fuses it into the convolution
+			float[] b = constantValues.get(prefix + ".b"), b4 = new float[4 * out];
+			for (int phase = 0; phase < 4; phase++) System.arraycopy(b, 0, b4, phase * out, out);
+			y = tf.nn.biasAdd(y, constant(prefix + ".b.subpixel", new long[] { 4 * out }, b4));
+		}
+		return tf.nn.depthToSpace(y, 2L);
 	}
 
 	/**
