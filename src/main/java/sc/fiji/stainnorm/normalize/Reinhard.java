@@ -277,9 +277,8 @@ public final class Reinhard implements StainNormalizer {
 		double[] v = new double[3];
 		for (int i = 0; i < src.length; i++) {
 			Space.CIELAB.forward(src[i], v);
-			double[] rgb = ColorSpaces.labToRgb((v[0] - sourceMean[0]) * scale[0] + targetMean[0],
+			dst[i] = ColorSpaces.labToPackedRgb((v[0] - sourceMean[0]) * scale[0] + targetMean[0],
 				(v[1] - sourceMean[1]) * scale[1] + targetMean[1], (v[2] - sourceMean[2]) * scale[2] + targetMean[2]);
-			dst[i] = RgbImage.pack(RgbImage.toByte(rgb[0]), RgbImage.toByte(rgb[1]), RgbImage.toByte(rgb[2]));
 		}
 		return dst;
 	}
