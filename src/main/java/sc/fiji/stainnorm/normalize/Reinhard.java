@@ -217,8 +217,10 @@ public final class Reinhard implements StainNormalizer {
 				+ " darker than background): returned unchanged");
 		// log LMS of every pixel is needed twice (statistics, transfer): keep it unless the image is huge
 		float[] lnCache = space == Space.RUDERMAN && source.pixelCount() <= CACHE_PIXELS ? new float[3 * source.pixelCount()] : null;
+		// so is CIE L*a*b* (in double: the transfer then sees the very values it would compute)
+		double[] labCache = space == Space.CIELAB && source.pixelCount() <= CACHE_PIXELS ? new double[3 * source.pixelCount()] : null;
 		Accumulator acc = new Accumulator();
-		acc.add(source, space, mask, lnCache);
+		acc.add(source, space, mask, lnCache, labCache);
 		Statistics s = acc.statistics();
 		List<String> warnings = new ArrayList<>();
 		double[] scale = new double[3];
@@ -235,7 +237,7 @@ public final class Reinhard implements StainNormalizer {
 			warnings.add("the image has almost no colour variation (grayscale?): its colour was shifted to the reference's mean, not stretched");
 
 		int[] dst = space == Space.RUDERMAN ? Ruderman.transfer(source.pixels(), lnCache, s.mean(), scale, t.mean())
-			: transferLab(source.pixels(), s.mean(), scale, t.mean());
+			: transferLab(source.pixels(), labCache, s.mean(), scale, t.mean());
 		if (mask) keepGlass(source.pixels(), dst);
 		return new Normalized(RgbImage.wrap(source.width(), source.height(), dst), warnings);
 	}
@@ -272,11 +274,12 @@ public final class Reinhard implements StainNormalizer {
 		return (int) Math.round(transferred + w * (input - transferred));
 	}
 
-	private static int[] transferLab(int[] src, double[] sourceMean, double[] scale, double[] targetMean) {
+	private static int[] transferLab(int[] src, double[] labCache, double[] sourceMean, double[] scale, double[] targetMean) {
 		int[] dst = new int[src.length];
 		double[] v = new double[3];
 		for (int i = 0; i < src.length; i++) {
-			Space.CIELAB.forward(src[i], v);
+			if (labCache == null) Space.CIELAB.forward(src[i], v);
+			else System.arraycopy(labCache, 3 * i, v, 0, 3);
 			dst[i] = ColorSpaces.labToPackedRgb((v[0] - sourceMean[0]) * scale[0] + targetMean[0],
 				(v[1] - sourceMean[1]) * scale[1] + targetMean[1], (v[2] - sourceMean[2]) * scale[2] + targetMean[2]);
 		}
@@ -289,11 +292,11 @@ public final class Reinhard implements StainNormalizer {
 		long n;
 
 		void add(RgbImage image, Space space, boolean tissueOnly) {
-			add(image, space, tissueOnly, null);
+			add(image, space, tissueOnly, null, null);
 		}
 
 		/** @param lnCache if not null, receives ln L, ln M, ln S of every pixel (Ruderman space only) */
-		void add(RgbImage image, Space space, boolean tissueOnly, float[] lnCache) {
+		void add(RgbImage image, Space space, boolean tissueOnly, float[] lnCache, double[] labCache) {
 			double[] v = new double[3];
 			int[] px = image.pixels();
 			for (int i = 0; i < px.length; i++) {
@@ -305,6 +308,11 @@ public final class Reinhard implements StainNormalizer {
 					lnCache[3 * i + 2] = (float) v[2];
 					if (tissueOnly && !TissueMask.isTissue(rgb)) continue;
 					Ruderman.rotate(v);
+				}
+				else if (labCache != null) {
+					space.forward(rgb, v);
+					System.arraycopy(v, 0, labCache, 3 * i, 3);
+					if (tissueOnly && !TissueMask.isTissue(rgb)) continue;
 				}
 				else {
 					if (tissueOnly && !TissueMask.isTissue(rgb)) continue;
