@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Whole jobs side by side: the same folder of PNG patches normalized by `./stainnorm normalize` (a fresh process
 # each time, as a user runs it) and by the Python peer (torchstain's numpy backend + PIL, one process with a pool
-# of workers), alternated so that both see the same load. A benchmark, not a test: when Python lacks torchstain,
-# numpy or PIL it says so and times only this project (and --baseline, if given).
+# of workers), alternated so that both see the same load. A benchmark, not a test: when no Python here has torchstain,
+# numpy and PIL, it says which of them each python3 lacks and how to install them, and times only this project (and
+# --baseline, if given). PYTHON=/path/to/python3 names the peer's interpreter.
 #
 #   bench/compare-python-peer.sh [--patches 500] [--pairs 3] [--methods reinhard,macenko] [--threads N]
 #                                [--baseline CHECKOUT] [--work DIR]
@@ -23,7 +24,7 @@ while [ $# -gt 0 ]; do
 		--threads) threads="$2"; shift 2 ;;
 		--baseline) baseline="$(cd "$2" && pwd)"; shift 2 ;;
 		--work) work="$2"; shift 2 ;;
-		-h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+		-h|--help) sed -n '2,15p' "$0"; exit 0 ;;
 		*) echo "compare-python-peer.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -31,12 +32,32 @@ if [ -z "$work" ]; then work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT; fi
 mkdir -p "$work"
 [ -z "$(ls -A "$work")" ] || { echo "compare-python-peer.sh: $work is not empty" >&2; exit 2; }
 
-python_peer=""
-if python3 -c 'import torchstain, numpy, PIL' 2>/dev/null; then
-	python_peer=yes
+# The peer's Python: $PYTHON, else the first python3 on PATH, else Debian's /usr/bin/python3, whichever imports all of
+# torchstain, numpy and PIL; otherwise the line below names, for each interpreter looked at, the modules it lacks.
+python_peer="" python_report=()
+candidates=()
+[ -n "${PYTHON:-}" ] && candidates+=("$PYTHON")
+for p in "$(command -v python3 || true)" /usr/bin/python3; do
+	[ -n "$p" ] && [ -x "$p" ] && [[ " ${candidates[*]} " != *" $p "* ]] && candidates+=("$p")
+done
+for p in "${candidates[@]}"; do
+	missing=$("$p" -c 'import importlib.util as u; print(" ".join(m for m in ("numpy", "PIL", "torchstain") if u.find_spec(m) is None))' 2>/dev/null) ||
+		{ python_report+=("$p: does not run"); continue; }
+	if [ -z "$missing" ]; then python_peer="$p"; break; fi
+	python_report+=("$p ($("$p" -c 'import sys; print(sys.version.split()[0])')) lacks: $missing")
+done
+if [ -n "$python_peer" ]; then
+	echo "Python peer: $python_peer, torchstain $("$python_peer" -c 'import importlib.metadata as m; print(m.version("torchstain"))' 2>/dev/null || echo '(version unknown)')"
 else
-	echo "Python peer skipped: python3 cannot import torchstain, numpy and PIL ($(python3 -c 'import sys; print(sys.version.split()[0])' 2>/dev/null || echo 'no python3'))."
-	echo "  (pip install torchstain numpy pillow where PyPI is reachable; this machine times only the Java side.)"
+	echo "Python peer skipped: no Python here imports torchstain, numpy and PIL${python_report[*]:+:}"
+	for r in "${python_report[@]}"; do echo "  $r"; done
+	[ ${#candidates[@]} -gt 0 ] || echo "  (no python3 found)"
+	echo "  numpy and PIL come from Debian (apt-get install -y python3-numpy python3-pil); torchstain is in no Debian"
+	echo "  package and needs PyPI; where PyPI is reachable:"
+	echo "    apt-get install -y python3-numpy python3-pil python3-venv"
+	echo "    python3 -m venv --system-site-packages /opt/torchstain && /opt/torchstain/bin/pip install torchstain==1.4.1"
+	echo "    PYTHON=/opt/torchstain/bin/python3 bench/compare-python-peer.sh ..."
+	echo "  This run times only the Java side (and --baseline, if given)."
 fi
 
 echo "Making $patches input patches..."
@@ -98,7 +119,7 @@ for ((p = 1; p <= pairs; p++)); do
 		run this "$m" "$here/stainnorm" normalize --method "$m" "${options[@]}" --threads "$threads" --output "{out}" "$inputs"
 		[ -z "$baseline" ] || run baseline "$m" "$baseline/stainnorm" normalize --method "$m" "${options[@]}" --threads "$threads" --output "{out}" "$inputs"
 		if [ -n "$python_peer" ] && { [ "$m" = reinhard ] || [ "$m" = macenko ]; }; then
-			run torchstain "$m" python3 "$work/peer.py" "$m" "$reference" "$inputs" "{out}" "$threads"
+			run torchstain "$m" "$python_peer" "$work/peer.py" "$m" "$reference" "$inputs" "{out}" "$threads"
 		fi
 	done
 done

@@ -49,6 +49,53 @@ public final class ColorSpaces {
 		return 255 * v;
 	}
 
+	/**
+	 * {@code LEVEL_FROM[k]}: the smallest linear value whose {@link #linearToSrgb}, rounded by {@link RgbImage#toByte},
+	 * is level k or more (k = 1..255; index 0 unused). That rounded value never decreases as the linear value grows
+	 * ({@code Math.pow} is semi-monotonic, and so is each rounding after it), so these 255 bounds give it exactly.
+	 */
+	private static final double[] LEVEL_FROM = new double[256];
+	static {
+		for (int k = 1; k < 256; k++) {
+			// bisection over the bit patterns of the non-negative doubles, which are ordered as the values
+			long lo = 0, hi = Double.doubleToLongBits(2.0); // level(0) = 0 < k <= 255 = level(2)
+			while (hi - lo > 1) {
+				long mid = (lo + hi) >>> 1;
+				if (RgbImage.toByte(linearToSrgb(Double.longBitsToDouble(mid))) >= k) hi = mid;
+				else lo = mid;
+			}
+			LEVEL_FROM[k] = Double.longBitsToDouble(hi);
+		}
+	}
+
+	/**
+	 * Linear values in [0, 1) in bins of 1/4096: no level is narrower than a bin (the curve rises at most ~3300 levels
+	 * per unit, at its linear foot), so a bin holds at most one bound, which the static block checks.
+	 * {@code BIN_LEVEL[j]}: the level at the bin's start; {@code BIN_NEXT[j]}: the bound of the level after it.
+	 */
+	private static final int BINS = 4096;
+	private static final int[] BIN_LEVEL = new int[BINS];
+	private static final double[] BIN_NEXT = new double[BINS];
+	static {
+		int level = 0;
+		for (int j = 0; j < BINS; j++) {
+			double start = j / (double) BINS, end = (j + 1) / (double) BINS;
+			while (level < 255 && LEVEL_FROM[level + 1] <= start) level++;
+			BIN_LEVEL[j] = level;
+			BIN_NEXT[j] = level < 255 ? LEVEL_FROM[level + 1] : Double.POSITIVE_INFINITY;
+			if (level < 254 && LEVEL_FROM[level + 2] < end) throw new IllegalStateException("two sRGB level bounds in bin " + j);
+		}
+		if (RgbImage.toByte(linearToSrgb(1.0)) != 255) throw new IllegalStateException("sRGB level of linear 1 is not 255");
+	}
+
+	/** {@code RgbImage.toByte(linearToSrgb(c))} without the {@code pow}: one bin and at most one comparison. */
+	static int srgbLevelOfLinear(double c) {
+		if (!(c > 0)) return 0; // NaN too, as toByte(NaN)
+		if (c >= 1) return 255;
+		int j = (int) (c * BINS); // exact: a power-of-two scale, so j / BINS <= c < (j + 1) / BINS
+		return c >= BIN_NEXT[j] ? BIN_LEVEL[j] + 1 : BIN_LEVEL[j];
+	}
+
 	private static double labF(double t) {
 		return t > 216.0 / 24389 ? Math.cbrt(t) : (24389.0 / 27 * t + 16) / 116;
 	}
@@ -76,6 +123,19 @@ public final class ColorSpaces {
 		double lg = -0.9692660 * x + 1.8760108 * y + 0.0415560 * z;
 		double lb = 0.0556434 * x - 0.2040259 * y + 1.0572252 * z;
 		return new double[] { linearToSrgb(lr), linearToSrgb(lg), linearToSrgb(lb) };
+	}
+
+	/**
+	 * {@link #labToRgb} rounded to 8 bits by {@link RgbImage#toByte} and packed: the same pixel, with the sRGB curve's
+	 * rounding read from {@link #LEVEL_FROM} instead of three {@code pow}s and without an array per pixel.
+	 */
+	public static int labToPackedRgb(double l, double a, double bStar) {
+		double fy = (l + 16) / 116, fx = fy + a / 500, fz = fy - bStar / 200;
+		double x = XN * labFInverse(fx), y = YN * labFInverse(fy), z = ZN * labFInverse(fz);
+		double lr = 3.2404542 * x - 1.5371385 * y - 0.4985314 * z;
+		double lg = -0.9692660 * x + 1.8760108 * y + 0.0415560 * z;
+		double lb = 0.0556434 * x - 0.2040259 * y + 1.0572252 * z;
+		return RgbImage.pack(srgbLevelOfLinear(lr), srgbLevelOfLinear(lg), srgbLevelOfLinear(lb));
 	}
 
 	// --- Ruderman lαβ (Reinhard et al. 2001, the colour space of the STST paper's Reinhard baseline) ---

@@ -246,9 +246,11 @@ public final class Reinhard implements StainNormalizer {
 		if (!TissueMask.enough(tissue, source.pixelCount())) return Normalized.unchanged(source, noTissue(tissue, source) + ": returned unchanged");
 		// log LMS of every pixel is needed twice (statistics, transfer): keep it unless the image is huge
 		float[] lnCache = space == Space.RUDERMAN && source.pixelCount() <= CACHE_PIXELS ? new float[3 * source.pixelCount()] : null;
-		Learned learned = learn(source, lnCache);
+		// so is CIE L*a*b* (in double: the transfer then sees the very values it would compute)
+		double[] labCache = space == Space.CIELAB && source.pixelCount() <= CACHE_PIXELS ? new double[3 * source.pixelCount()] : null;
+		Learned learned = learn(source, lnCache, labCache);
 		if (learned.problem() != null) return Normalized.unchanged(source, learned.problem() + ": returned unchanged");
-		return new Normalized(apply(learned.source(), source, lnCache), learned.source().warnings());
+		return new Normalized(apply(learned.source(), source, lnCache, labCache), learned.source().warnings());
 	}
 
 	@Override
@@ -257,7 +259,7 @@ public final class Reinhard implements StainNormalizer {
 		long tissue = TissueMask.count(pooled);
 		if (!TissueMask.enough(tissue, pooled.pixelCount()))
 			throw new StainNormException("Cannot learn the source colours: " + noTissue(tissue, pooled));
-		Learned learned = learn(pooled, null);
+		Learned learned = learn(pooled, null, null);
 		if (learned.problem() != null) throw new StainNormException("Cannot learn the source colours: " + learned.problem());
 		return learned.source();
 	}
@@ -271,7 +273,7 @@ public final class Reinhard implements StainNormalizer {
 			throw new IllegalArgumentException("A reinhard source model learned with space=" + s.space().name().toLowerCase(Locale.ROOT) + ",mask="
 				+ s.mask() + " cannot be applied with space=" + space.name().toLowerCase(Locale.ROOT) + ",mask=" + mask);
 		if (!SourceModels.hasTissue(tile)) return SourceModels.copied(tile);
-		return Normalized.of(apply(s, tile, null));
+		return Normalized.of(apply(s, tile, null, null));
 	}
 
 	private static String noTissue(long tissue, RgbImage image) {
@@ -282,10 +284,13 @@ public final class Reinhard implements StainNormalizer {
 		if (target == null) throw new IllegalStateException("fit must be called before normalize");
 	}
 
-	/** @param lnCache if not null, receives the image's ln LMS values for {@link #apply} (lαβ only) */
-	private Learned learn(RgbImage image, float[] lnCache) {
+	/**
+	 * @param lnCache if not null, receives the image's ln LMS values for {@link #apply} (lαβ only)
+	 * @param labCache if not null, receives the image's L*a*b* values for {@link #apply} (CIE L*a*b* only)
+	 */
+	private Learned learn(RgbImage image, float[] lnCache, double[] labCache) {
 		Accumulator acc = new Accumulator();
-		acc.add(image, space, mask, lnCache);
+		acc.add(image, space, mask, lnCache, labCache);
 		Statistics s = acc.statistics();
 		int constant = 0;
 		for (int c = 0; c < 3; c++)
@@ -296,14 +301,14 @@ public final class Reinhard implements StainNormalizer {
 		return new Learned(new Source(space, mask, s, space == Space.RUDERMAN && image.pixelCount() <= CACHE_PIXELS, warnings), null);
 	}
 
-	/** The transfer of every pixel; {@code lnCache}, when not null, holds the image's ln LMS values. */
-	private RgbImage apply(Source source, RgbImage image, float[] lnCache) {
+	/** The transfer of every pixel; {@code lnCache} / {@code labCache}, when not null, hold the image's ln LMS / L*a*b* values. */
+	private RgbImage apply(Source source, RgbImage image, float[] lnCache, double[] labCache) {
 		Statistics s = source.statistics(), t = target;
 		double[] scale = new double[3];
 		for (int c = 0; c < 3; c++)
 			scale[c] = s.std()[c] < space.minStd ? 1 : t.std()[c] / s.std()[c];
 		int[] dst = space == Space.RUDERMAN ? Ruderman.transfer(image.pixels(), lnCache, source.floatLogLms(), s.mean(), scale, t.mean())
-			: transferLab(image.pixels(), s.mean(), scale, t.mean());
+			: transferLab(image.pixels(), labCache, s.mean(), scale, t.mean());
 		if (mask) keepGlass(image.pixels(), dst);
 		return RgbImage.wrap(image.width(), image.height(), dst);
 	}
@@ -340,14 +345,14 @@ public final class Reinhard implements StainNormalizer {
 		return (int) Math.round(transferred + w * (input - transferred));
 	}
 
-	private static int[] transferLab(int[] src, double[] sourceMean, double[] scale, double[] targetMean) {
+	private static int[] transferLab(int[] src, double[] labCache, double[] sourceMean, double[] scale, double[] targetMean) {
 		int[] dst = new int[src.length];
 		double[] v = new double[3];
 		for (int i = 0; i < src.length; i++) {
-			Space.CIELAB.forward(src[i], v);
-			double[] rgb = ColorSpaces.labToRgb((v[0] - sourceMean[0]) * scale[0] + targetMean[0],
+			if (labCache == null) Space.CIELAB.forward(src[i], v);
+			else System.arraycopy(labCache, 3 * i, v, 0, 3);
+			dst[i] = ColorSpaces.labToPackedRgb((v[0] - sourceMean[0]) * scale[0] + targetMean[0],
 				(v[1] - sourceMean[1]) * scale[1] + targetMean[1], (v[2] - sourceMean[2]) * scale[2] + targetMean[2]);
-			dst[i] = RgbImage.pack(RgbImage.toByte(rgb[0]), RgbImage.toByte(rgb[1]), RgbImage.toByte(rgb[2]));
 		}
 		return dst;
 	}
@@ -358,11 +363,11 @@ public final class Reinhard implements StainNormalizer {
 		long n;
 
 		void add(RgbImage image, Space space, boolean tissueOnly) {
-			add(image, space, tissueOnly, null);
+			add(image, space, tissueOnly, null, null);
 		}
 
 		/** @param lnCache if not null, receives ln L, ln M, ln S of every pixel (Ruderman space only) */
-		void add(RgbImage image, Space space, boolean tissueOnly, float[] lnCache) {
+		void add(RgbImage image, Space space, boolean tissueOnly, float[] lnCache, double[] labCache) {
 			double[] v = new double[3];
 			int[] px = image.pixels();
 			for (int i = 0; i < px.length; i++) {
@@ -374,6 +379,11 @@ public final class Reinhard implements StainNormalizer {
 					lnCache[3 * i + 2] = (float) v[2];
 					if (tissueOnly && !TissueMask.isTissue(rgb)) continue;
 					Ruderman.rotate(v);
+				}
+				else if (labCache != null) {
+					space.forward(rgb, v);
+					System.arraycopy(v, 0, labCache, 3 * i, 3);
+					if (tissueOnly && !TissueMask.isTissue(rgb)) continue;
 				}
 				else {
 					if (tissueOnly && !TissueMask.isTissue(rgb)) continue;

@@ -19,6 +19,12 @@ public interface StstEngine {
 	 */
 	Generator generator(UNetSpec spec, NamedTensors weights, boolean dropout, int threads);
 
+	/**
+	 * The generator as the training builds it (weights in variables, every decoder a transposed convolution): the
+	 * reference that tests hold {@link #generator}'s faster inference graph to.
+	 */
+	Generator trainingGraphGenerator(UNetSpec spec, NamedTensors weights, boolean dropout, int threads);
+
 	/** A fresh (or resumable) pix2pix training graph with weights drawn from N(0, 0.02) using {@code seed}. */
 	Training training(UNetSpec spec, Hyper hyper);
 

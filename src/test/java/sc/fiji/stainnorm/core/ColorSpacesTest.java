@@ -30,6 +30,70 @@ public class ColorSpacesTest {
 		assertEquals(0, worst, 1.0 / 255);
 	}
 
+	@Test
+	public void srgbLevelsFromTheBoundsAreTheRoundedCurve() {
+		java.util.List<Double> values = new java.util.ArrayList<>(java.util.List.of(Double.NaN, Double.NEGATIVE_INFINITY, -1.0, -0.0, 0.0,
+			Double.MIN_VALUE, 0.0031308, Math.nextUp(0.0031308), 0.5, 1.0, 1.5, 1e300, Double.POSITIVE_INFINITY));
+		// each level's bound and the doubles on either side of it, then values spread over the curve and past its ends
+		for (int k = 1; k < 256; k++) {
+			double bound = boundOf(k);
+			assertEquals("level at the bound of " + k, k, RgbImage.toByte(ColorSpaces.linearToSrgb(bound)));
+			values.addAll(java.util.List.of(Math.nextDown(Math.nextDown(bound)), Math.nextDown(bound), bound, Math.nextUp(bound)));
+		}
+		java.util.Random random = new java.util.Random(3);
+		for (int i = 0; i < 200_000; i++) values.add(random.nextDouble() * 1.2 - 0.1);
+		for (double c : values)
+			assertEquals("linear " + c, RgbImage.toByte(ColorSpaces.linearToSrgb(c)), ColorSpaces.srgbLevelOfLinear(c));
+	}
+
+	/** The smallest double whose rounded sRGB level is k, found here by its own bisection on the plain formula. */
+	private static double boundOf(int k) {
+		long lo = 0, hi = Double.doubleToLongBits(2.0);
+		while (hi - lo > 1) {
+			long mid = (lo + hi) >>> 1;
+			if (RgbImage.toByte(ColorSpaces.linearToSrgb(Double.longBitsToDouble(mid))) >= k) hi = mid;
+			else lo = mid;
+		}
+		return Double.longBitsToDouble(hi);
+	}
+
+	/** Reinhard-like transfers of the L*a*b* of pixels of every shared image: the packed pixel is the rounded labToRgb. */
+	@Test
+	public void labToPackedRgbIsTheRoundedLabToRgbOnTheSharedImages() throws Exception {
+		java.nio.file.Path root = sc.fiji.stainnorm.SharedData.he("");
+		java.util.List<java.nio.file.Path> files;
+		try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(root)) {
+			files = s.filter(p -> p.getFileName().toString().toLowerCase().matches(".*\\.(png|tif|tiff|jpg|jpeg)")).sorted().toList();
+		}
+		double[][] transfers = { { 1, 1, 1, 0, 0, 0 }, { 1.15, 0.8, 1.3, -6, 4, -9 }, { 0.7, 1.4, 0.9, 12, -10, 7 } };
+		long compared = 0;
+		int images = 0;
+		for (java.nio.file.Path f : files) {
+			RgbImage img;
+			try {
+				img = ImageFiles.read(f);
+			}
+			catch (RuntimeException e) {
+				continue; // a file this project refuses (16-bit, ...) is no pixel source here
+			}
+			images++;
+			int[] px = img.pixels();
+			for (int i = 0; i < px.length; i += 331) {
+				double[] lab = ColorSpaces.rgbToLab(RgbImage.red(px[i]), RgbImage.green(px[i]), RgbImage.blue(px[i]));
+				for (double[] t : transfers) {
+					double l = lab[0] * t[0] + t[3], a = lab[1] * t[1] + t[4], b = lab[2] * t[2] + t[5];
+					double[] rgb = ColorSpaces.labToRgb(l, a, b);
+					int expected = RgbImage.pack(RgbImage.toByte(rgb[0]), RgbImage.toByte(rgb[1]), RgbImage.toByte(rgb[2]));
+					if (expected != ColorSpaces.labToPackedRgb(l, a, b))
+						throw new AssertionError(f + " pixel " + i + " L*a*b* " + l + ", " + a + ", " + b);
+					compared++;
+				}
+			}
+		}
+		System.out.printf(java.util.Locale.ROOT, "labToPackedRgb = rounded labToRgb on %d values from %d shared images%n", compared, images);
+		org.junit.Assert.assertTrue(images + " images", images >= 20);
+	}
+
 	/** Expected values computed independently in plain Python from Reinhard et al. 2001, eqs. 1–4 (log10, clamp 1/255). */
 	@Test
 	public void rudermanMatchesAnIndependentComputation() {

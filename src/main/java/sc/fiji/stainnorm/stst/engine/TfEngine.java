@@ -167,23 +167,34 @@ public final class TfEngine implements StstEngine {
 	@Override
 	public Generator generator(UNetSpec spec, NamedTensors weights, boolean dropout, int threads) {
 		weights.requireShapes(spec.generatorVariables(), "The STST model");
-		return new TfGenerator(spec, weights, dropout, threads);
+		return new TfGenerator(spec, weights, dropout, threads, false);
 	}
 
-	/** One inference graph per batch shape; sessions are thread-safe, so several threads share each one. */
+	@Override
+	public Generator trainingGraphGenerator(UNetSpec spec, NamedTensors weights, boolean dropout, int threads) {
+		weights.requireShapes(spec.generatorVariables(), "The STST model");
+		return new TfGenerator(spec, weights, dropout, threads, true);
+	}
+
+	/**
+	 * One inference graph per batch shape; sessions are thread-safe, so several threads share each one. The weights
+	 * are constants and some decoders sub-pixel convolutions ({@link Networks#generator}), unless {@code asTrained}:
+	 * then the graph is the training's (variables, transposed convolutions).
+	 */
 	private static final class TfGenerator implements Generator {
 		private final UNetSpec spec;
 		private final NamedTensors weights;
-		private final boolean dropout;
+		private final boolean dropout, asTrained;
 		private final int threads;
 		private final Map<List<Integer>, Compiled> compiled = new ConcurrentHashMap<>();
 		private volatile boolean closed;
 
-		TfGenerator(UNetSpec spec, NamedTensors weights, boolean dropout, int threads) {
+		TfGenerator(UNetSpec spec, NamedTensors weights, boolean dropout, int threads, boolean asTrained) {
 			this.spec = spec;
 			this.weights = weights;
 			this.dropout = dropout;
 			this.threads = threads;
+			this.asTrained = asTrained;
 		}
 
 		private record Compiled(Graph graph, Session session, Placeholder<TFloat32> input, Operand<TFloat32> output,
@@ -195,7 +206,8 @@ public final class TfEngine implements StstEngine {
 				Graph g = new Graph();
 				try {
 					Networks net = new Networks(g);
-					net.createVariables(spec.generatorVariables());
+					if (asTrained) net.createVariables(spec.generatorVariables());
+					else net.createConstants(spec.generatorVariables(), weights);
 					Placeholder<TFloat32> in = net.tf.withName("gray").placeholder(TFloat32.class, Placeholder.shape(Shape.of(n, h, w, 1)));
 					Map<Integer, Placeholder<TFloat32>> masks = new HashMap<>();
 					Map<Integer, Operand<TFloat32>> maskOps = new HashMap<>();
@@ -206,9 +218,9 @@ public final class TfEngine implements StstEngine {
 								masks.put(j, m);
 								maskOps.put(j, m);
 							}
-					Operand<TFloat32> out = net.generator(spec, in, n, h, w, dropout ? maskOps : null);
+					Operand<TFloat32> out = net.generator(spec, in, n, h, w, dropout ? maskOps : null, !asTrained);
 					Session s = new Session(g, config(threads));
-					assign(s, net, weights);
+					if (asTrained) assign(s, net, weights);
 					return new Compiled(g, s, in, out, masks);
 				}
 				catch (RuntimeException e) {
