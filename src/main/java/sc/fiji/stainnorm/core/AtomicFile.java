@@ -213,7 +213,13 @@ public final class AtomicFile {
 		return temporaryFor(path);
 	}
 
-	private static void publish(Path tmp, Path path, boolean replace) throws IOException {
+	/**
+	 * Gives a finished temporary file (written, forced and checked by the caller, in the same folder) its real name,
+	 * as the writers here do: one atomic rename when replacing, otherwise a hard link that fails when the name exists
+	 * ({@link TargetExistsException}); then syncs the folder. For writers that manage their own temporary file
+	 * (the resumable slide writer).
+	 */
+	public static void publish(Path tmp, Path path, boolean replace) throws IOException {
 		if (replace) {
 			try {
 				Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
