@@ -190,23 +190,74 @@ public final class Macenko implements StainNormalizer {
 		return e.stains;
 	}
 
+	/**
+	 * Macenko's source model: the tissue rule its samples were estimated with (CHANNELS or NORM; under {@code tissue=auto}
+	 * the one chosen for them), their stain vectors and 99th-percentile concentrations.
+	 */
+	public record Source(TissueRule rule, Stains stains, List<String> warnings) implements SourceModel {
+		public Source {
+			warnings = List.copyOf(warnings);
+		}
+
+		@Override
+		public String describe() {
+			double[] h = stains.vectors()[0], e = stains.vectors()[1], c = stains.maxConcentrations();
+			return String.format(Locale.ROOT, "macenko tissue=%s: H (%.3f, %.3f, %.3f), E (%.3f, %.3f, %.3f), maxC (%.3f, %.3f)",
+				rule.name().toLowerCase(Locale.ROOT), h[0], h[1], h[2], e[0], e[1], e[2], c[0], c[1]);
+		}
+	}
+
 	@Override
 	public Normalized normalize(RgbImage source) {
-		if (target == null) throw new IllegalStateException("fit must be called before normalize");
+		requireFit();
 		TissueRule use = ruleFor(source);
-		Stains t = targetFor(use);
 		Estimate e = estimate(source, use);
 		if (e.problem != null) return Normalized.unchanged(source, e.problem + ": returned unchanged");
-		RgbImage out = RgbImage.wrap(source.width(), source.height(), transfer(source.pixels(), e.stains, t));
+		Source model = sourceOf(source, use, e.stains);
+		return new Normalized(apply(model, source), model.warnings());
+	}
+
+	@Override
+	public SourceModel learnSource(List<RgbImage> samples) {
+		requireFit();
+		RgbImage pooled = SourceModels.pooled(samples);
+		TissueRule use = ruleFor(pooled);
+		Estimate e = estimate(pooled, use);
+		if (e.problem != null) throw new StainNormException("Cannot learn the source stains: " + e.problem);
+		return sourceOf(pooled, use, e.stains);
+	}
+
+	@Override
+	public Normalized normalize(SourceModel model, RgbImage tile) {
+		requireFit();
+		if (model == SourceModel.NONE) return normalize(tile); // no slide model: each tile estimated on its own, as before
+		Source s = SourceModels.expect(model, Source.class, this);
+		if (rule == TissueRule.AUTO ? s.rule() == TissueRule.AUTO : s.rule() != rule)
+			throw new IllegalArgumentException("A macenko source model estimated with tissue=" + s.rule().name().toLowerCase(Locale.ROOT)
+				+ " cannot be applied with tissue=" + rule.name().toLowerCase(Locale.ROOT));
+		if (!SourceModels.hasTissue(tile)) return SourceModels.copied(tile);
+		return Normalized.of(apply(s, tile));
+	}
+
+	private void requireFit() {
+		if (target == null) throw new IllegalStateException("fit must be called before normalize");
+	}
+
+	private RgbImage apply(Source model, RgbImage image) {
+		return RgbImage.wrap(image.width(), image.height(), transfer(image.pixels(), model.stains(), targetFor(model.rule())));
+	}
+
+	/** The source model of an image (or pooled samples) estimated with {@code use}, and what to say about a pale slide. */
+	private Source sourceOf(RgbImage image, TissueRule use, Stains stains) {
 		if (rule == TissueRule.AUTO && use == TissueRule.NORM)
-			return new Normalized(out, List.of((paleReference ? "the reference is" : "this is") + " a pale slide (under "
+			return new Source(use, stains, List.of((paleReference ? "the reference is" : "this is") + " a pale slide (under "
 				+ Math.round(100 * PALE_SLIDE_RATIO) + "% of its tissue has an optical density of at least beta=" + beta
 				+ " in all channels): stains estimated with tissue=norm"));
-		if (rule == TissueRule.CHANNELS && paleSlide(source)) // the reference rule's known weakness: say so, never fail silently
-			return new Normalized(out, List.of("this is a pale slide (under " + Math.round(100 * PALE_SLIDE_RATIO)
+		if (rule == TissueRule.CHANNELS && paleSlide(image)) // the reference rule's known weakness: say so, never fail silently
+			return new Source(use, stains, List.of("this is a pale slide (under " + Math.round(100 * PALE_SLIDE_RATIO)
 				+ "% of its tissue has an optical density of at least beta=" + beta + " in all channels): tissue=channels estimates its stains"
 				+ " from the darker tissue only, which can distort pale eosin; tissue=auto or tissue=norm suits pale slides"));
-		return Normalized.of(out);
+		return new Source(use, stains, List.of());
 	}
 
 	/**

@@ -103,8 +103,11 @@ public final class Reinhard implements StainNormalizer {
 			out[2] = C * (l - m);
 		}
 
-		/** The transfer as a pixel function. */
-		static int[] transfer(int[] src, float[] lnCache, double[] sourceMean, double[] scale, double[] targetMean) {
+		/**
+		 * The transfer as a pixel function; ln LMS from {@code lnCache} when given, else computed (and rounded to
+		 * {@code float} like the cache's values when {@code roundToFloat}).
+		 */
+		static int[] transfer(int[] src, float[] lnCache, boolean roundToFloat, double[] sourceMean, double[] scale, double[] targetMean) {
 			// affine map in lαβ: D x + (μt − D μs); conjugate it by the rotation into ln-LMS space
 			double[][] a = new double[3][3];
 			double[] c = new double[3];
@@ -119,7 +122,14 @@ public final class Reinhard implements StainNormalizer {
 			int[] dst = new int[src.length];
 			double[] u = new double[3];
 			for (int p = 0; p < src.length; p++) {
-				if (lnCache == null) lnLms(src[p], u);
+				if (lnCache == null) {
+					lnLms(src[p], u);
+					if (roundToFloat) {
+						u[0] = (float) u[0];
+						u[1] = (float) u[1];
+						u[2] = (float) u[2];
+					}
+				}
 				else {
 					u[0] = lnCache[3 * p];
 					u[1] = lnCache[3 * p + 1];
@@ -207,37 +217,95 @@ public final class Reinhard implements StainNormalizer {
 		return a.statistics();
 	}
 
+	/**
+	 * Reinhard's source model: the channel statistics of the samples in the method's space (of their tissue pixels with
+	 * {@code mask=true}). {@code floatLogLms}: whether ln LMS values pass through {@code float} before the transfer, as
+	 * {@link #normalize(RgbImage)} has always done for images it caches (up to {@value #CACHE_PIXELS} pixels, lαβ
+	 * only), so that a model learned from one image applies exactly as that image's own normalization.
+	 */
+	public record Source(Space space, boolean mask, Statistics statistics, boolean floatLogLms, List<String> warnings) implements SourceModel {
+		public Source {
+			warnings = List.copyOf(warnings);
+		}
+
+		@Override
+		public String describe() {
+			double[] m = statistics.mean(), s = statistics.std();
+			return String.format(Locale.ROOT, "reinhard %s%s: mean (%.3f, %.3f, %.3f), std (%.3f, %.3f, %.3f) over %d pixels",
+				space.name().toLowerCase(Locale.ROOT), mask ? " (tissue)" : "", m[0], m[1], m[2], s[0], s[1], s[2], statistics.pixels());
+		}
+	}
+
+	/** A source model, or why the image gives none. */
+	private record Learned(Source source, String problem) {}
+
 	@Override
 	public Normalized normalize(RgbImage source) {
-		Statistics t = target;
-		if (t == null) throw new IllegalStateException("fit must be called before normalize");
+		requireFit();
 		long tissue = TissueMask.count(source);
-		if (!TissueMask.enough(tissue, source.pixelCount()))
-			return Normalized.unchanged(source, "no tissue found (" + TissueMask.describe(tissue, source.pixelCount())
-				+ " darker than background): returned unchanged");
+		if (!TissueMask.enough(tissue, source.pixelCount())) return Normalized.unchanged(source, noTissue(tissue, source) + ": returned unchanged");
 		// log LMS of every pixel is needed twice (statistics, transfer): keep it unless the image is huge
 		float[] lnCache = space == Space.RUDERMAN && source.pixelCount() <= CACHE_PIXELS ? new float[3 * source.pixelCount()] : null;
-		Accumulator acc = new Accumulator();
-		acc.add(source, space, mask, lnCache);
-		Statistics s = acc.statistics();
-		List<String> warnings = new ArrayList<>();
-		double[] scale = new double[3];
-		int constant = 0;
-		for (int c = 0; c < 3; c++) {
-			if (s.std()[c] < space.minStd) {
-				scale[c] = 1;
-				constant++;
-			}
-			else scale[c] = t.std()[c] / s.std()[c];
-		}
-		if (constant == 3) return Normalized.unchanged(source, "the image has a single colour: returned unchanged");
-		if (constant > 0)
-			warnings.add("the image has almost no colour variation (grayscale?): its colour was shifted to the reference's mean, not stretched");
+		Learned learned = learn(source, lnCache);
+		if (learned.problem() != null) return Normalized.unchanged(source, learned.problem() + ": returned unchanged");
+		return new Normalized(apply(learned.source(), source, lnCache), learned.source().warnings());
+	}
 
-		int[] dst = space == Space.RUDERMAN ? Ruderman.transfer(source.pixels(), lnCache, s.mean(), scale, t.mean())
-			: transferLab(source.pixels(), s.mean(), scale, t.mean());
-		if (mask) keepGlass(source.pixels(), dst);
-		return new Normalized(RgbImage.wrap(source.width(), source.height(), dst), warnings);
+	@Override
+	public SourceModel learnSource(List<RgbImage> samples) {
+		RgbImage pooled = SourceModels.pooled(samples);
+		long tissue = TissueMask.count(pooled);
+		if (!TissueMask.enough(tissue, pooled.pixelCount()))
+			throw new StainNormException("Cannot learn the source colours: " + noTissue(tissue, pooled));
+		Learned learned = learn(pooled, null);
+		if (learned.problem() != null) throw new StainNormException("Cannot learn the source colours: " + learned.problem());
+		return learned.source();
+	}
+
+	@Override
+	public Normalized normalize(SourceModel model, RgbImage tile) {
+		requireFit();
+		if (model == SourceModel.NONE) return normalize(tile); // no slide model: each tile estimated on its own, as before
+		Source s = SourceModels.expect(model, Source.class, this);
+		if (s.space() != space || s.mask() != mask)
+			throw new IllegalArgumentException("A reinhard source model learned with space=" + s.space().name().toLowerCase(Locale.ROOT) + ",mask="
+				+ s.mask() + " cannot be applied with space=" + space.name().toLowerCase(Locale.ROOT) + ",mask=" + mask);
+		if (!SourceModels.hasTissue(tile)) return SourceModels.copied(tile);
+		return Normalized.of(apply(s, tile, null));
+	}
+
+	private static String noTissue(long tissue, RgbImage image) {
+		return "no tissue found (" + TissueMask.describe(tissue, image.pixelCount()) + " darker than background)";
+	}
+
+	private void requireFit() {
+		if (target == null) throw new IllegalStateException("fit must be called before normalize");
+	}
+
+	/** @param lnCache if not null, receives the image's ln LMS values for {@link #apply} (lαβ only) */
+	private Learned learn(RgbImage image, float[] lnCache) {
+		Accumulator acc = new Accumulator();
+		acc.add(image, space, mask, lnCache);
+		Statistics s = acc.statistics();
+		int constant = 0;
+		for (int c = 0; c < 3; c++)
+			if (s.std()[c] < space.minStd) constant++;
+		if (constant == 3) return new Learned(null, "the image has a single colour");
+		List<String> warnings = constant == 0 ? List.of()
+			: List.of("the image has almost no colour variation (grayscale?): its colour was shifted to the reference's mean, not stretched");
+		return new Learned(new Source(space, mask, s, image.pixelCount() <= CACHE_PIXELS, warnings), null);
+	}
+
+	/** The transfer of every pixel; {@code lnCache}, when not null, holds the image's ln LMS values. */
+	private RgbImage apply(Source source, RgbImage image, float[] lnCache) {
+		Statistics s = source.statistics(), t = target;
+		double[] scale = new double[3];
+		for (int c = 0; c < 3; c++)
+			scale[c] = s.std()[c] < space.minStd ? 1 : t.std()[c] / s.std()[c];
+		int[] dst = space == Space.RUDERMAN ? Ruderman.transfer(image.pixels(), lnCache, source.floatLogLms(), s.mean(), scale, t.mean())
+			: transferLab(image.pixels(), s.mean(), scale, t.mean());
+		if (mask) keepGlass(image.pixels(), dst);
+		return RgbImage.wrap(image.width(), image.height(), dst);
 	}
 
 	/**

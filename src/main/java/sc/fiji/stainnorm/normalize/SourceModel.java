@@ -14,4 +14,12 @@ public interface SourceModel {
 
 	/** One line for logs, e.g. {@code "H (0.65, 0.70, 0.29), E (0.07, 0.99, 0.11), maxC (1.9, 1.0)"}. */
 	String describe();
+
+	/**
+	 * What the user should know about the samples the model was learned from (e.g. "a pale slide", "hardly any eosin"):
+	 * said once for a whole slide, where {@link StainNormalizer#normalize(sc.fiji.stainnorm.core.RgbImage)} says it with every image.
+	 */
+	default java.util.List<String> warnings() {
+		return java.util.List.of();
+	}
 }
