@@ -111,27 +111,76 @@ public final class Khan implements StainNormalizer {
 		return new double[][] { targetStains[0].clone(), targetStains[1].clone(), targetStains[2].clone() };
 	}
 
+	/**
+	 * Khan's source model: the samples' classifier-based stain matrix (rows H, E, residual), the percentiles 1..99 of each
+	 * stain's concentrations over the pixels of its class, and their glass intensity I₀ per channel.
+	 */
+	public record Source(double[][] stains, double[][] percentiles, double[] glass) implements SourceModel {
+		public Source {
+			stains = new double[][] { stains[0].clone(), stains[1].clone(), stains[2].clone() };
+			percentiles = new double[][] { percentiles[0].clone(), percentiles[1].clone() };
+			glass = glass.clone();
+		}
+
+		@Override
+		public String describe() {
+			double[] h = stains[0], e = stains[1];
+			return String.format(java.util.Locale.ROOT, "khan: H (%.3f, %.3f, %.3f), E (%.3f, %.3f, %.3f), median C (%.3f, %.3f), glass (%.1f, %.1f, %.1f)",
+				h[0], h[1], h[2], e[0], e[1], e[2], percentiles[0][49], percentiles[1][49], glass[0], glass[1], glass[2]);
+		}
+	}
+
+	/** A source model, or why the image gives none. */
+	private record Learned(Source source, String problem) {}
+
 	@Override
 	public Normalized normalize(RgbImage source) {
 		requireFit();
-		Analysis a = analyse(source);
-		if (a == null) return Normalized.unchanged(source, "no tissue found: returned unchanged");
-		if (separationProblem(a.stains()) != null)
-			return Normalized.unchanged(source, "stains cannot be separated (" + separationProblem(a.stains()) + "): returned unchanged");
+		Learned learned = learn(source);
+		if (learned.problem() != null) return Normalized.unchanged(source, learned.problem() + ": returned unchanged");
+		return Normalized.of(apply(learned.source(), source));
+	}
+
+	@Override
+	public SourceModel learnSource(List<RgbImage> samples) {
+		requireFit();
+		Learned learned = learn(SourceModels.pooled(samples));
+		if (learned.problem() != null) throw new StainNormException("Cannot learn the source stains: " + learned.problem());
+		return learned.source();
+	}
+
+	@Override
+	public Normalized normalize(SourceModel model, RgbImage tile) {
+		requireFit();
+		if (model == SourceModel.NONE) return normalize(tile); // no slide model: each tile estimated on its own, as before
+		Source s = SourceModels.expect(model, Source.class, this);
+		if (!SourceModels.hasTissue(tile)) return SourceModels.copied(tile);
+		return Normalized.of(apply(s, tile));
+	}
+
+	private Learned learn(RgbImage image) {
+		Analysis a = analyse(image);
+		if (a == null) return new Learned(null, "no tissue found");
+		if (separationProblem(a.stains()) != null) return new Learned(null, "stains cannot be separated (" + separationProblem(a.stains()) + ")");
 		// one stain absent (black, a single colour, pen ink): rendering it with the target's stains would repaint
 		// the patch in a colour it never had, so it is left alone like every method leaves such patches
-		if (!a.warnings().isEmpty()) return Normalized.unchanged(source, "only one stain found (" + a.warnings().get(0) + "): returned unchanged");
+		if (!a.warnings().isEmpty()) return new Learned(null, "only one stain found (" + a.warnings().get(0) + ")");
+		double[][] pct = { percentiles(a.classConcentrations()[0]), percentiles(a.classConcentrations()[1]) };
+		return new Learned(new Source(a.stains(), pct, a.background()), null);
+	}
+
+	/** Each stain channel mapped by a spline through the source's and the target's percentiles, then rendered. */
+	private RgbImage apply(Source source, RgbImage image) {
 		MonotoneSmoothingSpline[] map = new MonotoneSmoothingSpline[2];
 		for (int s = 0; s < 2; s++) {
-			float[] c = a.classConcentrations()[s];
-			double[] src = percentiles(c), x = new double[src.length + 1], y = new double[src.length + 1], w = new double[src.length + 1];
+			double[] src = source.percentiles()[s], x = new double[src.length + 1], y = new double[src.length + 1], w = new double[src.length + 1];
 			System.arraycopy(src, 0, x, 1, src.length);
 			System.arraycopy(targetPercentiles[s], 0, y, 1, src.length);
 			Arrays.fill(w, 1);
 			w[0] = ANCHOR_WEIGHT;
 			map[s] = MonotoneSmoothingSpline.fit(x, y, w, smoothing);
 		}
-		return Normalized.of(render(source, Matrix3.inverse(a.stains()), map, SlideBackground.odOffset(a.background())));
+		return render(image, Matrix3.inverse(source.stains()), map, SlideBackground.odOffset(source.glass()));
 	}
 
 	/** OD relative to the source's glass, deconvolved, mapped, rendered with the target stains on the target's glass. */

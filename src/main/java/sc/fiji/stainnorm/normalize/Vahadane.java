@@ -136,36 +136,84 @@ public final class Vahadane implements StainNormalizer {
 		return new double[][] { targetStains[0].clone(), targetStains[1].clone() };
 	}
 
+	/**
+	 * Vahadane's source model: the samples' sparse-dictionary stain matrix (rows H, E), each stain's 99th-percentile
+	 * concentration over their tissue, and their glass intensity I₀ per channel.
+	 */
+	public record Source(double[][] stains, double[] maxConcentrations, double[] glass, List<String> warnings) implements SourceModel {
+		public Source {
+			stains = new double[][] { stains[0].clone(), stains[1].clone() };
+			maxConcentrations = maxConcentrations.clone();
+			glass = glass.clone();
+			warnings = List.copyOf(warnings);
+		}
+
+		@Override
+		public String describe() {
+			double[] h = stains[0], e = stains[1];
+			return String.format(java.util.Locale.ROOT, "vahadane: H (%.3f, %.3f, %.3f), E (%.3f, %.3f, %.3f), maxC (%.3f, %.3f), glass (%.1f, %.1f, %.1f)",
+				h[0], h[1], h[2], e[0], e[1], e[2], maxConcentrations[0], maxConcentrations[1], glass[0], glass[1], glass[2]);
+		}
+	}
+
+	/** A source model, or why the image gives none. */
+	private record Learned(Source source, String problem) {}
+
 	@Override
 	public Normalized normalize(RgbImage source) {
 		requireFit();
-		double[] offset = SlideBackground.odOffset(background(source));
-		double[] od = tissueOd(source, offset);
-		if (od.length / 3 < MIN_TISSUE)
-			return Normalized.unchanged(source, "no tissue found (no pixels darker than luminosity " + luminosity + "): returned unchanged");
+		Learned learned = learn(source);
+		if (learned.problem() != null) return Normalized.unchanged(source, learned.problem() + ": returned unchanged");
+		return new Normalized(apply(learned.source(), source), learned.source().warnings());
+	}
+
+	@Override
+	public SourceModel learnSource(List<RgbImage> samples) {
+		requireFit();
+		Learned learned = learn(SourceModels.pooled(samples));
+		if (learned.problem() != null) throw new StainNormException("Cannot learn the source stains: " + learned.problem());
+		return learned.source();
+	}
+
+	@Override
+	public Normalized normalize(SourceModel model, RgbImage tile) {
+		requireFit();
+		if (model == SourceModel.NONE) return normalize(tile); // no slide model: each tile estimated on its own, as before
+		Source s = SourceModels.expect(model, Source.class, this);
+		if (!SourceModels.hasTissue(tile)) return SourceModels.copied(tile);
+		return Normalized.of(apply(s, tile));
+	}
+
+	private Learned learn(RgbImage image) {
+		double[] glass = background(image), offset = SlideBackground.odOffset(glass);
+		double[] od = tissueOd(image, offset);
+		if (od.length / 3 < MIN_TISSUE) return new Learned(null, "no tissue found (no pixels darker than luminosity " + luminosity + ")");
 		double[][] stains = SparseStainDictionary.learn(od, od.length / 3, lambda, iterations);
 		String problem = separationProblem(stains);
-		if (problem != null)
-			return Normalized.unchanged(source, "stains cannot be separated (" + problem + "): returned unchanged");
-		TwoStainSolver solver = new TwoStainSolver(stains, 0);
-		float[][] c = tissueConcentrations(source, solver, offset);
-		double[] scale = new double[2];
+		if (problem != null) return new Learned(null, "stains cannot be separated (" + problem + ")");
+		float[][] c = tissueConcentrations(image, new TwoStainSolver(stains, 0), offset);
+		double[] max = new double[2];
 		List<String> warnings = new ArrayList<>();
 		for (int s = 0; s < 2; s++) {
-			double max = Percentile.of(c[s], PERCENTILE);
+			max[s] = Percentile.of(c[s], PERCENTILE);
 			// one stain unused: a single colour (pen ink, a flat or gray patch) rather than H&E tissue
-			if (!(max > 1e-3))
-				return Normalized.unchanged(source, "only one stain colour found (no " + (s == 0 ? "haematoxylin" : "eosin")
-					+ "-like pixels): returned unchanged");
-			if (max >= MIN_STAIN_OD) scale[s] = targetMax[s] / max;
-			else {
-				// rescaling a trace to the reference's full strength would blow noise (and glass) up into stain
-				scale[s] = 1;
+			if (!(max[s] > 1e-3))
+				return new Learned(null, "only one stain colour found (no " + (s == 0 ? "haematoxylin" : "eosin") + "-like pixels)");
+			if (max[s] < MIN_STAIN_OD)
 				warnings.add(String.format("hardly any %s in this patch (99th percentile OD %.3f, below %.2f): its intensity was kept, not rescaled",
-					s == 0 ? "haematoxylin" : "eosin", max, MIN_STAIN_OD));
-			}
+					s == 0 ? "haematoxylin" : "eosin", max[s], MIN_STAIN_OD));
 		}
-		return new Normalized(render(source, solver, scale, offset), warnings);
+		return new Learned(new Source(stains, max, glass, warnings), null);
+	}
+
+	private RgbImage apply(Source source, RgbImage image) {
+		double[] scale = new double[2];
+		for (int s = 0; s < 2; s++) {
+			double max = source.maxConcentrations()[s];
+			// rescaling a trace to the reference's full strength would blow noise (and glass) up into stain
+			scale[s] = max >= MIN_STAIN_OD ? targetMax[s] / max : 1;
+		}
+		return render(image, new TwoStainSolver(source.stains(), 0), scale, SlideBackground.odOffset(source.glass()));
 	}
 
 	/**
