@@ -28,10 +28,11 @@ import sc.fiji.stainnorm.core.StainNormException;
  * Aperio label, macro or thumbnail. Any other file the project reads (PNG, JPEG, a palette TIFF) becomes a one-level
  * slide held in memory.
  * <p>
- * Pixel size, first found wins: Aperio's {@code MPP = } in the ImageDescription, OME-XML's {@code PhysicalSizeX/Y}
+ * Pixel size, first found wins: Aperio's {@code |MPP = } in the ImageDescription (and {@code |MPP-Y = }, which this
+ * project's writer adds when it differs), OME-XML's {@code PhysicalSizeX/Y}
  * (with their units), the TIFF resolution tags with their unit (inch or centimetre; none: unknown). The tags are
  * taken as written, also when a program wrote its default (72 dpi, or libvips' 1 pixel/mm = 1000 µm/px).
- * Magnification: Aperio's {@code AppMag}, OME's {@code NominalMagnification}.
+ * Magnification: Aperio's {@code |AppMag = }, OME's {@code NominalMagnification}.
  * <p>
  * Errors: a feature that is not read (JPEG 2000, 16-bit, palette pyramids, separate planes, ...) is a
  * {@link StainNormException} naming the file and what was found; a truncated or damaged file, or a tile that does not
@@ -43,6 +44,7 @@ public final class Slide implements AutoCloseable {
 	/** Images that are not TIFF (or are a TIFF this reader does not tile) are decoded whole: up to this many pixels. */
 	static final long MAX_IN_MEMORY_PIXELS = 1L << 28;
 	private static final Pattern APERIO_MPP = Pattern.compile("\\|\\s*MPP\\s*=\\s*([0-9.eE+-]+)");
+	private static final Pattern APERIO_MPP_Y = Pattern.compile("\\|\\s*MPP-Y\\s*=\\s*([0-9.eE+-]+)");
 	private static final Pattern APERIO_MAG = Pattern.compile("\\|\\s*AppMag\\s*=\\s*([0-9.eE+-]+)");
 	private static final Pattern ASSOCIATED = Pattern.compile("(?i)\\b(label|macro|thumbnail)\\b");
 
@@ -52,8 +54,11 @@ public final class Slide implements AutoCloseable {
 	private final PixelSize pixelSize;
 	private final List<SlideLevel> levels;
 	private final AutoCloseable resources;
+	private final TileCache cache;
 
-	private Slide(Path path, String format, String description, PixelSize pixelSize, List<SlideLevel> levels, AutoCloseable resources) {
+	private Slide(Path path, String format, String description, PixelSize pixelSize, List<SlideLevel> levels, TileCache cache,
+		AutoCloseable resources) {
+		this.cache = cache;
 		this.path = path;
 		this.format = format;
 		this.description = description;
@@ -83,7 +88,7 @@ public final class Slide implements AutoCloseable {
 	}
 
 	private static Slide inMemory(Path path, RgbImage image, String format, String description) {
-		return new Slide(path, format, description, PixelSize.UNKNOWN, List.of(new MemoryLevel(image)), () -> {});
+		return new Slide(path, format, description, PixelSize.UNKNOWN, List.of(new MemoryLevel(image)), new TileCache(0), () -> {});
 	}
 
 	private static Slide openTiff(Path path, long cacheBytes) throws IOException {
@@ -106,14 +111,17 @@ public final class Slide implements AutoCloseable {
 			double w0 = first.width(), h0 = first.height();
 			for (Directory d : pyramid) {
 				double downsample = levels.isEmpty() ? 1 : (w0 / d.width() + h0 / d.height()) / 2;
-				levels.add(new TiffLevel(tiff, d, levels.size(), downsample, size.downsampled(downsample), cache, jpeg));
+				// each axis by its own ratio (a level of 375x262 under 3000x2100 is 8 times coarser in x, 8.02 in y)
+				PixelSize own = new PixelSize(size.micronsX() * w0 / d.width(), size.micronsY() * h0 / d.height(),
+					size.magnification() / downsample);
+				levels.add(new TiffLevel(tiff, d, levels.size(), downsample, own, cache, jpeg));
 			}
 			AutoCloseable resources = () -> {
 				cache.clear();
 				jpeg.close();
 				tiff.close();
 			};
-			return new Slide(path, format(tiff, description), description, size, levels, resources);
+			return new Slide(path, format(tiff, description), description, size, levels, cache, resources);
 		}
 		catch (IOException | RuntimeException e) {
 			jpeg.close();
@@ -154,11 +162,10 @@ public final class Slide implements AutoCloseable {
 
 	static PixelSize pixelSize(Directory first, String description) {
 		double magnification = Double.NaN;
-		if (description.startsWith("Aperio")) {
-			magnification = number(APERIO_MAG, description);
-			double mpp = number(APERIO_MPP, description);
-			if (mpp > 0) return new PixelSize(mpp, mpp, magnification);
-		}
+		// Aperio's "key = value" fields after '|' (also in the descriptions of this project's PyramidTiffWriter)
+		magnification = number(APERIO_MAG, description);
+		double mpp = number(APERIO_MPP, description), mppY = number(APERIO_MPP_Y, description);
+		if (mpp > 0) return new PixelSize(mpp, mppY > 0 ? mppY : mpp, magnification);
 		if (description.contains("<OME")) {
 			Matcher pixels = Pattern.compile("<(?:\\w+:)?Pixels\\b[^>]*>").matcher(description);
 			Matcher objective = Pattern.compile("NominalMagnification=\"([^\"]+)\"").matcher(description);
@@ -212,6 +219,11 @@ public final class Slide implements AutoCloseable {
 		}
 	}
 
+	/** The decoded tiles kept (for tests). */
+	TileCache cache() {
+		return cache;
+	}
+
 	public Path path() {
 		return path;
 	}
@@ -243,6 +255,17 @@ public final class Slide implements AutoCloseable {
 
 	public SlideLevel level(int index) {
 		return levels.get(index);
+	}
+
+	/**
+	 * The level to read for a wanted downsample factor: the coarsest whose downsample is at most {@code downsample}
+	 * (level 0 for anything up to its own), as OpenSlide's best level for a downsample.
+	 */
+	public SlideLevel levelFor(double downsample) {
+		SlideLevel best = levels.get(0);
+		for (SlideLevel l : levels)
+			if (l.downsample() <= downsample * (1 + 1e-9)) best = l;
+		return best;
 	}
 
 	public int levelCount() {

@@ -90,6 +90,9 @@ final class TiffCodecs {
 					break;
 			}
 			if (op < out.length) throw new IOException("deflate data ends after " + op + " of " + out.length + " bytes");
+			// zlib's checksum comes after the last byte: read on, so that damaged data is not taken for pixels
+			if (!inflater.finished() && inflater.inflate(new byte[1]) > 0)
+				throw new IOException("deflate data holds more than the " + out.length + " bytes of the tile");
 		}
 		catch (DataFormatException e) {
 			throw new IOException("deflate data is damaged (" + e.getMessage() + ")");

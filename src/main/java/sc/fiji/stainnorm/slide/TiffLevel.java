@@ -14,6 +14,8 @@ import sc.fiji.stainnorm.core.StainNormException;
  * extra sample that must be opaque), chunky, one of the compressions none, LZW, deflate, PackBits or JPEG.
  */
 final class TiffLevel implements SlideLevel {
+	/** The most pixels one tile or compressed strip may hold (decoded: 256 MiB). */
+	static final long MAX_DECODED_PIXELS = 1L << 26;
 	private final TiffFile file;
 	private final int index;
 	private final long width, height;
@@ -68,6 +70,9 @@ final class TiffLevel implements SlideLevel {
 		if (tiled) {
 			long tw = d.number(TILE_WIDTH, 0), th = d.number(TILE_LENGTH, 0);
 			if (tw <= 0 || th <= 0 || tw > 65536 || th > 65536) throw new IOException(where + " is damaged: tile size " + tw + "x" + th);
+			if (tw * th > MAX_DECODED_PIXELS)
+				throw new StainNormException(where + " has tiles of " + tw + "x" + th + " pixels, too large to decode in memory; "
+					+ "accepted: tiles up to " + MAX_DECODED_PIXELS + " pixels (re-save it with smaller tiles, e.g. vips tiffsave --tile)");
 			tileWidth = (int) tw;
 			tileHeight = (int) th;
 			offsets = d.longs(TILE_OFFSETS);
@@ -76,9 +81,11 @@ final class TiffLevel implements SlideLevel {
 		else {
 			long rows = Math.min(d.number(ROWS_PER_STRIP, height), height);
 			if (rows <= 0) throw new IOException(where + " is damaged: " + rows + " rows per strip");
-			if (width * rows * 4 > Integer.MAX_VALUE - 64)
-				throw new StainNormException(where + " has strips of " + width + "x" + rows + " pixels, too large to decode in "
-					+ "one piece; accepted: tiles or smaller strips (re-save it tiled, e.g. vips tiffsave --tile)");
+			// uncompressed strips are read row by row (readRows), whatever their size; others are decoded whole
+			if (compression != 1 && width * rows > MAX_DECODED_PIXELS)
+				throw new StainNormException(where + " has compressed strips of " + width + "x" + rows + " pixels, too large to "
+					+ "decode in memory; accepted: tiles, uncompressed strips, or compressed strips up to " + MAX_DECODED_PIXELS
+					+ " pixels (re-save it tiled, e.g. vips tiffsave --tile)");
 			tileWidth = (int) width;
 			tileHeight = (int) rows;
 			offsets = d.longs(STRIP_OFFSETS);
@@ -180,6 +187,7 @@ final class TiffLevel implements SlideLevel {
 	@Override
 	public RgbImage read(long x, long y, int w, int h) throws IOException {
 		RegionSource.checkRegion(this, x, y, w, h);
+		if (!tiled && compression == 1) return readRows(x, y, w, h);
 		int[] out = new int[Math.multiplyExact(w, h)];
 		int c0 = (int) (x / tileWidth), c1 = (int) ((x + w - 1) / tileWidth);
 		int r0 = (int) (y / tileHeight), r1 = (int) ((y + h - 1) / tileHeight);
@@ -194,6 +202,36 @@ final class TiffLevel implements SlideLevel {
 					System.arraycopy(tile, (int) ((yy - ty) * tileWidth + (ix0 - tx)), out, (int) ((yy - y) * w + (ix0 - x)), n);
 			}
 		return RgbImage.wrap(w, h, out);
+	}
+
+	/** Uncompressed strips: only the bytes of the region, row by row, straight from the file (no cache). */
+	private RgbImage readRows(long x, long y, int w, int h) throws IOException {
+		int[] out = new int[Math.multiplyExact(w, h)];
+		int n = Math.multiplyExact(w, samples);
+		for (int j = 0; j < h; j++) {
+			long row = y + j;
+			int strip = (int) (row / tileHeight);
+			long start = ((row - (long) strip * tileHeight) * width + x) * samples;
+			String what = "row " + row + " of strip " + strip + " of level " + index;
+			if (offsets[strip] <= 0 || start + n > byteCounts[strip])
+				throw new IOException(file.path() + " is damaged: " + what + " lies outside the strip's data (offset " + offsets[strip]
+					+ ", " + byteCounts[strip] + " bytes)");
+			byte[] raw = file.read(offsets[strip] + start, n, what).array();
+			for (int i = 0, o = 0, p = j * w; i < w; i++, o += samples, p++) {
+				if (samples == 4 && raw[o + 3] != (byte) 0xFF) throw translucent(what, x + i, row);
+				out[p] = 0xFF000000 | (raw[o] & 0xFF) << 16 | (raw[o + 1] & 0xFF) << 8 | raw[o + 2] & 0xFF;
+			}
+		}
+		return RgbImage.wrap(w, h, out);
+	}
+
+	/** Where the data of a tile (or strip, {@code c} = 0) starts in the file, and its length. */
+	long tileOffset(int c, int r) {
+		return offsets[r * across + c];
+	}
+
+	long tileByteCount(int c, int r) {
+		return byteCounts[r * across + c];
 	}
 
 	private int[] tile(int c, int r) throws IOException {
@@ -232,7 +270,8 @@ final class TiffLevel implements SlideLevel {
 			if (predictor == 2) TiffCodecs.undoHorizontalPredictor(raw, tileWidth * samples, rows, samples);
 			int[] px = new int[tileWidth * rows];
 			for (int p = 0, o = 0; p < px.length; p++, o += samples) {
-				if (samples == 4 && raw[o + 3] != (byte) 0xFF) throw translucent(what, c, r, p);
+				if (samples == 4 && raw[o + 3] != (byte) 0xFF)
+					throw translucent(what, (long) c * tileWidth + p % tileWidth, (long) r * tileHeight + p / tileWidth);
 				px[p] = 0xFF000000 | (raw[o] & 0xFF) << 16 | (raw[o + 1] & 0xFF) << 8 | raw[o + 2] & 0xFF;
 			}
 			return px;
@@ -246,8 +285,7 @@ final class TiffLevel implements SlideLevel {
 		}
 	}
 
-	private StainNormException translucent(String what, int c, int r, int p) {
-		long x = (long) c * tileWidth + p % tileWidth, y = (long) r * tileHeight + p / tileWidth;
+	private StainNormException translucent(String what, long x, long y) {
 		return new StainNormException(file.path() + " has translucent pixels (alpha below 255 at " + x + "," + y + ", in " + what
 			+ "); accepted: RGB, or RGBA whose alpha is 255 everywhere");
 	}
@@ -262,7 +300,7 @@ final class TiffLevel implements SlideLevel {
 		for (int y = 0, p = 0; y < rows; y++)
 			for (int x = 0, o = y * j.width() * 3; x < tileWidth; x++, o += 3, p++) {
 				int a = s[o] & 0xFF, b = s[o + 1] & 0xFF, c = s[o + 2] & 0xFF;
-				px[p] = ycbcr ? TiffCodecs.ycbcrToRgb(a, b, c) : 0xFF000000 | a << 16 | b << 8 | c;
+				px[p] = j.ycbcr() ? TiffCodecs.ycbcrToRgb(a, b, c) : 0xFF000000 | a << 16 | b << 8 | c;
 			}
 		return px;
 	}
