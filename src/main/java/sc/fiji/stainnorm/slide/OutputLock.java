@@ -68,7 +68,10 @@ final class OutputLock implements Closeable {
 		throw new IOException("cannot lock " + file + ": it keeps being replaced");
 	}
 
-	/** Releases the lock; with {@code remove}, deletes the lock file first (while still holding it). */
+	/**
+	 * Releases the lock; with {@code remove}, deletes the lock file first (while still holding it: a job that opened
+	 * it meanwhile finds its token missing and locks a new file).
+	 */
 	void release(boolean remove) throws IOException {
 		try {
 			if (remove) Files.deleteIfExists(file);

@@ -111,6 +111,21 @@ public final class PyramidTiffWriter {
 	}
 
 	/**
+	 * Whether a pyramid of this size could outgrow classic TIFF's 4 GB with these options, so that it is written as
+	 * BigTIFF: from an upper bound of the file's size (every tile at its worst: JPEG twice the raw pixels, deflate the
+	 * raw pixels plus 1 %, plus the directories). At 512-pixel tiles that is from about 0.5 gigapixels with JPEG and
+	 * 1 with deflate.
+	 */
+	public static boolean needsBigTiff(long width, long height, PyramidTiffOptions options) {
+		long tile = options.tileSize(), raw = 3 * tile * tile, tiles = 0;
+		List<long[]> sizes = levelSizes(width, height);
+		for (long[] s : sizes)
+			tiles += ((s[0] + tile - 1) / tile) * ((s[1] + tile - 1) / tile);
+		long worstTile = options.compression() == Compression.JPEG ? 2 * raw + 4096 : raw + raw / 100 + 1024;
+		return 16 + tiles * (worstTile + 16) + sizes.size() * 4096L > 0xFFFFFFFFL;
+	}
+
+	/**
 	 * The ImageDescription of level 0: {@code |}-separated {@code key = value} fields after a title, e.g.
 	 * {@code Stain Normalization for Fiji pyramidal TIFF|size = 3000x2000|levels = 3|tile = 512|compression = JPEG Q90
 	 * 4:2:0|MPP = 0.2500|AppMag = 40}. MPP (µm per level-0 pixel; {@code MPP-Y} too when it differs) and AppMag only when
@@ -151,16 +166,13 @@ public final class PyramidTiffWriter {
 			throw new StainNormException(output + " exists; it was kept (overwrite to replace it)");
 		AtomicFile.createWritableFolder(output.toAbsolutePath().getParent(), "output folder");
 		OutputLock lock = OutputLock.acquire(lockFile(output), output);
-		boolean done = false;
 		try {
-			if (!options.overwrite() && Files.exists(output)) // finished by another job while we waited for nothing
+			if (!options.overwrite() && Files.exists(output)) // another job finished it between our check and the lock
 				throw new StainNormException(output + " exists; it was kept (overwrite to replace it)");
-			Result r = new Job(source, output, options, progress).run();
-			done = true;
-			return r;
+			return new Job(source, output, options, progress).run();
 		}
 		finally {
-			lock.release(done);
+			lock.release(true);
 		}
 	}
 
@@ -203,7 +215,7 @@ public final class PyramidTiffWriter {
 				tiles += levels[k].offsets.length;
 			}
 			totalTiles = tiles;
-			big = options.forceBigTiff() || sizeBound(tiles) > 0xFFFFFFFFL;
+			big = options.forceBigTiff() || needsBigTiff(w, h, options);
 			PixelSize px = source.pixelSize();
 			job = w + "x" + h + " " + options.formatKey() + (big ? " bigtiff" : " tiff") + " levels " + levels.length + " pixel "
 				+ (px.known() ? number(px.micronsX()) + "x" + number(px.micronsY()) : "unknown") + " mag "
@@ -216,13 +228,6 @@ public final class PyramidTiffWriter {
 				}
 				return c;
 			});
-		}
-
-		/** An upper bound of the file's size: header, every tile at its worst, the directories. */
-		private long sizeBound(long tiles) {
-			long raw = 3L * tile * tile;
-			long worstTile = o.compression() == Compression.JPEG ? 2 * raw + 4096 : raw + raw / 100 + 1024;
-			return 16 + tiles * worstTile + tiles * 16 + levels.length * 4096L;
 		}
 
 		private int headerSize() {
@@ -273,6 +278,10 @@ public final class PyramidTiffWriter {
 					c.close();
 				if (file != null && file.isOpen()) file.close();
 				if (journal != null) journal.close();
+				if (committedRows == 0) { // failed before the first row: nothing worth resuming, so nothing left behind
+					Files.deleteIfExists(temporary);
+					Files.deleteIfExists(journalPath);
+				}
 			}
 			long bytes = Files.size(output);
 			List<long[]> sizes = new ArrayList<>();
@@ -499,7 +508,13 @@ public final class PyramidTiffWriter {
 			file.close();
 			long size = Files.size(temporary);
 			if (size != at) throw new IOException("only " + size + " of " + at + " bytes reached the disk");
-			PyramidTiffCheck.verify(temporary, big, levels, new TileCodec(o));
+			TileCodec checker = new TileCodec(o);
+			try {
+				PyramidTiffCheck.verify(temporary, big, levels, checker);
+			}
+			finally {
+				checker.close();
+			}
 			journal.close();
 			try {
 				AtomicFile.publish(temporary, output, o.overwrite());

@@ -67,7 +67,7 @@ final class ResumeJournal implements Closeable {
 		if (crcAt < 0) return null;
 		String body = line.substring(0, crcAt);
 		try {
-			if (Long.parseLong(line.substring(crcAt + 5), 16) != crc(body.getBytes(StandardCharsets.UTF_8))) return null;
+			if ((int) Long.parseLong(line.substring(crcAt + 5), 16) != crc(body.getBytes(StandardCharsets.UTF_8))) return null;
 			String[] f = body.split(" ");
 			if (f.length < 5 || !f[0].equals("row") || !f[2].equals("end") || !f[4].equals("tiles")) return null;
 			List<Tile> tiles = new ArrayList<>();
