@@ -169,8 +169,20 @@ public final class Khan implements StainNormalizer {
 		return new Learned(new Source(a.stains(), pct, a.background()), null);
 	}
 
+	/** The splines of the last source model applied: a slide's tiles share one model, and fitting them costs about 1 ms. */
+	private record Maps(Source source, double[][] targetPercentiles, MonotoneSmoothingSpline[] splines) {}
+
+	private volatile Maps lastMaps;
+
 	/** Each stain channel mapped by a spline through the source's and the target's percentiles, then rendered. */
 	private RgbImage apply(Source source, RgbImage image) {
+		Maps maps = lastMaps;
+		if (maps == null || maps.source() != source || maps.targetPercentiles() != targetPercentiles)
+			lastMaps = maps = new Maps(source, targetPercentiles, splines(source));
+		return render(image, Matrix3.inverse(source.stains()), maps.splines(), SlideBackground.odOffset(source.glass()));
+	}
+
+	private MonotoneSmoothingSpline[] splines(Source source) {
 		MonotoneSmoothingSpline[] map = new MonotoneSmoothingSpline[2];
 		for (int s = 0; s < 2; s++) {
 			double[] src = source.percentiles()[s], x = new double[src.length + 1], y = new double[src.length + 1], w = new double[src.length + 1];
@@ -180,7 +192,7 @@ public final class Khan implements StainNormalizer {
 			w[0] = ANCHOR_WEIGHT;
 			map[s] = MonotoneSmoothingSpline.fit(x, y, w, smoothing);
 		}
-		return render(image, Matrix3.inverse(source.stains()), map, SlideBackground.odOffset(source.glass()));
+		return map;
 	}
 
 	/** OD relative to the source's glass, deconvolved, mapped, rendered with the target stains on the target's glass. */

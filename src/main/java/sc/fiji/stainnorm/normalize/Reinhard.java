@@ -1,6 +1,5 @@
 package sc.fiji.stainnorm.normalize;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -293,7 +292,7 @@ public final class Reinhard implements StainNormalizer {
 		if (constant == 3) return new Learned(null, "the image has a single colour");
 		List<String> warnings = constant == 0 ? List.of()
 			: List.of("the image has almost no colour variation (grayscale?): its colour was shifted to the reference's mean, not stretched");
-		return new Learned(new Source(space, mask, s, image.pixelCount() <= CACHE_PIXELS, warnings), null);
+		return new Learned(new Source(space, mask, s, space == Space.RUDERMAN && image.pixelCount() <= CACHE_PIXELS, warnings), null);
 	}
 
 	/** The transfer of every pixel; {@code lnCache}, when not null, holds the image's ln LMS values. */

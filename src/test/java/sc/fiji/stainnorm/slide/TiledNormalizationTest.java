@@ -1,0 +1,55 @@
+package sc.fiji.stainnorm.slide;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.util.List;
+
+import org.junit.Test;
+
+import sc.fiji.stainnorm.core.RgbImage;
+import sc.fiji.stainnorm.normalize.MethodOptions;
+import sc.fiji.stainnorm.normalize.Methods;
+import sc.fiji.stainnorm.normalize.SourceModel;
+import sc.fiji.stainnorm.normalize.SourceModels;
+import sc.fiji.stainnorm.normalize.StainNormalizer;
+import sc.fiji.stainnorm.synth.StainStyle;
+import sc.fiji.stainnorm.synth.SyntheticTissue;
+import sc.fiji.stainnorm.synth.TestImages;
+
+/** Agreement: an image normalized whole equals the same image normalized tile by tile with the model learned from it. */
+public class TiledNormalizationTest {
+	static final String[] METHODS = { "reinhard", "reinhard:space=ruderman,mask=true", "macenko", "macenko:tissue=auto", "vahadane", "khan" };
+	static final int TILE = 128;
+
+	@Test
+	public void wholeEqualsTileByTileWithTheModelOfTheWholeImage() throws Exception {
+		// 700x500 (tiles of 128, the last row and column narrower), the right 200 columns glass: tissue-free tiles
+		RgbImage image = SyntheticTissue.generate(21, 700, 500).render(StainStyle.C, 1.0);
+		for (int y = 0; y < 500; y++)
+			for (int x = 500; x < 700; x++)
+				image.set(x, y, 241, 240, 243);
+		for (String spec : METHODS) {
+			String[] parts = spec.split(":", 2);
+			StainNormalizer n = Methods.create(parts[0], MethodOptions.parse(parts.length > 1 ? parts[1] : ""));
+			n.fit(List.of(TestImages.render(2, StainStyle.B)));
+			RgbImage whole = n.normalize(image).image();
+			SourceModel model = n.learnSource(List.of(image));
+			TiledNormalization.Result tiled = TiledNormalization.byTiles(n, model, new ImageRegionSource(image), TILE);
+			assertEquals(6 * 4, tiled.tiles());
+			assertTrue(spec + ": tiles without tissue " + tiled.copied(), tiled.copied() >= 4);
+			int copied = 0;
+			for (int y = 0; y < 500; y += TILE)
+				for (int x = 0; x < 700; x += TILE) {
+					int w = Math.min(TILE, 700 - x), h = Math.min(TILE, 500 - y);
+					RgbImage got = tiled.image().crop(x, y, w, h), in = image.crop(x, y, w, h);
+					if (SourceModels.hasTissue(in)) assertEquals(spec + " tile " + x + "," + y, 0, TiledNormalization.maxDifference(got, whole.crop(x, y, w, h)));
+					else {
+						assertTrue(spec + " tile " + x + "," + y + " is glass: copied", got.sameRgb(in));
+						copied++;
+					}
+				}
+			assertEquals(spec, tiled.copied(), copied);
+		}
+	}
+}
