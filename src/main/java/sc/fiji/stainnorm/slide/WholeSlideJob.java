@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
@@ -16,7 +15,6 @@ import sc.fiji.stainnorm.core.Progress;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.Shard;
 import sc.fiji.stainnorm.core.StainNormException;
-import sc.fiji.stainnorm.core.TissueMask;
 import sc.fiji.stainnorm.normalize.SourceModel;
 import sc.fiji.stainnorm.normalize.StainNormalizer;
 
@@ -53,7 +51,7 @@ public final class WholeSlideJob {
 		}
 
 		public static Settings of(StainNormalizer normalizer, String jobTag, PyramidTiffOptions write) {
-			return new Settings(normalizer, jobTag, write, 64, 256, 1, Shard.ALL);
+			return new Settings(normalizer, jobTag, write, SourceSampling.DEFAULT_TILES, SourceSampling.DEFAULT_TILE_SIZE, SourceSampling.DEFAULT_SEED, Shard.ALL);
 		}
 
 		public Settings withShard(Shard s) {
@@ -195,8 +193,9 @@ public final class WholeSlideJob {
 			StainNormalizer normalizer = settings.normalizer;
 			SourceModel model = SourceModel.NONE;
 			if (normalizer.needsReference()) {
-				List<RgbImage> samples = sample(slide, settings);
-				model = normalizer.learnSource(samples);
+				SourceSampling.Sample sample = sample(slide, settings);
+				progress.update(-1, -1, prefix + slidePath.getFileName() + ": source sample: " + sample.describe());
+				model = normalizer.learnSource(sample.tiles());
 			}
 			progress.update(-1, -1, prefix + slidePath.getFileName() + ": " + normalizer.name() + " source model: " + model.describe());
 			for (String w : model.warnings()) progress.warn(slidePath.getFileName() + ": " + w);
@@ -265,28 +264,9 @@ public final class WholeSlideJob {
 		return s;
 	}
 
-	/**
-	 * Tissue tiles of level 0 for learning the source model: a seeded, evenly spread set of candidate tiles, of which
-	 * those with tissue are kept (at most {@code samples}).
-	 */
-	static List<RgbImage> sample(Slide slide, Settings settings) throws IOException {
-		SlideLevel level = slide.level(0);
-		int size = (int) Math.min(settings.sampleSize, Math.min(level.width(), level.height()));
-		long cols = Math.max(1, level.width() / size), rows = Math.max(1, level.height() / size);
-		long cells = cols * rows;
-		java.util.SplittableRandom random = new java.util.SplittableRandom(settings.seed);
-		List<RgbImage> tissue = new ArrayList<>();
-		Set<Long> tried = new java.util.HashSet<>();
-		int candidates = (int) Math.min(cells, 8L * settings.samples);
-		while (tried.size() < candidates && tissue.size() < settings.samples) {
-			long c = random.nextLong(cells);
-			if (!tried.add(c)) continue;
-			RgbImage tile = level.read(c % cols * size, c / cols * size, size, size);
-			if (TissueMask.enough(TissueMask.count(tile), tile.pixelCount())) tissue.add(tile);
-		}
-		if (tissue.isEmpty())
-			throw new StainNormException(slide.path() + ": no tissue in " + tried.size() + " sampled " + size + "x" + size + " tiles; nothing to learn the slide's stains from");
-		return tissue;
+	/** The seeded tissue sample of level 0 the source model is learned from ({@link SourceSampling}). */
+	static SourceSampling.Sample sample(Slide slide, Settings settings) throws IOException {
+		return SourceSampling.sample(slide.level(0), new SourceSampling.Settings(settings.samples, settings.sampleSize, settings.seed));
 	}
 
 	/** Null when {@code output} is a complete pyramidal TIFF of a {@code width} x {@code height} slide, otherwise why not. */
