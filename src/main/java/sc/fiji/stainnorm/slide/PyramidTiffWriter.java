@@ -244,8 +244,7 @@ public final class PyramidTiffWriter {
 
 		Result run() throws IOException {
 			long start = System.nanoTime();
-			int firstRow = open();
-			int resumed = firstRow;
+			int resumed = 0;
 			ExecutorService pool = Executors.newFixedThreadPool(o.threads(), new java.util.concurrent.ThreadFactory() {
 				final AtomicInteger n = new AtomicInteger();
 
@@ -257,8 +256,9 @@ public final class PyramidTiffWriter {
 				}
 			});
 			try {
+				resumed = open();
 				Level top = levels[0];
-				for (int row = firstRow; row < top.tilesY; row++) {
+				for (int row = resumed; row < top.tilesY; row++) {
 					List<ResumeJournal.Tile> written = new ArrayList<>();
 					writeLevel0Row(pool, row, written);
 					cascade(pool, 1, row, written);

@@ -16,7 +16,9 @@ import sc.fiji.stainnorm.synth.SyntheticTissue;
  * Not a test: measures the writer on a large synthetic slide (a 2500x2500 synthetic tissue repeated, period not a
  * multiple of the tile size, so no two tiles are equal), for the README and reports.
  *
- * <pre>java -cp target/classes:target/test-classes sc.fiji.stainnorm.slide.PyramidTiffSpeed WIDTH HEIGHT OUT_DIR [threads]</pre>
+ * <pre>java -cp target/classes:target/test-classes sc.fiji.stainnorm.slide.PyramidTiffSpeed WIDTH HEIGHT OUT_DIR [threads [keep]]</pre>
+ *
+ * With {@code keep}, only the default JPEG is written, and kept as {@code OUT_DIR/speed.tif}.
  */
 public final class PyramidTiffSpeed {
 	private PyramidTiffSpeed() {}
@@ -59,6 +61,8 @@ public final class PyramidTiffSpeed {
 		PyramidTiffOptions base = PyramidTiffOptions.defaults().withThreads(threads).withOverwrite(true);
 		PyramidTiffOptions[] runs = { base, base.withChromaSubsampling(true), base.withCompression(Compression.DEFLATE),
 			base.withCompression(Compression.DEFLATE).withDeflate(6, true), base.withCompression(Compression.DEFLATE).withDeflate(1, false) };
+		boolean keep = args.length > 4 && args[4].equals("keep");
+		if (keep) runs = new PyramidTiffOptions[] { base };
 		for (PyramidTiffOptions o : runs) {
 			Path out = dir.resolve("speed.tif");
 			long cpu = os.getProcessCpuTime(), t = System.nanoTime();
@@ -66,8 +70,9 @@ public final class PyramidTiffSpeed {
 			double wall = (System.nanoTime() - t) / 1e9, cpuS = (os.getProcessCpuTime() - cpu) / 1e9;
 			System.out.printf(Locale.ROOT, "%-28s %6.1f MB  %d levels  wall %6.1f s (%5.2f MP/s)  CPU %6.1f s (%5.2f MP per CPU-s)  load %.1f%n",
 				o.formatKey(), Files.size(out) / 1e6, r.levels(), wall, mp / wall, cpuS, mp / cpuS, os.getSystemLoadAverage());
-			Files.delete(out);
+			if (!keep) Files.delete(out);
 		}
+		if (keep) return;
 		// what a resume's rebuild of a pending row costs per tile, next to encoding it
 		for (PyramidTiffOptions o : new PyramidTiffOptions[] { base, base.withCompression(Compression.DEFLATE) }) {
 			TileCodec codec = new TileCodec(o);
