@@ -34,9 +34,9 @@ public final class SourceSampling {
 	 * Default number of tiles. 64 tiles of 256² (4 Mpx; learning any method's model from them takes about a second) on 40
 	 * real glioblastoma fields laid out as one 4096x2560 slide, 8 seeds ({@code SourceSamplingStability}, src/test): Macenko's
 	 * stain vectors within 0.6° of the whole image's (mean H 0.22°, E 0.34°), its maximum concentrations within 2.9%;
-	 * Vahadane's within 0.6° (0.29°, 0.27°) and 3.7%; from seed to seed at most 1.0° apart. 32 tiles: up to 0.9° and 1.4°
-	 * between seeds; 16 tiles: up to 1.2° and 1.9°. The remaining concentration difference is mostly the glass the sample
-	 * skips (the whole image's percentiles include it).
+	 * Vahadane's within 0.6° (0.29°, 0.27°) and 3.7%; from seed to seed at most 1.0° apart. Fewer tiles of 256²: 32 tiles
+	 * within 1.0° of the whole image and up to 1.4° between seeds, 16 tiles 1.1° and 1.5°, 8 tiles 3.1° and 3.4°. The
+	 * remaining concentration difference is mostly the glass the sample skips (the whole image's percentiles include it).
 	 */
 	public static final int DEFAULT_TILES = 64;
 	/** Default tile edge, pixels: the slide writer's tile size, large enough to hold whole nuclei and their surroundings. */
