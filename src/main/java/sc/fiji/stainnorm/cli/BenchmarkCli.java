@@ -31,12 +31,12 @@ final class BenchmarkCli implements Subcommand {
 
 	@Override
 	public Set<String> valuedOptions() {
-		return Set.of("patches", "size", "methods", "threads", "csv", "images", "seed", "format", "keep");
+		return Set.of("patches", "size", "methods", "threads", "csv", "images", "seed", "format", "keep", "slide-size");
 	}
 
 	@Override
 	public Set<String> flagOptions() {
-		return Set.of("overwrite", "io");
+		return Set.of("overwrite", "io", "slide");
 	}
 
 	@Override
@@ -44,6 +44,7 @@ final class BenchmarkCli implements Subcommand {
 		return """
 			Usage: ./stainnorm benchmark [--patches 500] [--size 256] [--methods LIST] [--threads N] [--csv FILE [--overwrite]]
 			                             [--images DIR] [--seed 42] [--io [--format png|tif|jpg] [--keep DIR]]
+			       ./stainnorm benchmark --slide [--slide-size 1000] [--methods LIST] [--threads N] [--csv FILE]
 
 			Fits each method once on one reference patch, then normalizes all patches on N threads, and prints
 			seconds and megapixels per second (after an untimed warm-up on 20 patches). Patches are random crops
@@ -64,6 +65,11 @@ final class BenchmarkCli implements Subcommand {
 			  --format F     file format of that job's inputs and outputs (default png)
 			  --keep DIR     keep that job's files in DIR (DIR/in, DIR/out-METHOD; DIR must not exist or be
 			                 empty) instead of a temporary folder, e.g. to time other programs on DIR/in
+			  --slide        instead: whole slides. A synthetic slide of --slide-size MP (default 1000) made by
+			                 libvips (JPEG Q90 pyramidal BigTIFF), then MP/s and peak memory of the whole job (read,
+			                 normalize, write the pyramid) per method, next to the I/O floor measured in the same run:
+			                 vips tiffsave of the slide, and this project's read + write without normalizing
+			                 (needs libvips-tools; the temporary files need about 1.5 GB per 1000 MP)
 
 			Example: ./stainnorm benchmark --methods reinhard,macenko --threads 2
 			""".formatted(DEFAULT_IMAGES, String.join(", ", Methods.names()));
@@ -72,6 +78,8 @@ final class BenchmarkCli implements Subcommand {
 	@Override
 	public int run(CliArgs args, PrintStream out) throws java.io.IOException {
 		if (!args.positional().isEmpty()) throw new UsageException("benchmark takes no positional arguments, got " + args.positional());
+		if (args.flag("slide")) return slide(args, out);
+		if (args.get("slide-size", null) != null) throw new UsageException("--slide-size is for the whole-slide timing: give --slide too");
 		int patches = args.integer("patches", 500), size = args.integer("size", 256);
 		int threads = args.integer("threads", Runtime.getRuntime().availableProcessors());
 		if (threads < 1) throw new UsageException("--threads must be at least 1");
@@ -176,6 +184,46 @@ final class BenchmarkCli implements Subcommand {
 		}
 		if (!failed.isEmpty())
 			throw new StainNormException("not timed: " + String.join(", ", failed) + " (see the skipped lines above); the others are in the table");
+		return Main.OK;
+	}
+
+	/** {@code --slide}: the whole-slide rows (see {@link sc.fiji.stainnorm.bench.SlideBenchmark}). */
+	private static int slide(CliArgs args, PrintStream out) throws java.io.IOException {
+		for (String patchOnly : List.of("patches", "size", "images", "seed", "format", "keep"))
+			if (args.get(patchOnly, null) != null) throw new UsageException("--" + patchOnly + " is for the patch benchmark, not for --slide");
+		if (args.flag("io")) throw new UsageException("--io is for the patch benchmark, not for --slide");
+		double megapixels = args.number("slide-size", 1000);
+		if (!(megapixels >= 1)) throw new UsageException("--slide-size must be at least 1 (megapixels)");
+		int threads = args.integer("threads", Runtime.getRuntime().availableProcessors());
+		if (threads < 1) throw new UsageException("--threads must be at least 1");
+		String listed = args.get("methods", null);
+		List<String> methods = listed == null ? Methods.names()
+			: Arrays.stream(listed.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(s -> s.toLowerCase(Locale.ROOT)).toList();
+		for (String m : methods)
+			if (!Methods.names().contains(m))
+				throw new UsageException("Unknown method '" + m + "' in --methods; known: " + String.join(", ", Methods.names()));
+		Path csv = args.path("csv", null);
+		if (csv != null && Files.exists(csv) && !args.flag("overwrite"))
+			throw new StainNormException("CSV file " + csv + " exists; give --overwrite to replace it");
+		out.println("Machine: " + Benchmark.machine());
+		double loadAtStart = Benchmark.loadAverage();
+		Path work = Files.createTempDirectory("stainnorm-benchmark-slide");
+		List<sc.fiji.stainnorm.bench.SlideBenchmark.Row> rows;
+		try {
+			rows = sc.fiji.stainnorm.bench.SlideBenchmark.run(methods, megapixels, threads, work, out);
+		}
+		finally {
+			deleteTree(work);
+		}
+		out.println(String.format(Locale.ROOT, "Load average (1 min): %.2f at the start, %.2f at the end.", loadAtStart, Benchmark.loadAverage()));
+		if (csv != null) {
+			List<String> lines = new ArrayList<>(List.of("job,threads,megapixels,wall_seconds,megapixels_per_second,peak_megabytes,peak_kind,output_bytes"));
+			for (var r : rows)
+				lines.add(String.format(Locale.ROOT, "%s,%d,%.1f,%.3f,%.3f,%d,%s,%d", r.name(), threads, r.megapixels(), r.seconds(), r.megapixelsPerSecond(),
+					r.peakMegabytes(), r.peakKind(), r.outputBytes()));
+			AtomicFile.writeString(csv, String.join("\n", lines) + "\n");
+			out.println("CSV written to " + csv);
+		}
 		return Main.OK;
 	}
 

@@ -22,6 +22,7 @@ public final class Main {
 	static List<Subcommand> subcommands() {
 		return List.of(
 			new NormalizeCli(),
+			new SlideCli(),
 			new TrainCli(),
 			new DeconvolveCli(),
 			new MetricsCli(),

@@ -31,6 +31,23 @@ public final class NhwcBatch {
 		}
 	}
 
+	/**
+	 * The same for a tile of a larger image of which only {@code window} (its pixels from ({@code windowX},
+	 * {@code windowY})) is in memory: a slide read region by region. Tile pixels outside the full
+	 * {@code fullWidth} x {@code fullHeight} image are mirrored back into it, as {@link #putGray(RgbImage, int, int,
+	 * int, int, float[], int)} does for a whole image; the window must hold every pixel the tile reads.
+	 */
+	public static void putGray(RgbImage window, long windowX, long windowY, int fullWidth, int fullHeight, int x0, int y0, int w, int h,
+		float[] dst, int offset) {
+		int[] px = window.pixels();
+		int ww = window.width();
+		for (int y = 0; y < h; y++) {
+			int sy = (int) (mirror(y0 + y, fullHeight) - windowY);
+			int row = sy * ww, o = offset + y * w;
+			for (int x = 0; x < w; x++) dst[o + x] = grayValue(px[row + (int) (mirror(x0 + x, fullWidth) - windowX)]);
+		}
+	}
+
 	/** The colour of the w x h window at (x0, y0), interleaved R, G, B in [-1, 1], mirrored at the borders. */
 	public static void putRgb(RgbImage image, int x0, int y0, int w, int h, float[] dst, int offset) {
 		int[] px = image.pixels();

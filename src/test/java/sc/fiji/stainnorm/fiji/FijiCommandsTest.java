@@ -40,7 +40,8 @@ import sc.fiji.stainnorm.synth.TestImages;
 /** The SciJava commands as Fiji sees them: menu entries, and runs with inputs given as a map. */
 public class FijiCommandsTest {
 	/** Plugins > Stain Normalization in menu order: the user tools, then the Utilities submenu. */
-	static final List<String> USER_TOOLS = List.of(NormalizeImageCommand.LABEL, NormalizeFolderCommand.LABEL, ColourDeconvolutionCommand.LABEL,
+	static final List<String> USER_TOOLS = List.of(NormalizeImageCommand.LABEL, NormalizeFolderCommand.LABEL, NormalizeWholeSlideCommand.LABEL,
+		ColourDeconvolutionCommand.LABEL,
 		CompareCommand.LABEL, CompareMethodsCommand.LABEL, TrainStstCommand.LABEL, AugmentStainCommand.LABEL,
 		EstimateStainVectorsCommand.LABEL, RankReferencesCommand.LABEL);
 	static final List<String> TOOLS = List.of(BenchmarkCommand.LABEL, EvaluateCommand.LABEL, DemoCommand.LABEL);

@@ -156,6 +156,20 @@ public final class ImageJ1GuiSession {
 			() -> expect("every image of the folder normalized", count(out) == files + 1),
 			() -> deleteTree(out)));
 
+		Path slides = Files.createDirectories(work.resolve("whole-slides")), slide = WholeSlideCommandTest.slide(slides, "slide.tif", 700, 600,
+			sc.fiji.stainnorm.synth.StainStyle.A), normalizedSlide = slides.resolve("normalized.tif");
+		steps.add(new Step(NormalizeWholeSlideCommand.LABEL, Map.of("input_file", slide.toString(), "output_file", normalizedSlide.toString(), "method",
+			"reinhard", "reference_images", ref, "threads", "1"),
+			() -> expect("a complete pyramid", sc.fiji.stainnorm.slide.WholeSlideJob.incompleteReason(normalizedSlide, 700, 600) == null),
+			() -> {
+				try {
+					Files.deleteIfExists(normalizedSlide);
+				}
+				catch (IOException e) {
+					throw new java.io.UncheckedIOException(e);
+				}
+			}));
+
 		steps.add(new Step(ColourDeconvolutionCommand.LABEL, Map.of("outputs", "both"),
 			() -> expect("the concentration and stain windows", WindowManager.getImage("tissue2_C-concentrations") != null
 				&& WindowManager.getImage("tissue2_C-stains") != null),

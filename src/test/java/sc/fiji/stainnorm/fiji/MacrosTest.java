@@ -41,7 +41,9 @@ public class MacrosTest {
 	/** How to check each macro; a new macro without an entry here fails the test, so none goes untested. */
 	private final Map<String, BiConsumer<Path, String>> checks = Map.of("Batch_Normalize_Folder.ijm", this::batchNormalizeFolder,
 		"Compare_Methods.ijm", this::compareMethods, "Train_STST_Model.ijm", this::trainStstModel,
-		"Augment_Stain_Folder.ijm", this::augmentStainFolder);
+		"Augment_Stain_Folder.ijm", this::augmentStainFolder,
+		// run with slides in WholeSlideCommandTest (folders of pyramidal TIFFs): here only the check of its refusals
+		"Batch_Normalize_Slides.ijm", this::batchNormalizeSlides);
 
 	@Test
 	public void everyMacroIsKnownAndRuns() throws IOException {
@@ -82,6 +84,22 @@ public class MacrosTest {
 				+ Path.of("test-images", "tissue2_B.png").toAbsolutePath() + "]");
 			assertEquals(err, List.of("a.png", "b.png"), FijiCommandsTest.names(out2));
 			assertFalse(err, err.contains("Exception") || err.contains("ERROR"));
+		}
+		catch (IOException e) {
+			throw new java.io.UncheckedIOException(e);
+		}
+	}
+
+	private void batchNormalizeSlides(Path macro, String text) {
+		try {
+			Path empty = tmp.newFolder("no-slides").toPath();
+			Files.copy(Path.of("test-images", "tissue1_B.png"), empty.resolve("a.png"));
+			// the macro's exit() message goes to ImageJ's log, not stderr: the check is that nothing ran or was written
+			Path out = tmp.getRoot().toPath().resolve("slides-out");
+			String err = runMacro(text, "input=[" + empty + "] output=[" + out + "] method=stst");
+			assertFalse(err, Files.exists(out) || err.contains("Exception"));
+			err = runMacro(text, "method=stst");
+			assertFalse(err, err.contains("Exception"));
 		}
 		catch (IOException e) {
 			throw new java.io.UncheckedIOException(e);

@@ -1,0 +1,89 @@
+package sc.fiji.stainnorm.slide;
+
+import java.io.IOException;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import sc.fiji.stainnorm.core.RgbImage;
+import sc.fiji.stainnorm.core.TissueMask;
+import sc.fiji.stainnorm.normalize.Normalized;
+import sc.fiji.stainnorm.normalize.SourceModel;
+import sc.fiji.stainnorm.normalize.StainNormalizer;
+import sc.fiji.stainnorm.stst.Stst;
+
+/**
+ * A slide, normalized region by region with ONE source model learned for the whole slide: every region gets the same
+ * colour transform, so regions meet without seams. Pixel-wise methods (Reinhard, Macenko, Khan, Vahadane) re-colour
+ * each region on its own; STST computes each region from the blended generator tiles and guided-filter halo around it
+ * ({@link Stst#normalizeRegion}). Regions without tissue ({@link TissueMask#enough}) are copied, never re-coloured.
+ * Thread-safe; each region is computed when read and not kept (wrap it in {@link CellImages#cellImg} for a cache).
+ */
+public final class NormalizedRegions implements RegionSource {
+	private final RegionSource slide;
+	private final StainNormalizer normalizer;
+	private final SourceModel source;
+	private final Consumer<String> warnings;
+	private final AtomicLong copied = new AtomicLong(), normalized = new AtomicLong();
+
+	public NormalizedRegions(RegionSource slide, StainNormalizer normalizer, SourceModel source) {
+		this(slide, normalizer, source, w -> {});
+	}
+
+	/**
+	 * @param warnings gets each warning of a region's normalization, prefixed with the region ("region 512,0 512x512: ...")
+	 */
+	public NormalizedRegions(RegionSource slide, StainNormalizer normalizer, SourceModel source, Consumer<String> warnings) {
+		this.slide = Objects.requireNonNull(slide);
+		this.normalizer = Objects.requireNonNull(normalizer);
+		this.source = Objects.requireNonNull(source);
+		this.warnings = Objects.requireNonNull(warnings);
+	}
+
+	@Override
+	public long width() {
+		return slide.width();
+	}
+
+	@Override
+	public long height() {
+		return slide.height();
+	}
+
+	@Override
+	public PixelSize pixelSize() {
+		return slide.pixelSize();
+	}
+
+	@Override
+	public RgbImage read(long x, long y, int width, int height) throws IOException {
+		RgbImage region = slide.read(x, y, width, height);
+		if (!TissueMask.enough(TissueMask.count(region), region.pixelCount())) {
+			copied.incrementAndGet();
+			return region;
+		}
+		normalized.incrementAndGet();
+		if (normalizer instanceof Stst stst) return stst.normalizeRegion(slide, x, y, width, height);
+		Normalized result = normalizer.normalize(source, region);
+		for (String w : result.warnings()) warnings.accept("region " + x + "," + y + " " + width + "x" + height + ": " + w);
+		return result.image();
+	}
+
+	/** Regions copied so far because they showed no tissue. */
+	public long copiedRegions() {
+		return copied.get();
+	}
+
+	/** Regions re-coloured so far. */
+	public long normalizedRegions() {
+		return normalized.get();
+	}
+
+	public StainNormalizer normalizer() {
+		return normalizer;
+	}
+
+	public SourceModel sourceModel() {
+		return source;
+	}
+}
