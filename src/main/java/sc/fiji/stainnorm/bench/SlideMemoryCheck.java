@@ -62,9 +62,9 @@ public final class SlideMemoryCheck {
 			});
 		double seconds = (System.nanoTime() - start) / 1e9;
 		System.out.println(String.format(Locale.ROOT,
-			"%s: %dx%d (%.0f MP) -> %s, %d levels, %.1f MB, %.1f s, %.2f MP/s, %d tiles normalized, %d copied; max heap %d MB, heap peak %d MB",
+			"%s: %dx%d (%.0f MP) -> %s, %d levels, %.1f MB, %.1f s, %.2f MP/s, %d tiles normalized, %d of them glass; max heap %d MB, heap peak %d MB",
 			method, side, side, side * (double) side / 1e6, output, r.levels(), r.bytes() / 1e6, seconds, side * (double) side / 1e6 / seconds,
-			regions.normalizedRegions(), regions.copiedRegions(), Runtime.getRuntime().maxMemory() >> 20, heapPeakMb()));
+			regions.normalizedRegions(), regions.glassRegions(), Runtime.getRuntime().maxMemory() >> 20, heapPeakMb()));
 		System.exit(0);
 	}
 

@@ -154,7 +154,6 @@ public final class Khan implements StainNormalizer {
 		requireFit();
 		if (model == SourceModel.NONE) return normalize(tile); // no slide model: each tile estimated on its own, as before
 		Source s = SourceModels.expect(model, Source.class, this);
-		if (!SourceModels.hasTissue(tile)) return SourceModels.copied(tile);
 		return Normalized.of(apply(s, tile));
 	}
 

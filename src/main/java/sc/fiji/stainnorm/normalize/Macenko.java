@@ -236,7 +236,6 @@ public final class Macenko implements StainNormalizer {
 		if (rule == TissueRule.AUTO ? s.rule() == TissueRule.AUTO : s.rule() != rule)
 			throw new IllegalArgumentException("A macenko source model estimated with tissue=" + s.rule().name().toLowerCase(Locale.ROOT)
 				+ " cannot be applied with tissue=" + rule.name().toLowerCase(Locale.ROOT));
-		if (!SourceModels.hasTissue(tile)) return SourceModels.copied(tile);
 		return Normalized.of(apply(s, tile));
 	}
 

@@ -272,7 +272,6 @@ public final class Reinhard implements StainNormalizer {
 		if (s.space() != space || s.mask() != mask)
 			throw new IllegalArgumentException("A reinhard source model learned with space=" + s.space().name().toLowerCase(Locale.ROOT) + ",mask="
 				+ s.mask() + " cannot be applied with space=" + space.name().toLowerCase(Locale.ROOT) + ",mask=" + mask);
-		if (!SourceModels.hasTissue(tile)) return SourceModels.copied(tile);
 		return Normalized.of(apply(s, tile, null, null));
 	}
 

@@ -47,7 +47,8 @@ public interface StainNormalizer {
 
 	/**
 	 * Re-colours one tile of a larger image with a source model learned once for all of it, so that neighbouring tiles
-	 * get the same transform. Tiles without tissue come back unchanged.
+	 * get the same transform. Tiles without tissue are drawn with the same model (no per-tile warnings), so that glass
+	 * tiles meet their neighbours without a step; the result equals {@code normalize(source, wholeImage)} cropped.
 	 */
 	default Normalized normalize(SourceModel source, RgbImage tile) {
 		if (source == SourceModel.NONE) return normalize(tile);

@@ -16,7 +16,9 @@ import sc.fiji.stainnorm.stst.Stst;
  * A slide, normalized region by region with ONE source model learned for the whole slide: every region gets the same
  * colour transform, so regions meet without seams. Pixel-wise methods (Reinhard, Macenko, Khan, Vahadane) re-colour
  * each region on its own; STST computes each region from the blended generator tiles and guided-filter halo around it
- * ({@link Stst#normalizeRegion}). Regions without tissue ({@link TissueMask#enough}) are copied, never re-coloured.
+ * ({@link Stst#normalizeRegion}). Regions without tissue ({@link TissueMask#enough}) are drawn with the same model,
+ * like the glass inside their neighbours (a copied glass region would leave a step where it meets a tissue region),
+ * and counted.
  * Thread-safe; each region is computed when read and not kept (wrap it in {@link CellImages#cellImg} for a cache).
  */
 public final class NormalizedRegions implements RegionSource {
@@ -24,7 +26,7 @@ public final class NormalizedRegions implements RegionSource {
 	private final StainNormalizer normalizer;
 	private final SourceModel source;
 	private final Consumer<String> warnings;
-	private final AtomicLong copied = new AtomicLong(), normalized = new AtomicLong();
+	private final AtomicLong glass = new AtomicLong(), normalized = new AtomicLong();
 
 	public NormalizedRegions(RegionSource slide, StainNormalizer normalizer, SourceModel source) {
 		this(slide, normalizer, source, w -> {});
@@ -58,10 +60,7 @@ public final class NormalizedRegions implements RegionSource {
 	@Override
 	public RgbImage read(long x, long y, int width, int height) throws IOException {
 		RgbImage region = slide.read(x, y, width, height);
-		if (!TissueMask.enough(TissueMask.count(region), region.pixelCount())) {
-			copied.incrementAndGet();
-			return region;
-		}
+		if (!TissueMask.enough(TissueMask.count(region), region.pixelCount())) glass.incrementAndGet();
 		normalized.incrementAndGet();
 		if (normalizer instanceof Stst stst) return stst.normalizeRegion(slide, x, y, width, height);
 		Normalized result = normalizer.normalize(source, region);
@@ -69,12 +68,12 @@ public final class NormalizedRegions implements RegionSource {
 		return result.image();
 	}
 
-	/** Regions copied so far because they showed no tissue. */
-	public long copiedRegions() {
-		return copied.get();
+	/** Of the regions normalized so far, those that showed no tissue. */
+	public long glassRegions() {
+		return glass.get();
 	}
 
-	/** Regions re-coloured so far. */
+	/** Regions normalized so far (glass regions included). */
 	public long normalizedRegions() {
 		return normalized.get();
 	}

@@ -9,7 +9,7 @@ import sc.fiji.stainnorm.normalize.StainNormalizer;
 
 /**
  * A source normalized tile by tile into one image in memory, as a slide job does it: every tile with the same source model
- * ({@link StainNormalizer#normalize(SourceModel, RgbImage)}), tiles without tissue copied. For images small enough for
+ * ({@link StainNormalizer#normalize(SourceModel, RgbImage)}), tiles without tissue drawn with the same model. For images small enough for
  * memory this is the reference a slide job's output is compared with, and for the four classical methods it equals the
  * image normalized whole with that model, {@code normalize(model, image)}, on every tile with tissue: their transfer is
  * pixel-wise once the model is fixed. STST is not pixel-wise (the network sees each pixel's neighbourhood and normalizes
@@ -21,9 +21,9 @@ public final class TiledNormalization {
 	/**
 	 * @param image  the normalized image
 	 * @param tiles  tiles normalized
-	 * @param copied of those, tiles without tissue, copied unchanged ({@link SourceModels#hasTissue})
+	 * @param glass of those, tiles without tissue ({@link SourceModels#hasTissue}), drawn with the same model
 	 */
-	public record Result(RgbImage image, int tiles, int copied) {}
+	public record Result(RgbImage image, int tiles, int glass) {}
 
 	/** Tiles of {@code tileSize}² from the top left (the last column and row narrower), each normalized with {@code model}. */
 	public static Result byTiles(StainNormalizer normalizer, SourceModel model, RegionSource source, int tileSize) throws IOException {
@@ -32,18 +32,18 @@ public final class TiledNormalization {
 			throw new IllegalArgumentException("A " + source.width() + "x" + source.height() + " image does not fit in one image in memory");
 		int w = (int) source.width(), h = (int) source.height();
 		int[] out = new int[w * h];
-		int tiles = 0, copied = 0;
+		int tiles = 0, glass = 0;
 		for (int y = 0; y < h; y += tileSize)
 			for (int x = 0; x < w; x += tileSize) {
 				int tw = Math.min(tileSize, w - x), th = Math.min(tileSize, h - y);
 				RgbImage tile = source.read(x, y, tw, th);
 				tiles++;
-				if (!SourceModels.hasTissue(tile)) copied++;
+				if (!SourceModels.hasTissue(tile)) glass++;
 				RgbImage done = normalizer.normalize(model, tile).image();
 				for (int row = 0; row < th; row++)
 					System.arraycopy(done.pixels(), row * tw, out, (y + row) * w + x, tw);
 			}
-		return new Result(RgbImage.wrap(w, h, out), tiles, copied);
+		return new Result(RgbImage.wrap(w, h, out), tiles, glass);
 	}
 
 	/** The largest difference of one channel of one pixel between two images of the same size (0: bit-identical). */

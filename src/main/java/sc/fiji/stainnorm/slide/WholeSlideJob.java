@@ -20,7 +20,7 @@ import sc.fiji.stainnorm.normalize.StainNormalizer;
 
 /**
  * Normalizes whole slides into pyramidal TIFFs: for each slide, the source model is learned once from a seeded tissue
- * sample of the slide, then every tile is normalized with it ({@link NormalizedRegions}: tissue-free tiles copied) and
+ * sample of the slide, then every tile is normalized with it ({@link NormalizedRegions}, glass tiles too) and
  * written by {@link PyramidTiffWriter} (temporary file, resume journal, verified, published). The core of
  * {@code ./stainnorm slide} and of Fiji's "Normalize Whole Slide"; free of SciJava and AWT.
  * <p>
@@ -224,9 +224,9 @@ public final class WholeSlideJob {
 			if (warned.get() > MAX_TILE_WARNINGS) progress.warn(slidePath.getFileName() + ": " + (warned.get() - MAX_TILE_WARNINGS) + " more tile warnings");
 			double seconds = (System.nanoTime() - start) / 1e9;
 			long pixels = level0.width() * level0.height();
-			String detail = String.format(Locale.ROOT, "%s -> %s: %d levels, %.1f MB%s, %.1f s (%.1f MP/s); %d tiles normalized, %d without tissue copied",
+			String detail = String.format(Locale.ROOT, "%s -> %s: %d levels, %.1f MB%s, %.1f s (%.1f MP/s); %d tiles normalized, %d of them glass",
 				slidePath.getFileName(), out, r.levels(), r.bytes() / 1e6, r.bigTiff() ? " BigTIFF" : "", seconds, pixels / 1e6 / seconds,
-				regions.normalizedRegions(), regions.copiedRegions());
+				regions.normalizedRegions(), regions.glassRegions());
 			if (r.resumedRows() > 0) detail += " (resumed after tile row " + r.resumedRows() + ")";
 			progress.update(-1, -1, prefix + detail);
 			return new Item(slidePath, out, r.resumedRows() > 0 ? Outcome.RESUMED : Outcome.WRITTEN, detail, seconds, pixels);

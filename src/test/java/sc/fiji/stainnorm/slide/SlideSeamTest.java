@@ -56,7 +56,7 @@ public class SlideSeamTest {
 			SourceModel model = n.learnSource(SourceSampling.sample(source, new SourceSampling.Settings(16, 128, 1)).tiles());
 			TiledNormalization.Result withModel = TiledNormalization.byTiles(n, model, source, TILE);
 			TiledNormalization.Result perTile = TiledNormalization.byTiles(n, SourceModel.NONE, source, TILE);
-			assertEquals(method, 0, withModel.copied());
+			assertEquals(method, 0, withModel.glass());
 			double a = seamRatio(withModel.image(), slide), b = seamRatio(perTile.image(), slide);
 			report.append(String.format(Locale.ROOT, " %s: slide model %.3f, per tile %.3f;", method, a, b));
 			assertTrue(method + ": with one slide model the tile borders should change no more than the lines inside tiles: seam ratio " + a,
