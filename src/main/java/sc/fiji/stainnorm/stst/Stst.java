@@ -72,6 +72,20 @@ public final class Stst implements StainNormalizer {
 		this(MethodOptions.none());
 	}
 
+	/**
+	 * For dialogs: whose style the bundled model paints and that STST warns on other styles, e.g. "The bundled
+	 * model paints the style of H&E glioblastoma tiles (...); ...".
+	 */
+	public static String bundledStyleNote() {
+		java.util.Properties meta = StstModel.bundledMetadata();
+		String what = meta == null ? null : meta.getProperty("trainingDescription");
+		return "The bundled model paints one lab's style" + (what == null || what.isBlank() ? "" : " (" + what + ")")
+			+ ".\nOn images far from a model's training style STST warns: train one on your target style (" + TRAIN_COMMAND + ").";
+	}
+
+	/** The Fiji command that trains a model, named in notes (fiji.TrainStstCommand.LABEL; this core cannot see it). */
+	static final String TRAIN_COMMAND = "Train STST Model";
+
 	@Override
 	public String name() {
 		return "stst";

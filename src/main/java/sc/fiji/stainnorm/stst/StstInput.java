@@ -6,12 +6,14 @@ import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 
 /**
- * How an image becomes the generator's one input channel. {@link Mode#GRAY} is the paper's ITU-601 luma.
- * {@link Mode#GRAY_PERCENTILES} first maps the luma linearly so that the image's own dark and bright
- * percentiles ({@link Levels}: darkest tissue, glass) land on the training set's mean levels: a dimmer lamp,
- * a camera gamma or a stronger stain moves those percentiles, and the generator then sees about the gray it
- * was trained on. The levels are measured once per whole image (per training image in training), never per
- * tile, so tiles of one slide share one mapping.
+ * How an image becomes the generator's one input channel at inference. {@link Mode#GRAY} is the paper's
+ * ITU-601 luma. {@link Mode#GRAY_PERCENTILES} first maps the luma linearly so that the image's own dark and
+ * bright percentiles ({@link Levels}: darkest tissue, glass or the brightest tissue) move a share of the way
+ * (the model's strength, 0.75 by default) to the training set's mean levels: a dimmer lamp, a camera gamma
+ * or a stronger stain moves those percentiles, and the generator then sees closer to the gray it was trained
+ * on. Not all the way: a tile's levels are partly its content (a pale tile is brighter), which a full mapping
+ * would erase (measured in docs/stst-default-model/experiments.md). The generator itself trains on the plain
+ * luma. The levels are measured once per whole image, never per tile, so tiles of one image share one map.
  */
 public final class StstInput {
 	/** Percentiles of the luma that define an image's levels. */
@@ -84,14 +86,20 @@ public final class StstInput {
 		public static final GrayMap IDENTITY = new GrayMap(1, 0);
 
 		public static GrayMap of(Mode mode, Levels reference, RgbImage image) {
-			if (mode == Mode.GRAY) return IDENTITY;
-			return between(Levels.of(image), reference);
+			return of(mode, reference, 1, image);
 		}
 
-		static GrayMap between(Levels image, Levels reference) {
+		/** With {@code strength} in (0, 1]: the image's levels are moved that share of the way to the reference. */
+		public static GrayMap of(Mode mode, Levels reference, double strength, RgbImage image) {
+			if (mode == Mode.GRAY) return IDENTITY;
+			return between(Levels.of(image), reference, strength);
+		}
+
+		static GrayMap between(Levels image, Levels reference, double strength) {
 			if (image.high - image.low < MIN_SPREAD) return IDENTITY;
-			double scale = (reference.high - reference.low) / (image.high - image.low);
-			return new GrayMap(scale, reference.low - scale * image.low);
+			double low = image.low + strength * (reference.low - image.low), high = image.high + strength * (reference.high - image.high);
+			double scale = (high - low) / (image.high - image.low);
+			return new GrayMap(scale, low - scale * image.low);
 		}
 
 		boolean identity() {

@@ -43,6 +43,20 @@ public final class StstModel {
 	private final StstInput.Mode inputMode;
 	private final StstInput.Levels inputLevels;
 	private final TrainingStyle trainingStyle;
+	private final double inputStrength;
+	/** Metadata key: the share (0, 1] of the way an input's gray levels are moved to {@link #INPUT_LEVELS} (absent: 1). */
+	public static final String INPUT_STRENGTH = "inputStrength";
+
+	private static double strength(String text, String what) {
+		try {
+			double v = Double.parseDouble(text.trim());
+			if (v > 0 && v <= 1) return v;
+		}
+		catch (NumberFormatException e) {
+			// reported below
+		}
+		throw new StainNormException(what + " has an invalid " + INPUT_STRENGTH + " '" + text + "' (expected a number in (0, 1])");
+	}
 	/** Metadata keys: the input mode ({@link StstInput.Mode#key()}; absent in older files: gray) and its reference levels. */
 	public static final String INPUT = "input", INPUT_LEVELS = "inputLevels";
 
@@ -56,6 +70,7 @@ public final class StstModel {
 		inputMode = StstInput.Mode.of(metadata.getProperty(INPUT), what);
 		inputLevels = inputMode == StstInput.Mode.GRAY ? null : StstInput.Levels.parse(metadata.getProperty(INPUT_LEVELS), what);
 		trainingStyle = TrainingStyle.read(metadata, what);
+		inputStrength = inputMode == StstInput.Mode.GRAY ? 0 : strength(metadata.getProperty(INPUT_STRENGTH, "1"), what);
 		this.spec = spec;
 		this.weights = weights;
 		this.metadata = new Properties();
@@ -93,7 +108,7 @@ public final class StstModel {
 
 	/** The gray map of one whole image for this model's input mode. */
 	public StstInput.GrayMap grayMap(sc.fiji.stainnorm.core.RgbImage image) {
-		return StstInput.GrayMap.of(inputMode, inputLevels, image);
+		return StstInput.GrayMap.of(inputMode, inputLevels, inputStrength, image);
 	}
 
 	public String metadata(String key) {
@@ -135,6 +150,24 @@ public final class StstModel {
 		}
 		catch (IOException e) {
 			throw new StainNormException("Cannot read the bundled STST model: " + e.getMessage());
+		}
+	}
+
+	/** The bundled model's metadata alone (the weights are not read), or null when the resource is missing or unreadable. */
+	public static Properties bundledMetadata() {
+		try (InputStream in = StstModel.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+			if (in == null) return null;
+			ZipInputStream zip = new ZipInputStream(in);
+			for (ZipEntry e; (e = zip.getNextEntry()) != null;)
+				if (e.getName().equals(METADATA_ENTRY)) {
+					Properties meta = new Properties();
+					meta.load(new StringReader(new String(zip.readAllBytes(), StandardCharsets.UTF_8)));
+					return meta;
+				}
+			return null;
+		}
+		catch (IOException | IllegalArgumentException e) {
+			return null;
 		}
 	}
 

@@ -47,7 +47,7 @@ public final class StstTrainer {
 	 * @param resume continue from the newest checkpoint in {@code checkpoints}
 	 * @param threads TensorFlow threads (0 = all cores); fixed thread counts keep runs reproducible
 	 * @param description free text stored in the model's metadata (e.g. what the images are)
-	 * @param recipe input mode and GAN stabilisers ({@link StstRecipe#PAPER}: the paper's)
+	 * @param recipe input mode and GAN stabilisers ({@link StstRecipe#DEFAULT}; {@link StstRecipe#PAPER}: the paper's)
 	 */
 	public record Settings(Path images, Path output, int steps, int width, int patchSize, double learningRate, double beta1,
 		double lambda, long seed, double validationFraction, int validateEvery, Path checkpoints, int checkpointEvery,
@@ -87,7 +87,7 @@ public final class StstTrainer {
 		private Path checkpoints;
 		private boolean resume, overwrite;
 		private String description = "";
-		private StstRecipe recipe = StstRecipe.PAPER;
+		private StstRecipe recipe = StstRecipe.DEFAULT;
 
 		Builder(Path images, Path output) {
 			this.images = images;
@@ -109,7 +109,7 @@ public final class StstTrainer {
 		public Builder overwrite(boolean v) { overwrite = v; return this; }
 		public Builder threads(int v) { threads = v; return this; }
 		public Builder description(String v) { description = v == null ? "" : v; return this; }
-		public Builder recipe(StstRecipe v) { recipe = v == null ? StstRecipe.PAPER : v; return this; }
+		public Builder recipe(StstRecipe v) { recipe = v == null ? StstRecipe.DEFAULT : v; return this; }
 
 		public Settings build() {
 			return new Settings(images, output, steps, width, patchSize, learningRate, beta1, lambda, seed, validationFraction,
@@ -151,16 +151,16 @@ public final class StstTrainer {
 			+ UNetSpec.parameterCount(spec.generatorVariables()) + " generator parameters");
 		int p = spec.patchSize();
 		StstRecipe recipe = s.recipe();
-		// each image's gray map from its own levels, onto the training set's mean levels (identity for gray input)
+		// the generator trains on the plain gray; the training set's mean levels are what inference maps inputs towards
 		StstInput.Levels inputLevels = recipe.input() == StstInput.Mode.GRAY ? null
 			: StstInput.Levels.mean(train.stream().map(StstInput.Levels::of).toList());
 		InputJitter jitter = recipe.inputJitter() > 0 ? new InputJitter(recipe.inputJitter()) : null;
-		List<StstInput.GrayMap> trainMaps = train.stream().map(i -> StstInput.GrayMap.of(recipe.input(), inputLevels, i)).toList();
 		float[] valGray = new float[val.size() * p * p], valRgb = new float[val.size() * p * p * 3];
 		for (int k = 0; k < val.size(); k++) {
 			RgbImage v = val.get(k);
 			int x0 = (v.width() - p) / 2, y0 = (v.height() - p) / 2;
-			NhwcBatch.putGray(v, StstInput.GrayMap.of(recipe.input(), inputLevels, v), x0, y0, p, p, valGray, k * p * p);
+			// validated as the model will be used: with the inference's gray map
+			NhwcBatch.putGray(v, StstInput.GrayMap.of(recipe.input(), inputLevels, recipe.inputStrength(), v), x0, y0, p, p, valGray, k * p * p);
 			NhwcBatch.putRgb(v, x0, y0, p, p, valRgb, k * p * p * 3);
 		}
 		StstEngine engine = EngineLoader.engine();
@@ -192,7 +192,7 @@ public final class StstTrainer {
 				int index = r.nextInt(train.size());
 				RgbImage patch = augment(train.get(index), p, r);
 				RgbImage input = jitter == null ? patch : jitter.apply(patch, r);
-				NhwcBatch.putGray(input, jitter == null ? trainMaps.get(index) : StstInput.GrayMap.of(recipe.input(), inputLevels, input), 0, 0, p, p, gray, 0);
+				NhwcBatch.putGray(input, 0, 0, p, p, gray, 0);
 				NhwcBatch.putRgb(patch, 0, 0, p, p, rgb, 0);
 				long t0 = System.nanoTime();
 				float[] losses = t.step(gray, rgb, r.nextLong());
@@ -225,7 +225,10 @@ public final class StstTrainer {
 			meta.setProperty("trainingSettings", String.format("steps=%d width=%d patch=%d lr=%s beta1=%s lambda=%s seed=%d", s.steps(), s.width(), p,
 				s.learningRate(), s.beta1(), s.lambda(), s.seed()) + (recipe.equals(StstRecipe.PAPER) ? "" : " " + recipe.describe()));
 			meta.setProperty(StstModel.INPUT, recipe.input().key());
-			if (inputLevels != null) meta.setProperty(StstModel.INPUT_LEVELS, inputLevels.format());
+			if (inputLevels != null) {
+				meta.setProperty(StstModel.INPUT_LEVELS, inputLevels.format());
+				meta.setProperty(StstModel.INPUT_STRENGTH, Double.toString(recipe.inputStrength()));
+			}
 			TrainingStyle style = TrainingStyle.of(train);
 			if (style != null) style.store(meta);
 			else progress.warn("Macenko found no two stains in any training image: the model records no training style, so STST cannot warn about other styles");

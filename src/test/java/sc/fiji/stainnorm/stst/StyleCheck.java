@@ -74,9 +74,22 @@ final class StyleCheck {
 	record Named(String name, RgbImage image) {}
 
 	public static void main(String[] args) throws Exception {
+		if (args[0].equals("tuning")) { // a copy whose "held-out" tiles are HeldOutValidation's tuning tiles (training tiles)
+			StstModel m = StstModel.read(Path.of(args[1]));
+			Properties meta = m.metadata();
+			meta.setProperty("validationImages", String.join(" ", HeldOutValidation.TUNING_TILES));
+			new StstModel(m.spec(), m.weights(), meta).write(Path.of(args[2]));
+			return;
+		}
 		if (args[0].equals("add")) {
 			StstModel m = args[1].equals("bundled") ? StstModel.bundled() : StstModel.read(Path.of(args[1]));
-			withStyle(m, trainingTiles(m, Path.of(args[2])), args.length > 4 && args[4].equals("match")).write(Path.of(args[3]));
+			StstModel out = withStyle(m, trainingTiles(m, Path.of(args[2])), args.length > 4 && args[4].startsWith("match"));
+			if (args.length > 4 && args[4].startsWith("match=")) {
+				Properties meta = out.metadata();
+				meta.setProperty(StstModel.INPUT_STRENGTH, args[4].substring(6));
+				out = new StstModel(out.spec(), out.weights(), meta);
+			}
+			out.write(Path.of(args[3]));
 			return;
 		}
 		StstModel m = args[1].equals("bundled") ? StstModel.bundled() : StstModel.read(Path.of(args[1]));

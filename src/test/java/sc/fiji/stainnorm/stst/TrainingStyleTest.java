@@ -109,4 +109,20 @@ public class TrainingStyleTest {
 		assertTrue("other labs' images measured: " + others, others >= 20);
 		assertTrue(warned + " of " + others + " other labs' images warned", warned >= 0.85 * others);
 	}
+
+	/** The CLI: one WARNING line on stderr naming the other lab's file; the lab's own tile gets none. */
+	@Test
+	public void cliWarnsNamingTheFile() throws IOException {
+		Path other = SharedData.he("stardist_stardist/histo.jpg"), own = SharedData.he(HeldOutValidation.GBM + "/22.tif");
+		Path dir = Files.createTempDirectory("stst-style-cli-");
+		Path inputs = Files.createDirectories(dir.resolve("in"));
+		// a 256 px crop of each keeps the run short
+		sc.fiji.stainnorm.core.ImageFiles.write(sc.fiji.stainnorm.core.ImageFiles.read(other).crop(0, 0, 256, 256), inputs.resolve("histo.png"));
+		sc.fiji.stainnorm.core.ImageFiles.write(sc.fiji.stainnorm.core.ImageFiles.read(own).crop(0, 0, 256, 256), inputs.resolve("gbm22.png"));
+		sc.fiji.stainnorm.cli.CliRun r = sc.fiji.stainnorm.cli.CliRun.run("normalize", "--method", "stst", "--output", dir.resolve("out").toString(), inputs.toString());
+		assertEquals(r.err(), 0, r.code());
+		List<String> styleLines = r.err().lines().filter(l -> l.contains("another lab's style")).toList();
+		assertEquals(r.err(), 1, styleLines.size());
+		assertTrue(styleLines.get(0), styleLines.get(0).startsWith("WARNING") && styleLines.get(0).contains("histo.png"));
+	}
 }
