@@ -40,7 +40,10 @@ final class TrainCli implements Subcommand {
 
 			Trains STST (pix2pix: ITU-601 grayscale -> colour) on images of ONE target stain style (any sizes; random
 			patch crops, horizontal flips and 90-degree rotations). Writes MODEL.zip, MODEL.zip.losses.csv and
-			MODEL.zip.losses.png. Same settings and seed on the same machine give the same model.
+			MODEL.zip.losses.png. Same settings and seed on the same machine give the same model. With validation
+			images the model is the generator of the validation step with the lowest validation L1 (its step is
+			printed and stored in the model). A collapsed discriminator or generator is a WARNING line when it
+			begins and is marked in the loss CSV (column health) and plot.
 
 			  --images DIR          folder of target-style images (png, tif, jpg)
 			  --output MODEL        model file to write (refused if it exists, unless --overwrite)
@@ -104,7 +107,8 @@ final class TrainCli implements Subcommand {
 			.threads(args.integer("threads", 0)).description(args.get("description", ""))
 			.recipe(recipe(args)).build();
 		StstTrainer.Result r = StstTrainer.train(s, ConsoleProgress.to(out));
-		out.printf("train: %d steps in %.0f s; final L1 %.4f, validation L1 %.4f -> %s%n", r.steps(), r.seconds(), r.finalL1(), r.validationL1(), r.model());
+		out.printf("train: %d steps in %.0f s; final L1 %.4f, validation L1 %.4f; model = step %d%s -> %s%n", r.steps(), r.seconds(), r.finalL1(),
+			r.validationL1(), r.selectedStep(), Double.isNaN(r.selectedValidationL1()) ? "" : String.format(" (validation L1 %.4f)", r.selectedValidationL1()), r.model());
 		return Main.OK;
 	}
 

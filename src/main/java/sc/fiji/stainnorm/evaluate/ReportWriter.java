@@ -161,14 +161,14 @@ public final class ReportWriter {
 		for (String line : lines.subList(1, lines.size())) {
 			String[] f = line.split(",", -1);
 			double[] v = new double[header.length];
-			for (int i = 0; i < header.length; i++)
-				v[i] = i < f.length && !f[i].isEmpty() ? Double.parseDouble(f[i]) : Double.NaN;
+			for (int i = 0; i < header.length; i++) // health: text (the trainer's own plot shades it)
+				v[i] = i < f.length && !f[i].isEmpty() && !header[i].equals("health") ? Double.parseDouble(f[i]) : Double.NaN;
 			rows.add(v);
 		}
 		// one panel per training loss (their scales differ by orders of magnitude); validation joins the L1 panel
 		List<RgbImage> panels = new ArrayList<>();
 		for (int c = 1; c < header.length; c++) {
-			if (header[c].equals("seconds") || header[c].startsWith("val")) continue;
+			if (header[c].equals("seconds") || header[c].equals("health") || header[c].startsWith("val")) continue;
 			List<String> names = new ArrayList<>();
 			List<double[]> xs = new ArrayList<>(), ys = new ArrayList<>();
 			for (int k : new int[] { c, header[c].endsWith("l1") ? java.util.Arrays.asList(header).indexOf("val_l1") : -1 }) {

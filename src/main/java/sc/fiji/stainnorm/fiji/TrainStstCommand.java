@@ -115,8 +115,8 @@ public class TrainStstCommand extends StainNormCommand {
 				if (done < 0 && !message.isBlank()) log.info(LABEL + ": " + message);
 			}
 		});
-		String summary = String.format(java.util.Locale.ROOT, "%d steps in %.0f s; final L1 %.4f, validation L1 %.4f -> %s", result.steps(),
-			result.seconds(), result.finalL1(), result.validationL1(), result.model());
+		String summary = String.format(java.util.Locale.ROOT, "%d steps in %.0f s; final L1 %.4f, validation L1 %.4f; model = step %d -> %s", result.steps(),
+			result.seconds(), result.finalL1(), result.validationL1(), result.selectedStep(), result.model());
 		log.info(LABEL + ": " + summary);
 		status.showStatus("STST training: done, " + summary);
 		losses = lossChart(result.lossCsv());
@@ -126,14 +126,16 @@ public class TrainStstCommand extends StainNormCommand {
 
 	/**
 	 * The losses of the CSV as an ImageJ plot (a Plot window: List, Save data, zoom), the L1 smoothed as in the
-	 * PNG; null when the CSV cannot be read, and the PNG is shown instead.
+	 * PNG; steps the trainer found collapsed (the CSV's health column) are a line at 0 named by their kind. Null
+	 * when the CSV cannot be read, and the PNG is shown instead.
 	 */
 	static ImagePlus lossChart(Path csv) {
 		try {
 			List<String> lines = Files.readAllLines(csv);
 			int n = lines.size() - 1;
 			if (n < 1) return null;
-			double[] step = new double[n], d = new double[n], gan = new double[n], l1 = new double[n];
+			double[] step = new double[n], d = new double[n], gan = new double[n], l1 = new double[n], collapsed = new double[n];
+			java.util.Set<String> kinds = new java.util.TreeSet<>();
 			List<double[]> val = new ArrayList<>();
 			for (int i = 0; i < n; i++) {
 				String[] f = lines.get(i + 1).split(",", -1);
@@ -142,11 +144,21 @@ public class TrainStstCommand extends StainNormCommand {
 				gan[i] = Double.parseDouble(f[2]);
 				l1[i] = Double.parseDouble(f[3]);
 				if (!f[4].isEmpty()) val.add(new double[] { step[i], Double.parseDouble(f[4]) });
+				boolean health = f.length > 6 && !f[6].isEmpty(); // NaN: a gap in the line
+				collapsed[i] = health ? 0 : Double.NaN;
+				if (health) kinds.add(f[6]);
 			}
 			int window = Math.max(1, Math.min(50, n / 10));
-			Plot plot = Plots.lineChart("STST Training Losses", "step", "loss", List.of("discriminator", "generator cGAN", "generator L1 (smoothed)",
-				"validation L1"), List.of(step, step, step, val.stream().mapToDouble(v -> v[0]).toArray()), List.of(Plots.movingAverage(d, window),
-				Plots.movingAverage(gan, window), Plots.movingAverage(l1, window), val.stream().mapToDouble(v -> v[1]).toArray()), "auto");
+			List<String> names = new ArrayList<>(List.of("discriminator", "generator cGAN", "generator L1 (smoothed)", "validation L1"));
+			List<double[]> xs = new ArrayList<>(List.of(step, step, step, val.stream().mapToDouble(v -> v[0]).toArray()));
+			List<double[]> ys = new ArrayList<>(List.of(Plots.movingAverage(d, window), Plots.movingAverage(gan, window), Plots.movingAverage(l1, window),
+				val.stream().mapToDouble(v -> v[1]).toArray()));
+			if (!kinds.isEmpty()) {
+				names.add(String.join(" and ", kinds) + " collapse (training health)");
+				xs.add(step);
+				ys.add(collapsed);
+			}
+			Plot plot = Plots.lineChart("STST Training Losses", "step", "loss", names, xs, ys, "auto");
 			return ResultsTables.plotImage(plot, "STST Training Losses");
 		}
 		catch (java.io.IOException | RuntimeException e) {

@@ -36,6 +36,14 @@ final class LocalFilters {
 	 * rows are kept, so everything stays in cache, and the inner loops run along rows (they vectorise).
 	 */
 	static void windowedMoments(double[] x, double[] y, int w, int h, double[] kernel, MomentRow consumer) {
+		windowedMoments(x, y, w, h, kernel, Double.POSITIVE_INFINITY, consumer);
+	}
+
+	/**
+	 * {@link #windowedMoments} with the products x², y² and xy capped at {@code productCap}: MATLAB's {@code .*} of
+	 * two uint8 arrays saturates at 255.
+	 */
+	static void windowedMoments(double[] x, double[] y, int w, int h, double[] kernel, double productCap, MomentRow consumer) {
 		int m = kernel.length, ow = w - m + 1;
 		double[][][] ring = new double[5][m][ow];
 		double[][] column = new double[5][ow];
@@ -48,9 +56,9 @@ final class LocalFilters {
 				double a = x[in + j], b = y[in + j];
 				xs[j] = a;
 				ys[j] = b;
-				xx[j] = a * a;
-				yy[j] = b * b;
-				xy[j] = a * b;
+				xx[j] = Math.min(a * a, productCap);
+				yy[j] = Math.min(b * b, productCap);
+				xy[j] = Math.min(a * b, productCap);
 			}
 			int slot = r % m;
 			for (int q = 0; q < 5; q++) {

@@ -21,23 +21,30 @@ import sc.fiji.stainnorm.core.ImageOutput;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.report.Plots;
 
-/** The training loss log: one CSV row per step, and a plot of the curves in the manner of the paper's Fig. 4. */
+/**
+ * The training loss log: one CSV row per step, and a plot of the curves in the manner of the paper's Fig. 4. Both
+ * mark the steps {@link TrainingHealth} finds collapsed (the CSV's {@code health} column, shaded bands in the plot).
+ */
 final class LossLog {
-	static final String HEADER = "step,loss_d,loss_g_gan,loss_g_l1,val_l1,seconds";
+	static final String HEADER = "step,loss_d,loss_g_gan,loss_g_l1,val_l1,seconds,health";
 
 	record Row(int step, double lossD, double lossGan, double l1, double valL1, double seconds) {}
 
 	private LossLog() {}
 
+	/** The rows, each with its {@code health}: empty, or the {@link TrainingHealth.Kind} of collapse at that step. */
 	static void write(Path csv, List<Row> rows) {
+		List<TrainingHealth.Span> spans = TrainingHealth.analyse(rows);
 		StringBuilder sb = new StringBuilder(HEADER).append('\n');
-		for (Row r : rows)
-			sb.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%s,%.2f%n", r.step, r.lossD, r.lossGan, r.l1,
-				Double.isNaN(r.valL1) ? "" : String.format(Locale.ROOT, "%.6f", r.valL1), r.seconds));
+		for (Row r : rows) {
+			TrainingHealth.Kind k = TrainingHealth.at(spans, r.step);
+			sb.append(String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6f,%s,%.2f,%s%n", r.step, r.lossD, r.lossGan, r.l1,
+				Double.isNaN(r.valL1) ? "" : String.format(Locale.ROOT, "%.6f", r.valL1), r.seconds, k == null ? "" : k.csvName()));
+		}
 		AtomicFile.writeString(csv, sb);
 	}
 
-	/** Rows up to {@code lastStep} of an earlier run (for resuming); none if the file is missing. */
+	/** Rows up to {@code lastStep} of an earlier run (for resuming); none if the file is missing. The health column, derived, is not read. */
 	static List<Row> read(Path csv, int lastStep) {
 		List<Row> rows = new ArrayList<>();
 		try {
@@ -59,8 +66,14 @@ final class LossLog {
 		return rows;
 	}
 
-	/** Three panels: discriminator loss, generator adversarial loss, and L1 (training, smoothed; validation dots). */
+	static final Color DISCRIMINATOR_COLLAPSE = new Color(255, 205, 205), GENERATOR_COLLAPSE = new Color(255, 225, 160);
+
+	/**
+	 * Three panels: discriminator loss, generator adversarial loss, and L1 (training, smoothed; validation dots).
+	 * Collapsed spans are shaded in every panel and named under the title.
+	 */
 	static void plot(List<Row> rows, double lambda, Path png, String title) {
+		List<TrainingHealth.Span> spans = TrainingHealth.analyse(rows);
 		int w = 900, panelH = 220, h = 40 + 3 * panelH;
 		BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
 		Graphics2D g = img.createGraphics();
@@ -70,15 +83,27 @@ final class LossLog {
 		g.setColor(Color.BLACK);
 		g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
 		g.drawString(title, 70, 24);
-		panel(g, rows, Row::lossD, null, "discriminator loss", 40, panelH, w, new Color(0x1f77b4));
-		panel(g, rows, Row::lossGan, null, "generator cGAN loss", 40 + panelH, panelH, w, new Color(0xd62728));
-		panel(g, rows, Row::l1, Row::valL1, "generator L1 (x" + (int) lambda + " in the loss); dots: validation", 40 + 2 * panelH, panelH, w, new Color(0x2ca02c));
+		g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+		g.drawString(spans.isEmpty() ? "training health: no collapse detected" : "shaded: " + collapseLegend(spans), 70, 38);
+		panel(g, rows, Row::lossD, null, "discriminator loss", 40, panelH, w, new Color(0x1f77b4), spans);
+		panel(g, rows, Row::lossGan, null, "generator cGAN loss", 40 + panelH, panelH, w, new Color(0xd62728), spans);
+		panel(g, rows, Row::l1, Row::valL1, "generator L1 (x" + (int) lambda + " in the loss); dots: validation", 40 + 2 * panelH, panelH, w, new Color(0x2ca02c), spans);
 		g.dispose();
 		ImageOutput.write(new ij.ImagePlus(png.getFileName().toString(), img), png, true);
 	}
 
+	private static String collapseLegend(List<TrainingHealth.Span> spans) {
+		StringBuilder sb = new StringBuilder();
+		for (TrainingHealth.Span s : spans) {
+			if (sb.length() > 0) sb.append(", ");
+			if (sb.length() > 90) return sb.append("... (").append(spans.size()).append(" spans, see the CSV's health column)").toString();
+			sb.append(s.kind().label).append(" ").append(s.first()).append("-").append(s.last());
+		}
+		return sb.toString();
+	}
+
 	private static void panel(Graphics2D g, List<Row> rows, ToDoubleFunction<Row> f, ToDoubleFunction<Row> dots, String label, int top,
-		int height, int width, Color colour) {
+		int height, int width, Color colour, List<TrainingHealth.Span> spans) {
 		int left = 70, right = width - 20, bottom = top + height - 35, plotTop = top + 10;
 		double[] y = rows.stream().mapToDouble(f).toArray();
 		double[] smooth = Plots.movingAverage(y, Math.max(1, y.length / 100));
@@ -87,6 +112,11 @@ final class LossLog {
 		if (dots != null) for (Row r : rows) { double v = dots.applyAsDouble(r); if (!Double.isNaN(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); } }
 		if (!(hi > lo)) { lo -= 0.5; hi += 0.5; }
 		int maxStep = rows.isEmpty() ? 1 : Math.max(1, rows.get(rows.size() - 1).step);
+		for (TrainingHealth.Span s : spans) {
+			int x0 = left + (int) Math.round((double) s.first() / maxStep * (right - left)), x1 = left + (int) Math.round((double) s.last() / maxStep * (right - left));
+			g.setColor(s.kind() == TrainingHealth.Kind.DISCRIMINATOR ? DISCRIMINATOR_COLLAPSE : GENERATOR_COLLAPSE);
+			g.fillRect(x0, plotTop, Math.max(1, x1 - x0), bottom - plotTop);
+		}
 		g.setColor(Color.GRAY);
 		g.drawRect(left, plotTop, right - left, bottom - plotTop);
 		g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));

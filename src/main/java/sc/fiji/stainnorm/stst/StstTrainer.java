@@ -28,6 +28,11 @@ import sc.fiji.stainnorm.core.StainNormException;
  * model, a loss log ({@code <model>.losses.csv}), a loss plot ({@code <model>.losses.png}) and, if asked,
  * checkpoints to resume from. Same settings and seed on the same machine give the same model.
  * <p>
+ * {@link TrainingHealth} watches the losses: a collapse is a warning when it begins, a line when it is over, and is
+ * marked in the loss CSV and plot. With validation images the model keeps the generator of the validation with the
+ * lowest L1 (the paper kept "one of the best-stored models"), not necessarily the last step's; its step is in the
+ * model's metadata ({@code selectedStep}) and in the log.
+ * <p>
  * Usage from a command or script:
  * <pre>
  * StstTrainer.Result r = StstTrainer.train(StstTrainer.Settings.builder(imagesDir, modelZip).steps(4000).width(16).build(), progress);
@@ -117,9 +122,17 @@ public final class StstTrainer {
 		}
 	}
 
-	/** What a run produced: final training losses are the mean of the last 100 steps. */
+	/**
+	 * What a run produced: final training losses are the mean of the last 100 steps; {@code validationL1} is the last
+	 * step's, {@code selectedValidationL1} that of the generator kept as the model, from step {@code selectedStep}
+	 * (the last step when there are no validation images); {@code health} the collapsed spans.
+	 */
 	public record Result(Path model, Path lossCsv, Path lossPlot, int steps, double seconds, List<String> trainingImages,
-		List<String> validationImages, double finalL1, double validationL1) {}
+		List<String> validationImages, double finalL1, double validationL1, int selectedStep, double selectedValidationL1,
+		List<TrainingHealth.Span> health) {}
+
+	/** The generator with the lowest validation L1 so far, at a regular validation step. */
+	record Best(int step, double validationL1, NamedTensors weights) {}
 
 	public static Path lossCsvOf(Path model) {
 		return model.resolveSibling(model.getFileName() + ".losses.csv");
@@ -171,6 +184,8 @@ public final class StstTrainer {
 			(float) s.lambda(), s.seed(), s.threads(), (float) recipe.discriminatorLrScale(), (float) recipe.realLabel()))) {
 			int first = 1, checkpointed = 0;
 			List<LossLog.Row> rows = new ArrayList<>();
+			TrainingHealth health = new TrainingHealth();
+			Best best = null;
 			if (s.resume()) {
 				Checkpoint c = Checkpoint.newest(s.checkpoints());
 				if (c != null) {
@@ -179,7 +194,11 @@ public final class StstTrainer {
 					first = c.step + 1;
 					checkpointed = c.step;
 					rows.addAll(LossLog.read(csv, c.step));
-					progress.update(-1, -1, "Resumed from " + c.path + " at step " + c.step);
+					for (LossLog.Row r : rows) health.add(r.step(), r.lossD(), r.lossGan(), r.l1());
+					best = c.best;
+					progress.update(-1, -1, "Resumed from " + c.path + " at step " + c.step
+						+ (best == null ? "" : String.format(" (best validation L1 so far %.4f, step %d)", best.validationL1(), best.step())));
+					if (health.current() != null) progress.warn(health.current().describe() + ", still going on at the checkpoint");
 				}
 				else progress.update(-1, -1, "No checkpoint in " + s.checkpoints() + ": starting from scratch");
 			}
@@ -202,22 +221,52 @@ public final class StstTrainer {
 					if (!Float.isFinite(l)) throw new StainNormException("Training diverged at step " + step + " (loss " + l + "); try a lower learning rate");
 				double valL1 = Double.NaN;
 				if (!val.isEmpty() && (step % s.validateEvery() == 0 || step == s.steps())) valL1 = t.validationL1(valGray, valRgb, val.size());
+				// only regular validation steps compete during the run, so that a resumed run keeps the same best as an uninterrupted one
+				if (!Double.isNaN(valL1) && step % s.validateEvery() == 0 && (best == null || valL1 < best.validationL1()))
+					best = new Best(step, valL1, t.generatorWeights());
 				rows.add(new LossLog.Row(step, losses[0], losses[1], losses[2], valL1, (System.nanoTime() - started) / 1e9));
+				TrainingHealth.Event news = health.add(step, losses[0], losses[1], losses[2]);
+				if (news != null && !news.ended()) progress.warn(news.message());
+				else if (news != null) progress.update(-1, -1, news.message());
 				if (step % s.validateEvery() == 0 || step == s.steps() || step == first) {
 					double perStep = recentSeconds / recentSteps;
 					recentSeconds = 0;
 					recentSteps = 0;
-					progress.update(step, s.steps(), String.format("D %.3f  G %.3f  L1 %.4f%s  %.3f s/step  ETA %s", losses[0], losses[1], losses[2],
-						Double.isNaN(valL1) ? "" : String.format("  val L1 %.4f", valL1), perStep, eta(perStep * (s.steps() - step))));
+					TrainingHealth.Span collapse = health.current();
+					progress.update(step, s.steps(), String.format("D %.3f  G %.3f  L1 %.4f%s  %.3f s/step  ETA %s%s", losses[0], losses[1], losses[2],
+						Double.isNaN(valL1) ? "" : String.format("  val L1 %.4f", valL1), perStep, eta(perStep * (s.steps() - step)),
+						collapse == null ? "" : "  [" + collapse.kind().label + " since step " + collapse.first() + "]"));
 				}
 				if (s.checkpoints() != null && (step % s.checkpointEvery() == 0 || step == s.steps())) {
-					Checkpoint.write(s, step, t.allVariables());
+					Checkpoint.write(s, step, t.allVariables(), best);
 					LossLog.write(csv, rows);
 					checkpointed = step;
 				}
 			}
 			LossLog.write(csv, rows);
 			LossLog.plot(rows, s.lambda(), plot, "STST training, width " + s.width() + ", patch " + p);
+			List<TrainingHealth.Span> spans = health.spans();
+			progress.update(-1, -1, TrainingHealth.summary(spans, s.steps()));
+			double lastVal = rows.stream().filter(x -> !Double.isNaN(x.valL1())).mapToDouble(LossLog.Row::valL1).reduce((a, b) -> b).orElse(Double.NaN);
+			int lastValStep = rows.stream().filter(x -> !Double.isNaN(x.valL1())).mapToInt(LossLog.Row::step).reduce((a, b) -> b).orElse(0);
+			NamedTensors kept;
+			int selectedStep;
+			double selectedVal;
+			if (best != null && !(lastValStep == s.steps() && lastVal < best.validationL1())) {
+				kept = best.weights();
+				selectedStep = best.step();
+				selectedVal = best.validationL1();
+			}
+			else {
+				kept = t.generatorWeights();
+				selectedStep = s.steps();
+				selectedVal = lastValStep == s.steps() ? lastVal : Double.NaN;
+			}
+			progress.update(-1, -1, val.isEmpty() ? "Model: the generator of the last step " + s.steps() + " (no validation images to choose a better one)"
+				: String.format("Model: the generator of step %d, the lowest validation L1 (%.4f%s)", selectedStep, selectedVal,
+					selectedStep == s.steps() ? "" : String.format("; last step %d: %.4f", s.steps(), lastVal)));
+			if (TrainingHealth.at(spans, selectedStep) != null)
+				progress.warn("the model's step " + selectedStep + " lies in a collapsed span (" + TrainingHealth.at(spans, selectedStep).label + "); train longer or with other settings");
 			Properties meta = new Properties();
 			meta.setProperty("trainingImages", s.images().toAbsolutePath().getFileName() + ": " + train.size() + " images (" + names(trainFiles) + ")");
 			meta.setProperty("validationImages", names(valFiles));
@@ -235,12 +284,17 @@ public final class StstTrainer {
 			meta.setProperty("created", Instant.now().toString());
 			meta.setProperty("codeVersion", codeVersion());
 			meta.setProperty("engine", engine.describe());
-			new StstModel(spec, t.generatorWeights(), meta).write(s.output());
+			meta.setProperty("selectedStep", Integer.toString(selectedStep));
+			meta.setProperty("selectedBy", val.isEmpty() ? "last step (no validation images)" : "lowest validation L1 (every " + s.validateEvery() + " steps and the last step)");
+			if (!Double.isNaN(selectedVal)) meta.setProperty("selectedValidationL1", String.format(java.util.Locale.ROOT, "%.6f", selectedVal));
+			if (!Double.isNaN(lastVal)) meta.setProperty("lastValidationL1", String.format(java.util.Locale.ROOT, "%.6f", lastVal));
+			meta.setProperty("trainingHealth", TrainingHealth.summary(spans, s.steps()));
+			new StstModel(spec, kept, meta).write(s.output());
 			double finalL1 = rows.subList(Math.max(0, rows.size() - 100), rows.size()).stream().mapToDouble(LossLog.Row::l1).average().orElse(Double.NaN);
-			double lastVal = rows.stream().filter(x -> !Double.isNaN(x.valL1())).mapToDouble(LossLog.Row::valL1).reduce((a, b) -> b).orElse(Double.NaN);
 			double seconds = (System.nanoTime() - started) / 1e9;
 			progress.update(-1, -1, String.format("Model written to %s (%.0f s); losses in %s and %s", s.output(), seconds, csv, plot));
-			return new Result(s.output(), csv, plot, s.steps(), seconds, fileNames(trainFiles), fileNames(valFiles), finalL1, lastVal);
+			return new Result(s.output(), csv, plot, s.steps(), seconds, fileNames(trainFiles), fileNames(valFiles), finalL1, lastVal, selectedStep,
+				selectedVal, spans);
 		}
 	}
 
@@ -338,12 +392,15 @@ public final class StstTrainer {
 		final int step;
 		final Properties settings;
 		final NamedTensors variables;
+		/** The best generator up to {@code step}, or null (no validation, or none yet). */
+		final Best best;
 
-		private Checkpoint(Path path, int step, Properties settings, NamedTensors variables) {
+		private Checkpoint(Path path, int step, Properties settings, NamedTensors variables, Best best) {
 			this.path = path;
 			this.step = step;
 			this.settings = settings;
 			this.variables = variables;
+			this.best = best;
 		}
 
 		static Properties fingerprint(Settings s) {
@@ -369,7 +426,7 @@ public final class StstTrainer {
 					throw new StainNormException("Checkpoint " + path + " was made with " + k + "=" + settings.getProperty(k, "(the paper's)") + ", not " + now.getProperty(k, "(the paper's)") + "; use the same settings to resume");
 		}
 
-		static void write(Settings s, int step, NamedTensors all) {
+		static void write(Settings s, int step, NamedTensors all, Best best) {
 			Path dir = s.checkpoints();
 			try {
 				Files.createDirectories(dir);
@@ -379,11 +436,20 @@ public final class StstTrainer {
 						zip.putNextEntry(new ZipEntry("checkpoint.properties"));
 						Properties p = fingerprint(s);
 						p.setProperty("step", Integer.toString(step));
+						if (best != null) {
+							p.setProperty("bestStep", Integer.toString(best.step()));
+							p.setProperty("bestValidationL1", Double.toString(best.validationL1()));
+						}
 						p.store(zip, "STST training checkpoint");
 						zip.closeEntry();
 						zip.putNextEntry(new ZipEntry("variables"));
 						all.write(zip);
 						zip.closeEntry();
+						if (best != null) {
+							zip.putNextEntry(new ZipEntry("best-generator"));
+							best.weights().write(zip);
+							zip.closeEntry();
+						}
 					}
 				});
 				try (Stream<Path> old = Files.list(dir)) { // keep the two newest
@@ -411,7 +477,7 @@ public final class StstTrainer {
 			Path newest = newestFile(dir);
 			if (newest == null) return null;
 			Properties p = null;
-			NamedTensors v = null;
+			NamedTensors v = null, bestWeights = null;
 			try (InputStream in = Files.newInputStream(newest); ZipInputStream zip = new ZipInputStream(in)) {
 				ZipEntry e;
 				while ((e = zip.getNextEntry()) != null) {
@@ -420,13 +486,17 @@ public final class StstTrainer {
 						p.load(new java.io.StringReader(new String(zip.readAllBytes(), StandardCharsets.UTF_8)));
 					}
 					else if (e.getName().equals("variables")) v = NamedTensors.read(zip, "Checkpoint " + newest);
+					else if (e.getName().equals("best-generator")) bestWeights = NamedTensors.read(zip, "Checkpoint " + newest);
 				}
 			}
 			catch (IOException e) {
 				throw new StainNormException("Cannot read checkpoint " + newest + ": " + e.getMessage());
 			}
 			if (p == null || v == null) throw new StainNormException("Checkpoint " + newest + " is incomplete");
-			return new Checkpoint(newest, Integer.parseInt(p.getProperty("step")), p, v);
+			if ((p.getProperty("bestStep") == null) != (bestWeights == null))
+				throw new StainNormException("Checkpoint " + newest + " is incomplete: its best generator " + (bestWeights == null ? "weights are" : "step is") + " missing");
+			Best best = bestWeights == null ? null : new Best(Integer.parseInt(p.getProperty("bestStep")), Double.parseDouble(p.getProperty("bestValidationL1")), bestWeights);
+			return new Checkpoint(newest, Integer.parseInt(p.getProperty("step")), p, v, best);
 		}
 	}
 }

@@ -79,6 +79,27 @@ public class TrainStstCommandTest {
 		assertArrayEquals(expected.pixels(), ImageFiles.read(out).pixels());
 	}
 
+	/** Issue 15: collapsed steps (the loss CSV's health column) are a named series of the Plot window. */
+	@Test
+	public void theLossChartShowsTheCollapsedSteps() throws IOException {
+		Path csv = tmp.getRoot().toPath().resolve("m.zip.losses.csv");
+		StringBuilder sb = new StringBuilder("step,loss_d,loss_g_gan,loss_g_l1,val_l1,seconds,health\n");
+		for (int step = 1; step <= 100; step++)
+			sb.append(step).append(step > 60 ? ",0.01,5.7,0.05," : ",0.65,0.8,0.05,").append(step % 50 == 0 ? "0.04" : "").append(",1.0,")
+				.append(step > 60 ? "discriminator" : "").append('\n');
+		Files.writeString(csv, sb);
+		ij.gui.Plot plot = (ij.gui.Plot) TrainStstCommand.lossChart(csv).getProperty(ij.gui.Plot.PROPERTY_KEY);
+		String[] series = plot.getDataObjectDesignations();
+		assertEquals(java.util.Arrays.toString(series), 5, series.length);
+		assertTrue(series[4], series[4].contains("discriminator collapse (training health)"));
+		float[][] xy = plot.getDataObjectArrays(4);
+		assertEquals(0, xy[1][80], 0);
+		assertTrue(Float.isNaN(xy[1][20]));
+		// a CSV from before issue 15 (no health column) gives the four series
+		Files.writeString(csv, "step,loss_d,loss_g_gan,loss_g_l1,val_l1,seconds\n1,0.7,0.7,0.3,0.2,1.0\n2,0.6,0.8,0.2,,2.0\n");
+		assertEquals(4, ((ij.gui.Plot) TrainStstCommand.lossChart(csv).getProperty(ij.gui.Plot.PROPERTY_KEY)).getDataObjectDesignations().length);
+	}
+
 	@Test
 	public void theNormalizeCommandsDefaultToTheBundledModel() throws IOException {
 		Path out = tmp.getRoot().toPath().resolve("b.png");

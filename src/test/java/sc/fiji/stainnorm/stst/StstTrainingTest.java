@@ -37,20 +37,62 @@ public class StstTrainingTest {
 		return rows.stream().mapToDouble(l -> Double.parseDouble(l.split(",")[3])).average().orElseThrow();
 	}
 
+	/**
+	 * Validating every 5 steps, the model is the best generator, which may come from before the checkpoint: the
+	 * checkpoint carries it, so the resumed run keeps the same model as the uninterrupted one.
+	 */
 	@Test
 	public void sameSeedGivesTheSameModelAndResumingContinuesExactly() throws Exception {
 		Path dir = Files.createTempDirectory("stst-determinism-");
-		StstTrainer.Result a = StstTrainer.train(TinyModels.settings(dir.resolve("a.zip"), 30).build(), Progress.NONE);
-		StstTrainer.Result b = StstTrainer.train(TinyModels.settings(dir.resolve("b.zip"), 30).build(), Progress.NONE);
+		StstTrainer.Result a = StstTrainer.train(TinyModels.settings(dir.resolve("a.zip"), 30).validateEvery(5).build(), Progress.NONE);
+		StstTrainer.Result b = StstTrainer.train(TinyModels.settings(dir.resolve("b.zip"), 30).validateEvery(5).build(), Progress.NONE);
 		assertSameWeights(StstModel.read(a.model()), StstModel.read(b.model()));
 		Path cps = dir.resolve("checkpoints");
-		StstTrainer.train(TinyModels.settings(dir.resolve("c.zip"), 15).checkpoints(cps).checkpointEvery(15).build(), Progress.NONE);
-		StstTrainer.Result c = StstTrainer.train(TinyModels.settings(dir.resolve("c.zip"), 30).checkpoints(cps).checkpointEvery(100)
+		StstTrainer.train(TinyModels.settings(dir.resolve("c.zip"), 15).validateEvery(5).checkpoints(cps).checkpointEvery(15).build(), Progress.NONE);
+		StstTrainer.Result c = StstTrainer.train(TinyModels.settings(dir.resolve("c.zip"), 30).validateEvery(5).checkpoints(cps).checkpointEvery(100)
 			.resume(true).overwrite(true).build(), Progress.NONE);
 		assertSameWeights(StstModel.read(a.model()), StstModel.read(c.model()));
+		assertEquals(a.selectedStep(), c.selectedStep());
+		assertEquals(a.selectedValidationL1(), c.selectedValidationL1(), 0);
 		assertEquals(31, Files.readAllLines(c.lossCsv()).size());
 		StstTrainer.Result other = StstTrainer.train(TinyModels.settings(dir.resolve("d.zip"), 30).seed(8).build(), Progress.NONE);
 		assertTrue(StstModel.read(other.model()).weights().get("G.enc1.w")[0] != StstModel.read(a.model()).weights().get("G.enc1.w")[0]);
+	}
+
+	/**
+	 * The model is the generator of the validation with the lowest L1 (issue 15), named in the log and the model;
+	 * training again for exactly that many steps gives the same weights, and every validation is in the log.
+	 */
+	@Test
+	public void theModelIsTheGeneratorWithTheLowestValidationL1() throws Exception {
+		Path dir = Files.createTempDirectory("stst-best-");
+		List<String> log = new java.util.ArrayList<>();
+		Progress p = (done, total, message) -> log.add(message);
+		StstTrainer.Result r = StstTrainer.train(TinyModels.settings(dir.resolve("a.zip"), 120).validateEvery(20).build(), p);
+		double min = Double.POSITIVE_INFINITY;
+		int minStep = -1, validations = 0;
+		for (String line : Files.readAllLines(r.lossCsv()).subList(1, 121)) {
+			String[] f = line.split(",", -1);
+			if (f[4].isEmpty()) continue;
+			validations++;
+			if (Double.parseDouble(f[4]) < min) {
+				min = Double.parseDouble(f[4]);
+				minStep = Integer.parseInt(f[0]);
+			}
+		}
+		assertEquals(6, validations);
+		int best = minStep;
+		assertEquals(minStep, r.selectedStep());
+		assertEquals(min, r.selectedValidationL1(), 1e-6);
+		StstModel m = StstModel.read(r.model());
+		assertEquals(Integer.toString(minStep), m.metadata("selectedStep"));
+		assertTrue(m.metadata("trainingHealth"), m.metadata("trainingHealth").startsWith("Training health: "));
+		assertEquals(6, log.stream().filter(l -> l.contains("val L1 ")).count());
+		assertTrue(log.toString(), log.stream().anyMatch(l -> l.startsWith("Model: the generator of step " + best + ", the lowest validation L1")));
+		assertTrue(log.toString(), log.stream().anyMatch(l -> l.startsWith("Training health: ")));
+		StstTrainer.Result again = StstTrainer.train(TinyModels.settings(dir.resolve("b.zip"), minStep).validateEvery(20).build(), Progress.NONE);
+		assertEquals(minStep, again.selectedStep());
+		assertSameWeights(m, StstModel.read(again.model()));
 	}
 
 	static void assertSameWeights(StstModel x, StstModel y) {
