@@ -63,7 +63,7 @@ final class TrainCli implements Subcommand {
 			                        so that each image's 1st and 99th percentiles move --input-strength of the
 			                        way to the training set's mean levels) or gray (the paper's ITU-601 luma);
 			                        training uses the plain luma either way
-			  --input-strength X    share of that way, in (0, 1] (default 0.75)
+			  --input-strength X    share of that way, in (0, 1] (default 0.25)
 			  --d-lr-scale X        discriminator learning rate as a multiple of --lr (default 1, the paper's)
 			  --real-label X        target of real pairs in the discriminator loss (default 0.9, one-sided
 			                        label smoothing; the paper's: 1)

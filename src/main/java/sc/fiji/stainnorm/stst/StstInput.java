@@ -9,7 +9,7 @@ import sc.fiji.stainnorm.core.StainNormException;
  * How an image becomes the generator's one input channel at inference. {@link Mode#GRAY} is the paper's
  * ITU-601 luma. {@link Mode#GRAY_PERCENTILES} first maps the luma linearly so that the image's own dark and
  * bright percentiles ({@link Levels}: darkest tissue, glass or the brightest tissue) move a share of the way
- * (the model's strength, 0.75 by default) to the training set's mean levels: a dimmer lamp, a camera gamma
+ * (the model's strength, 0.25 by default) to the training set's mean levels: a dimmer lamp, a camera gamma
  * or a stronger stain moves those percentiles, and the generator then sees closer to the gray it was trained
  * on. Not all the way: a tile's levels are partly its content (a pale tile is brighter), which a full mapping
  * would erase (measured in docs/stst-default-model/experiments.md). The generator itself trains on the plain

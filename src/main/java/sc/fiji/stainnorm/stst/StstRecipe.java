@@ -9,7 +9,7 @@ import sc.fiji.stainnorm.core.InvalidSettingException;
  * generator's input at inference, and GAN stabilisers. {@link #PAPER} is the paper's pix2pix (gray input, the
  * discriminator at the generator's learning rate, hard real labels). {@link #DEFAULT} is what won on the
  * held-out glioblastoma tiles (docs/stst-default-model/experiments.md): the paper's training with one-sided
- * label smoothing (real label 0.9), and at inference each image's gray levels moved 75 % of the way to the
+ * label smoothing (real label 0.9), and at inference each image's gray levels moved 25 % of the way to the
  * training set's ({@link StstInput.Mode#GRAY_PERCENTILES}; the generator itself trains on the plain gray).
  *
  * @param input               the generator's input at inference ({@link StstInput.Mode})
@@ -21,7 +21,7 @@ import sc.fiji.stainnorm.core.InvalidSettingException;
  */
 public record StstRecipe(StstInput.Mode input, double inputStrength, double discriminatorLrScale, double realLabel, double inputJitter) {
 	public static final StstRecipe PAPER = new StstRecipe(StstInput.Mode.GRAY, 1, 1, 1, 0);
-	public static final StstRecipe DEFAULT = new StstRecipe(StstInput.Mode.GRAY_PERCENTILES, 0.75, 1, 0.9, 0);
+	public static final StstRecipe DEFAULT = new StstRecipe(StstInput.Mode.GRAY_PERCENTILES, 0.25, 1, 0.9, 0);
 
 	public StstRecipe {
 		if (input == null) throw new InvalidSettingException("Missing input mode");

@@ -62,7 +62,7 @@ public class StstInputTest {
 		StstModel tiny = StstModel.read(TinyModels.trained().model());
 		assertEquals("the default recipe", StstInput.Mode.GRAY_PERCENTILES, tiny.inputMode());
 		assertEquals("2", tiny.metadata("formatVersion"));
-		assertEquals(0.75, Double.parseDouble(tiny.metadata(StstModel.INPUT_STRENGTH)), 0);
+		assertEquals(StstRecipe.DEFAULT.inputStrength(), Double.parseDouble(tiny.metadata(StstModel.INPUT_STRENGTH)), 0);
 		Properties gray = tiny.metadata();
 		gray.remove(StstModel.INPUT); // as in files written before input modes
 		StstModel old = new StstModel(tiny.spec(), tiny.weights(), gray);
