@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.Set;
 
 import sc.fiji.stainnorm.core.StainNormException;
+import sc.fiji.stainnorm.stst.StstInput;
+import sc.fiji.stainnorm.stst.StstRecipe;
 import sc.fiji.stainnorm.stst.StstTrainer;
 
 /** {@code ./stainnorm train}: trains an STST model on a folder of target-style images. */
@@ -23,12 +25,12 @@ final class TrainCli implements Subcommand {
 	@Override
 	public Set<String> valuedOptions() {
 		return Set.of("images", "output", "steps", "epochs", "width", "patch", "lr", "beta1", "lambda", "seed", "validation",
-			"validate-every", "checkpoints", "checkpoint-every", "threads", "description");
+			"validate-every", "checkpoints", "checkpoint-every", "threads", "description", "input", "input-strength", "d-lr-scale", "real-label", "input-jitter");
 	}
 
 	@Override
 	public Set<String> flagOptions() {
-		return Set.of("overwrite", "resume");
+		return Set.of("overwrite", "resume", "paper");
 	}
 
 	@Override
@@ -57,6 +59,17 @@ final class TrainCli implements Subcommand {
 			  --checkpoints DIR     write checkpoints there (every --checkpoint-every N steps, default 1000)
 			  --resume              continue from the newest checkpoint in --checkpoints
 			  --threads N           TensorFlow threads (default: all cores)
+			  --input MODE          the generator's input at inference: gray-percentiles (default: the luma mapped
+			                        so that each image's 1st and 99th percentiles move --input-strength of the
+			                        way to the training set's mean levels) or gray (the paper's ITU-601 luma);
+			                        training uses the plain luma either way
+			  --input-strength X    share of that way, in (0, 1] (default 0.25)
+			  --d-lr-scale X        discriminator learning rate as a multiple of --lr (default 1, the paper's)
+			  --real-label X        target of real pairs in the discriminator loss (default 0.9, one-sided
+			                        label smoothing; the paper's: 1)
+			  --paper               the paper's recipe: --input gray --real-label 1
+			  --input-jitter S      stain and light jitter of the generator's input, strength 0..0.6 (default 0):
+			                        HED jitter with stain rotation, lamp and gamma; the target keeps its colours
 			  --description TEXT    stored in the model metadata
 			  --overwrite           replace an existing MODEL
 
@@ -91,10 +104,23 @@ final class TrainCli implements Subcommand {
 			.lambda(args.number("lambda", 100)).seed(args.integer("seed", 1)).validationFraction(validation)
 			.validateEvery(args.integer("validate-every", 200)).checkpoints(args.path("checkpoints", null))
 			.checkpointEvery(args.integer("checkpoint-every", 1000)).resume(args.flag("resume")).overwrite(args.flag("overwrite"))
-			.threads(args.integer("threads", 0)).description(args.get("description", "")).build();
+			.threads(args.integer("threads", 0)).description(args.get("description", ""))
+			.recipe(recipe(args)).build();
 		StstTrainer.Result r = StstTrainer.train(s, ConsoleProgress.to(out));
 		out.printf("train: %d steps in %.0f s; final L1 %.4f, validation L1 %.4f; model = step %d%s -> %s%n", r.steps(), r.seconds(), r.finalL1(),
 			r.validationL1(), r.selectedStep(), Double.isNaN(r.selectedValidationL1()) ? "" : String.format(" (validation L1 %.4f)", r.selectedValidationL1()), r.model());
 		return Main.OK;
+	}
+
+	private static StstRecipe recipe(CliArgs args) {
+		StstRecipe base = args.flag("paper") ? StstRecipe.PAPER : StstRecipe.DEFAULT;
+		return new StstRecipe(inputMode(args.get("input", base.input().key())), args.number("input-strength", base.inputStrength()),
+			args.number("d-lr-scale", base.discriminatorLrScale()), args.number("real-label", base.realLabel()), args.number("input-jitter", base.inputJitter()));
+	}
+
+	private static StstInput.Mode inputMode(String key) {
+		for (StstInput.Mode m : StstInput.Mode.values())
+			if (m.key().equals(key)) return m;
+		throw new UsageException("Unknown --input '" + key + "'; choose gray or gray-percentiles");
 	}
 }

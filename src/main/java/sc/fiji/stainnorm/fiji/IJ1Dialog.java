@@ -141,6 +141,7 @@ final class IJ1Dialog {
 			List<String> keys = new ArrayList<>();
 			options.forEach((k, v) -> keys.add(v == null ? k + "=(unset)" : k + "=" + v));
 			return Methods.label(method) + (needsReference ? ": needs a reference image" : ": no reference (its style is in the model)")
+				+ (method.equals("stst") ? "\n" + sc.fiji.stainnorm.stst.Stst.bundledStyleNote() : "")
 				+ (Methods.isExperimental(method) ? "; below the unnormalized input on the cross-lab protocol (docs/results.md)" : "") + "\nOptions: "
 				+ (keys.isEmpty() ? "none" : String.join(", ", keys));
 		}

@@ -22,12 +22,24 @@ public final class NhwcBatch {
 	 * outside the image are mirrored back in (so tiles at the border see plausible tissue, not black).
 	 */
 	public static void putGray(RgbImage image, int x0, int y0, int w, int h, float[] dst, int offset) {
+		putGray(image, StstInput.GrayMap.IDENTITY, x0, y0, w, h, dst, offset);
+	}
+
+	/** {@link #putGray(RgbImage, int, int, int, int, float[], int)} with the luma passed through {@code map} (clamped to 0..255). */
+	public static void putGray(RgbImage image, StstInput.GrayMap map, int x0, int y0, int w, int h, float[] dst, int offset) {
 		int[] px = image.pixels();
 		int iw = image.width(), ih = image.height();
+		boolean identity = map.identity();
+		double scale = map.scale(), shift = map.offset();
 		for (int y = 0; y < h; y++) {
 			int sy = mirror(y0 + y, ih);
 			int row = sy * iw, o = offset + y * w;
-			for (int x = 0; x < w; x++) dst[o + x] = grayValue(px[row + mirror(x0 + x, iw)]);
+			if (identity) for (int x = 0; x < w; x++) dst[o + x] = grayValue(px[row + mirror(x0 + x, iw)]);
+			else
+				for (int x = 0; x < w; x++) {
+					double level = Math.max(0, Math.min(255, scale * StstInput.luma(px[row + mirror(x0 + x, iw)]) + shift));
+					dst[o + x] = (float) (level / 127.5 - 1);
+				}
 		}
 	}
 

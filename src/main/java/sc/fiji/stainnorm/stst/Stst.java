@@ -74,6 +74,20 @@ public final class Stst implements StainNormalizer {
 		this(MethodOptions.none());
 	}
 
+	/**
+	 * For dialogs: whose style the bundled model paints and that STST warns on other styles, e.g. "The bundled
+	 * model paints the style of H&E glioblastoma tiles (...); ...".
+	 */
+	public static String bundledStyleNote() {
+		java.util.Properties meta = StstModel.bundledMetadata();
+		String what = meta == null ? null : meta.getProperty("trainingDescription");
+		return "The bundled model paints one lab's style" + (what == null || what.isBlank() ? "" : " (" + what + ")")
+			+ ".\nOn images far from a model's training style STST warns: train one on your target style (" + TRAIN_COMMAND + ").";
+	}
+
+	/** The Fiji command that trains a model, named in notes (fiji.TrainStstCommand.LABEL; this core cannot see it). */
+	static final String TRAIN_COMMAND = "Train STST Model";
+
 	@Override
 	public String name() {
 		return "stst";
@@ -150,6 +164,9 @@ public final class Stst implements StainNormalizer {
 			warnings.add("the image is almost uniform (no tissue structure): STST's colours for it are a guess");
 		if (w < t || h < t)
 			warnings.add("the image (" + w + "x" + h + ") is smaller than a " + t + " tile: it was mirror-padded, which may shift colours");
+		TrainingStyle style = l.model.trainingStyle(); // null for model files older than the record: nothing to compare with
+		String offStyle = style == null ? null : style.warning(source);
+		if (offStyle != null) warnings.add(offStyle);
 		float[] rgb = translate(l, source);
 		int[] px = new int[w * h];
 		int[] sourcePixels = source.pixels();
@@ -269,12 +286,13 @@ public final class Stst implements StainNormalizer {
 		Tiler tiler = new Tiler(w, h, t, Math.min(overlap(), t - 1));
 		float[] sum = new float[w * h * 3], weight = new float[w * h];
 		int tileSize = t * t;
+		StstInput.GrayMap map = l.model.grayMap(source); // of the whole image, so that every tile sees the same gray
 		for (int first = 0; first < tiler.count(); first += batch) {
 			int n = Math.min(batch, tiler.count() - first);
 			// a partial batch is padded to a power of two, so a few graph shapes serve every image size
 			int padded = Math.min(batch, Integer.highestOneBit(n) == n ? n : Integer.highestOneBit(n) << 1);
 			float[] in = new float[padded * tileSize];
-			for (int k = 0; k < n; k++) NhwcBatch.putGray(source, tiler.tileX(first + k), tiler.tileY(first + k), t, t, in, k * tileSize);
+			for (int k = 0; k < n; k++) NhwcBatch.putGray(source, map, tiler.tileX(first + k), tiler.tileY(first + k), t, t, in, k * tileSize);
 			for (int k = n; k < padded; k++) System.arraycopy(in, 0, in, k * tileSize, tileSize);
 			float[] out = l.generator.run(in, padded, t, t, seed + first);
 			for (int k = 0; k < n; k++) accumulate(out, k, tiler, first + k, w, h, sum, weight);

@@ -34,8 +34,15 @@ public interface StstEngine {
 	 */
 	float[] probeTensor(float[] data, long[] shape, long[][] indices);
 
-	/** Training hyper-parameters; the paper's values are lr 2e-4, beta1 0.5, lambda 100. */
-	record Hyper(int ndf, float learningRate, float beta1, float lambda, long seed, int threads) {}
+	/**
+	 * Training hyper-parameters; the paper's values are lr 2e-4, beta1 0.5, lambda 100, the discriminator at
+	 * the same learning rate (scale 1) and hard real labels (1).
+	 */
+	record Hyper(int ndf, float learningRate, float beta1, float lambda, long seed, int threads, float discriminatorLrScale, float realLabel) {
+		public Hyper(int ndf, float learningRate, float beta1, float lambda, long seed, int threads) {
+			this(ndf, learningRate, beta1, lambda, seed, threads, 1f, 1f);
+		}
+	}
 
 	interface Generator extends AutoCloseable {
 		/**

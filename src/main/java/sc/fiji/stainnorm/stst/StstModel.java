@@ -27,7 +27,12 @@ import sc.fiji.stainnorm.core.StainNormException;
  */
 public final class StstModel {
 	public static final String FORMAT = "stst-model";
-	public static final int VERSION = 1;
+	/**
+	 * The newest format this code reads. Version 2 added input modes other than gray; a gray model is still
+	 * written as version 1, so older plugins keep reading it, while they refuse a version-2 file instead of
+	 * feeding it the wrong input.
+	 */
+	public static final int VERSION = 2;
 	static final String METADATA_ENTRY = "stst-model.properties", WEIGHTS_ENTRY = "generator.weights";
 	/** The bundled default model, a class-path resource. */
 	public static final String DEFAULT_RESOURCE = "/sc/fiji/stainnorm/stst/default-model.zip";
@@ -35,6 +40,25 @@ public final class StstModel {
 	private final UNetSpec spec;
 	private final NamedTensors weights;
 	private final Properties metadata;
+	private final StstInput.Mode inputMode;
+	private final StstInput.Levels inputLevels;
+	private final TrainingStyle trainingStyle;
+	private final double inputStrength;
+	/** Metadata key: the share (0, 1] of the way an input's gray levels are moved to {@link #INPUT_LEVELS} (absent: 1). */
+	public static final String INPUT_STRENGTH = "inputStrength";
+
+	private static double strength(String text, String what) {
+		try {
+			double v = Double.parseDouble(text.trim());
+			if (v > 0 && v <= 1) return v;
+		}
+		catch (NumberFormatException e) {
+			// reported below
+		}
+		throw new StainNormException(what + " has an invalid " + INPUT_STRENGTH + " '" + text + "' (expected a number in (0, 1])");
+	}
+	/** Metadata keys: the input mode ({@link StstInput.Mode#key()}; absent in older files: gray) and its reference levels. */
+	public static final String INPUT = "input", INPUT_LEVELS = "inputLevels";
 
 	public StstModel(UNetSpec spec, NamedTensors weights, Properties metadata) {
 		this(spec, weights, metadata, "The STST model");
@@ -43,12 +67,16 @@ public final class StstModel {
 	/** @param what names the model in messages, e.g. {@code "Model file m.zip"} */
 	private StstModel(UNetSpec spec, NamedTensors weights, Properties metadata, String what) {
 		weights.requireShapes(spec.generatorVariables(), what);
+		inputMode = StstInput.Mode.of(metadata.getProperty(INPUT), what);
+		inputLevels = inputMode == StstInput.Mode.GRAY ? null : StstInput.Levels.parse(metadata.getProperty(INPUT_LEVELS), what);
+		trainingStyle = TrainingStyle.read(metadata, what);
+		inputStrength = inputMode == StstInput.Mode.GRAY ? 0 : strength(metadata.getProperty(INPUT_STRENGTH, "1"), what);
 		this.spec = spec;
 		this.weights = weights;
 		this.metadata = new Properties();
 		this.metadata.putAll(metadata);
 		this.metadata.setProperty("format", FORMAT);
-		this.metadata.setProperty("formatVersion", Integer.toString(VERSION));
+		this.metadata.setProperty("formatVersion", inputMode == StstInput.Mode.GRAY ? "1" : "2");
 		this.metadata.setProperty("ngf", Integer.toString(spec.ngf()));
 		this.metadata.setProperty("patchSize", Integer.toString(spec.patchSize()));
 		this.metadata.setProperty("depth", Integer.toString(spec.depth()));
@@ -61,6 +89,26 @@ public final class StstModel {
 
 	public NamedTensors weights() {
 		return weights;
+	}
+
+	/** How an image becomes the generator's input. */
+	public StstInput.Mode inputMode() {
+		return inputMode;
+	}
+
+	/** The training set's mean gray levels that inputs are mapped onto; null for {@link StstInput.Mode#GRAY}. */
+	public StstInput.Levels inputLevels() {
+		return inputLevels;
+	}
+
+	/** The stain style of the training images, or null for model files written before it was recorded. */
+	public TrainingStyle trainingStyle() {
+		return trainingStyle;
+	}
+
+	/** The gray map of one whole image for this model's input mode. */
+	public StstInput.GrayMap grayMap(sc.fiji.stainnorm.core.RgbImage image) {
+		return StstInput.GrayMap.of(inputMode, inputLevels, inputStrength, image);
 	}
 
 	public String metadata(String key) {
@@ -105,6 +153,24 @@ public final class StstModel {
 		}
 	}
 
+	/** The bundled model's metadata alone (the weights are not read), or null when the resource is missing or unreadable. */
+	public static Properties bundledMetadata() {
+		try (InputStream in = StstModel.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+			if (in == null) return null;
+			ZipInputStream zip = new ZipInputStream(in);
+			for (ZipEntry e; (e = zip.getNextEntry()) != null;)
+				if (e.getName().equals(METADATA_ENTRY)) {
+					Properties meta = new Properties();
+					meta.load(new StringReader(new String(zip.readAllBytes(), StandardCharsets.UTF_8)));
+					return meta;
+				}
+			return null;
+		}
+		catch (IOException | IllegalArgumentException e) {
+			return null;
+		}
+	}
+
 	public static StstModel read(InputStream stream, String what) throws IOException {
 		Properties meta = null;
 		NamedTensors weights = null;
@@ -128,7 +194,7 @@ public final class StstModel {
 		if (meta == null) throw new StainNormException(what + " is not an STST model (no " + METADATA_ENTRY + ")");
 		if (!FORMAT.equals(meta.getProperty("format"))) throw new StainNormException(what + " is not an STST model (format '" + meta.getProperty("format") + "')");
 		int version = intProperty(meta, "formatVersion", what);
-		if (version != VERSION)
+		if (version < 1 || version > VERSION)
 			throw new StainNormException(what + " has model format version " + version + "; this plugin reads version " + VERSION + (version > VERSION ? " (update the plugin)" : ""));
 		if (weights == null) throw new StainNormException(what + " is incomplete (no " + WEIGHTS_ENTRY + ")");
 		UNetSpec spec;

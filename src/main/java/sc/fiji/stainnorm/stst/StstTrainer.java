@@ -52,10 +52,11 @@ public final class StstTrainer {
 	 * @param resume continue from the newest checkpoint in {@code checkpoints}
 	 * @param threads TensorFlow threads (0 = all cores); fixed thread counts keep runs reproducible
 	 * @param description free text stored in the model's metadata (e.g. what the images are)
+	 * @param recipe input mode and GAN stabilisers ({@link StstRecipe#DEFAULT}; {@link StstRecipe#PAPER}: the paper's)
 	 */
 	public record Settings(Path images, Path output, int steps, int width, int patchSize, double learningRate, double beta1,
 		double lambda, long seed, double validationFraction, int validateEvery, Path checkpoints, int checkpointEvery,
-		boolean resume, boolean overwrite, int threads, String description) {
+		boolean resume, boolean overwrite, int threads, String description, StstRecipe recipe) {
 
 		public static Builder builder(Path images, Path output) {
 			return new Builder(images, output);
@@ -91,6 +92,7 @@ public final class StstTrainer {
 		private Path checkpoints;
 		private boolean resume, overwrite;
 		private String description = "";
+		private StstRecipe recipe = StstRecipe.DEFAULT;
 
 		Builder(Path images, Path output) {
 			this.images = images;
@@ -112,10 +114,11 @@ public final class StstTrainer {
 		public Builder overwrite(boolean v) { overwrite = v; return this; }
 		public Builder threads(int v) { threads = v; return this; }
 		public Builder description(String v) { description = v == null ? "" : v; return this; }
+		public Builder recipe(StstRecipe v) { recipe = v == null ? StstRecipe.DEFAULT : v; return this; }
 
 		public Settings build() {
 			return new Settings(images, output, steps, width, patchSize, learningRate, beta1, lambda, seed, validationFraction,
-				validateEvery, checkpoints, checkpointEvery, resume, overwrite, threads, description);
+				validateEvery, checkpoints, checkpointEvery, resume, overwrite, threads, description, recipe);
 		}
 	}
 
@@ -160,11 +163,17 @@ public final class StstTrainer {
 			+ names(valFiles) + "), width " + s.width() + ", patch " + s.patchSize() + ", " + s.steps() + " steps, "
 			+ UNetSpec.parameterCount(spec.generatorVariables()) + " generator parameters");
 		int p = spec.patchSize();
+		StstRecipe recipe = s.recipe();
+		// the generator trains on the plain gray; the training set's mean levels are what inference maps inputs towards
+		StstInput.Levels inputLevels = recipe.input() == StstInput.Mode.GRAY ? null
+			: StstInput.Levels.mean(train.stream().map(StstInput.Levels::of).toList());
+		InputJitter jitter = recipe.inputJitter() > 0 ? new InputJitter(recipe.inputJitter()) : null;
 		float[] valGray = new float[val.size() * p * p], valRgb = new float[val.size() * p * p * 3];
 		for (int k = 0; k < val.size(); k++) {
 			RgbImage v = val.get(k);
 			int x0 = (v.width() - p) / 2, y0 = (v.height() - p) / 2;
-			NhwcBatch.putGray(v, x0, y0, p, p, valGray, k * p * p);
+			// validated as the model will be used: with the inference's gray map
+			NhwcBatch.putGray(v, StstInput.GrayMap.of(recipe.input(), inputLevels, recipe.inputStrength(), v), x0, y0, p, p, valGray, k * p * p);
 			NhwcBatch.putRgb(v, x0, y0, p, p, valRgb, k * p * p * 3);
 		}
 		StstEngine engine = EngineLoader.engine();
@@ -172,7 +181,7 @@ public final class StstTrainer {
 		Path csv = lossCsvOf(s.output()), plot = lossPlotOf(s.output());
 		long started = System.nanoTime();
 		try (StstEngine.Training t = engine.training(spec, new StstEngine.Hyper(s.width(), (float) s.learningRate(), (float) s.beta1(),
-			(float) s.lambda(), s.seed(), s.threads()))) {
+			(float) s.lambda(), s.seed(), s.threads(), (float) recipe.discriminatorLrScale(), (float) recipe.realLabel()))) {
 			int first = 1, checkpointed = 0;
 			List<LossLog.Row> rows = new ArrayList<>();
 			TrainingHealth health = new TrainingHealth();
@@ -199,8 +208,10 @@ public final class StstTrainer {
 			for (int step = first; step <= s.steps(); step++) {
 				if (progress.isCancelled()) throw new StainNormException("Training cancelled at step " + step + "; " + resumeHint(s, checkpointed));
 				Random r = new Random(mix(s.seed(), step));
-				RgbImage patch = augment(train.get(r.nextInt(train.size())), p, r);
-				NhwcBatch.putGray(patch, 0, 0, p, p, gray, 0);
+				int index = r.nextInt(train.size());
+				RgbImage patch = augment(train.get(index), p, r);
+				RgbImage input = jitter == null ? patch : jitter.apply(patch, r);
+				NhwcBatch.putGray(input, 0, 0, p, p, gray, 0);
 				NhwcBatch.putRgb(patch, 0, 0, p, p, rgb, 0);
 				long t0 = System.nanoTime();
 				float[] losses = t.step(gray, rgb, r.nextLong());
@@ -261,7 +272,15 @@ public final class StstTrainer {
 			meta.setProperty("validationImages", names(valFiles));
 			meta.setProperty("trainingDescription", s.description());
 			meta.setProperty("trainingSettings", String.format("steps=%d width=%d patch=%d lr=%s beta1=%s lambda=%s seed=%d", s.steps(), s.width(), p,
-				s.learningRate(), s.beta1(), s.lambda(), s.seed()));
+				s.learningRate(), s.beta1(), s.lambda(), s.seed()) + (recipe.equals(StstRecipe.PAPER) ? "" : " " + recipe.describe()));
+			meta.setProperty(StstModel.INPUT, recipe.input().key());
+			if (inputLevels != null) {
+				meta.setProperty(StstModel.INPUT_LEVELS, inputLevels.format());
+				meta.setProperty(StstModel.INPUT_STRENGTH, Double.toString(recipe.inputStrength()));
+			}
+			TrainingStyle style = TrainingStyle.of(train);
+			if (style != null) style.store(meta);
+			else progress.warn("Macenko found no two stains in any training image: the model records no training style, so STST cannot warn about other styles");
 			meta.setProperty("created", Instant.now().toString());
 			meta.setProperty("codeVersion", codeVersion());
 			meta.setProperty("engine", engine.describe());
@@ -393,14 +412,18 @@ public final class StstTrainer {
 			p.setProperty("beta1", Double.toString(s.beta1()));
 			p.setProperty("lambda", Double.toString(s.lambda()));
 			p.setProperty("validationFraction", Double.toString(s.validationFraction()));
+			// older checkpoints (the paper's recipe only) have no such key and still resume
+			if (!s.recipe().equals(StstRecipe.PAPER)) p.setProperty("recipe", s.recipe().describe());
 			return p;
 		}
 
 		void check(Settings s) {
 			Properties now = fingerprint(s);
-			for (String k : now.stringPropertyNames())
+			java.util.Set<String> keys = new java.util.TreeSet<>(now.stringPropertyNames());
+			if (settings.getProperty("recipe") != null) keys.add("recipe");
+			for (String k : keys)
 				if (!now.getProperty(k).equals(settings.getProperty(k)))
-					throw new StainNormException("Checkpoint " + path + " was made with " + k + "=" + settings.getProperty(k) + ", not " + now.getProperty(k) + "; use the same settings to resume");
+					throw new StainNormException("Checkpoint " + path + " was made with " + k + "=" + settings.getProperty(k, "(the paper's)") + ", not " + now.getProperty(k, "(the paper's)") + "; use the same settings to resume");
 		}
 
 		static void write(Settings s, int step, NamedTensors all, Best best) {

@@ -98,6 +98,9 @@ public class IJ1BridgeTest {
 		assertEquals("macenko: needs a reference image\nOptions: io=240, alpha=1, beta=0.15, tissue=channels, reference=(unset)", IJ1Dialog.methodNote("macenko"));
 		assertTrue(IJ1Dialog.methodNote("stst"), IJ1Dialog.methodNote("stst").startsWith("stst: no reference"));
 		assertTrue(IJ1Dialog.methodNote("stst"), !IJ1Dialog.methodNote("stst").contains("model="));
+		// the dialog says whose style the bundled model paints, that STST warns on others, and how to train one
+		assertTrue(IJ1Dialog.methodNote("stst"), IJ1Dialog.methodNote("stst").contains("glioblastoma")
+			&& IJ1Dialog.methodNote("stst").contains("STST warns") && IJ1Dialog.methodNote("stst").contains("(" + TrainStstCommand.LABEL + ")"));
 		assertTrue(IJ1Dialog.methodNote("khan"), IJ1Dialog.methodNote("khan").startsWith("khan (experimental): needs a reference image; below the unnormalized input"));
 		for (String m : sc.fiji.stainnorm.normalize.Methods.names()) {
 			String note = IJ1Dialog.methodNote(m);

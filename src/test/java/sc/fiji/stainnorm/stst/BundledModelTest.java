@@ -57,4 +57,67 @@ public class BundledModelTest {
 		assertTrue(HeldOutValidation.PSNR.compute(tile, same) > 45);
 		assertTrue(HeldOutValidation.PSNR.compute(tile, HeldOutValidation.shift(tile, HeldOutValidation.SHIFTS.get(0))) < 30);
 	}
+
+	/**
+	 * #15's target on the evaluation's protocol (docs/stst-default-model/experiments.md): the 16 held-out patches
+	 * under the seeded shifts, standard SSIM. The bundled model beats Macenko tissue=channels and Reinhard
+	 * cielab/no mask on mean SSIM and PSNR, and the unnormalized input on mean SSIM and PSNR and on both per
+	 * tile for at least three of the four tiles (tile 34, whose shifts are mild, is the one it does not win on SSIM).
+	 */
+	@Test
+	public void bundledModelBeatsTheClassicalMethodsOnTheEvaluationProtocol() throws Exception {
+		Path he = SharedData.he(HeldOutValidation.GBM + "/01.tif").getParent().getParent();
+		Path out = java.nio.file.Files.createTempDirectory("stst-eval-");
+		sc.fiji.stainnorm.cli.CliRun r = sc.fiji.stainnorm.cli.CliRun.run("evaluate", "--data", he.toString(), "--methods", "stst,reinhard,macenko",
+			"--references", "1", "--timing-patches", "0", "--output", out.resolve("report").toString());
+		assertEquals(r.out() + r.err(), 0, r.code());
+		// scores.csv: experiment,method,image,reference,convention,metric,value; classical methods at several references, the first makes the tables
+		java.util.Map<String, java.util.Map<String, List<Double>>> byMethodMetric = new java.util.HashMap<>();
+		java.util.Map<String, Double> perTile = new java.util.HashMap<>();
+		String firstReference = null;
+		List<String> lines = java.nio.file.Files.readAllLines(out.resolve("report/scores.csv"));
+		for (String line : lines.subList(1, lines.size())) {
+			List<String> f = splitCsv(line);
+			if (!f.get(0).equals("matched") || !f.get(4).equals("standard") || !(f.get(5).equals("SSIM") || f.get(5).equals("PSNR"))) continue;
+			if (!f.get(3).isEmpty() && !f.get(3).equals("-")) {
+				if (firstReference == null) firstReference = f.get(3);
+				if (!f.get(3).equals(firstReference)) continue;
+			}
+			double v = Double.parseDouble(f.get(6));
+			byMethodMetric.computeIfAbsent(f.get(1), k -> new java.util.HashMap<>()).computeIfAbsent(f.get(5), k -> new java.util.ArrayList<>()).add(v);
+			perTile.merge(f.get(1) + "|" + f.get(5) + "|" + f.get(2).substring(0, f.get(2).indexOf('@')), v / 4, Double::sum);
+		}
+		for (String metric : List.of("SSIM", "PSNR")) {
+			double stst = mean(byMethodMetric.get("stst").get(metric));
+			assertEquals(16, byMethodMetric.get("stst").get(metric).size());
+			for (String other : List.of("unnormalized", "macenko", "reinhard"))
+				assertTrue(metric + ": stst " + stst + " vs " + other + " " + mean(byMethodMetric.get(other).get(metric)), stst > mean(byMethodMetric.get(other).get(metric)));
+		}
+		int tilesWon = 0;
+		for (String tile : Datasets_GBM_TEST_TILES)
+			if (perTile.get("stst|SSIM|" + tile) > perTile.get("unnormalized|SSIM|" + tile) && perTile.get("stst|PSNR|" + tile) > perTile.get("unnormalized|PSNR|" + tile)) tilesWon++;
+		assertTrue(perTile.toString(), tilesWon >= 3);
+	}
+
+	private static final List<String> Datasets_GBM_TEST_TILES = sc.fiji.stainnorm.evaluate.Datasets.GBM_TEST_TILES.stream().map(t -> t + ".tif").toList();
+
+	private static double mean(List<Double> v) {
+		return v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+	}
+
+	private static List<String> splitCsv(String line) {
+		List<String> out = new java.util.ArrayList<>();
+		StringBuilder cur = new StringBuilder();
+		boolean quoted = false;
+		for (char c : line.toCharArray()) {
+			if (c == '"') quoted = !quoted;
+			else if (c == ',' && !quoted) {
+				out.add(cur.toString());
+				cur.setLength(0);
+			}
+			else cur.append(c);
+		}
+		out.add(cur.toString());
+		return out;
+	}
 }

@@ -92,10 +92,10 @@ public class StstModelTest {
 
 		StstModel m = StstModel.read(TinyModels.trained().model());
 		Properties future = m.metadata();
-		future.setProperty("formatVersion", "2");
+		future.setProperty("formatVersion", "3");
 		Path newer = dir.resolve("newer.zip");
 		writeModel(newer, future, m);
-		expectError("format version 2", () -> StstModel.read(newer));
+		expectError("format version 3", () -> StstModel.read(newer));
 		Properties wider = m.metadata();
 		wider.setProperty("ngf", "8");
 		Path mismatch = dir.resolve("mismatch.zip");

@@ -113,12 +113,13 @@ public class TrainingHealthTest {
 	}
 
 	/**
-	 * The bundled model's own run (docs/stst-default-model): the discriminator won twice, around steps 7000 and
-	 * 11000 (its train.log: D 0.005 / G 6.57 at 7000, D 0.003 / G 5.76 at 11000), and the run recovered both times.
+	 * The bundled model's run before #15 (docs/stst-default-model/previous-model-12000-steps.*): the discriminator won
+	 * twice, around steps 7000 and 11000 (its log: D 0.005 / G 6.57 at 7000, D 0.003 / G 5.76 at 11000), and the run
+	 * recovered both times.
 	 */
 	@Test
 	public void findsBothCollapsesOfTheBundledModelsRun() throws Exception {
-		Path csv = Path.of("docs", "stst-default-model", "default-model.zip.losses.csv");
+		Path csv = Path.of("docs", "stst-default-model", "previous-model-12000-steps.losses.csv");
 		List<TrainingHealth.Span> spans = TrainingHealth.analyse(LossLog.read(csv, Integer.MAX_VALUE));
 		assertEquals(spans.toString(), 2, spans.size());
 		for (TrainingHealth.Span s : spans) assertEquals(TrainingHealth.Kind.DISCRIMINATOR, s.kind());

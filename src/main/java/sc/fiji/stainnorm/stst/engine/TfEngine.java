@@ -309,7 +309,7 @@ public final class TfEngine implements StstEngine {
 				Operand<TFloat32> fake = net.generator(spec, gray, 1, p, p, maskOps);
 				Operand<TFloat32> dReal = net.discriminator(tf.concat(List.of(gray, rgb), tf.constant(3)));
 				Operand<TFloat32> dFake = net.discriminator(tf.concat(List.of(gray, fake), tf.constant(3)));
-				lossD = tf.withName("lossD").math.mul(tf.constant(0.5f), tf.math.add(net.meanBce(dReal, 1f), net.meanBce(dFake, 0f)));
+				lossD = tf.withName("lossD").math.mul(tf.constant(0.5f), tf.math.add(net.meanBce(dReal, hyper.realLabel()), net.meanBce(dFake, 0f)));
 				lossGan = tf.withName("lossGan").identity(net.meanBce(dFake, 1f));
 				lossL1 = tf.withName("lossL1").math.mean(tf.math.abs(tf.math.sub(rgb, fake)), tf.constant(new int[] { 0, 1, 2, 3 }));
 				Operand<TFloat32> lossG = tf.math.add(lossGan, tf.math.mul(tf.constant(hyper.lambda()), lossL1));
@@ -322,7 +322,7 @@ public final class TfEngine implements StstEngine {
 				for (Output<?> g : dGrads) all.add(tf.identity((Operand) g));
 				for (Output<?> g : gGrads) all.add(tf.identity((Operand) g));
 				var afterAll = tf.withControlDependencies(all);
-				trainD = apply(new Adam(graph, "AdamD", hyper.learningRate(), hyper.beta1(), 0.999f, 1e-8f), afterAll, dGrads, dList, "trainD");
+				trainD = apply(new Adam(graph, "AdamD", hyper.learningRate() * hyper.discriminatorLrScale(), hyper.beta1(), 0.999f, 1e-8f), afterAll, dGrads, dList, "trainD");
 				trainG = apply(new Adam(graph, "AdamG", hyper.learningRate(), hyper.beta1(), 0.999f, 1e-8f), afterAll, gGrads, gList, "trainG");
 				valGray = tf.withName("valGray").placeholder(TFloat32.class, Placeholder.shape(Shape.of(1, p, p, 1)));
 				valRgb = tf.withName("valRgb").placeholder(TFloat32.class, Placeholder.shape(Shape.of(1, p, p, 3)));
