@@ -41,9 +41,7 @@ public final class SlideMemoryCheck {
 		SyntheticSlide slide = new SyntheticSlide(side, side);
 		StainNormalizer normalizer = Methods.create(method, MethodOptions.none());
 		normalizer.fit(normalizer.needsReference() ? List.of(SyntheticTissue.generate(5, 512, 512).render(StainStyle.B, 1.0)) : List.of());
-		SourceModel model = normalizer.needsReference()
-			? normalizer.learnSource(List.of(slide.read(side / 2 - 256, side / 2 - 256, 512, 512), slide.read(side / 3, side / 3, 512, 512)))
-			: SourceModel.NONE;
+		SourceModel model = normalizer.learnSource(List.of(slide.read(side / 2 - 256, side / 2 - 256, 512, 512), slide.read(side / 3, side / 3, 512, 512)));
 		NormalizedRegions regions = new NormalizedRegions(slide, normalizer, model);
 		for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) pool.resetPeakUsage();
 		long start = System.nanoTime();

@@ -62,7 +62,7 @@ public final class NormalizedRegions implements RegionSource {
 		RgbImage region = slide.read(x, y, width, height);
 		if (!TissueMask.enough(TissueMask.count(region), region.pixelCount())) glass.incrementAndGet();
 		normalized.incrementAndGet();
-		if (normalizer instanceof Stst stst) return stst.normalizeRegion(slide, x, y, width, height);
+		if (normalizer instanceof Stst stst) return stst.normalizeRegion(slide, source, x, y, width, height);
 		Normalized result = normalizer.normalize(source, region);
 		for (String w : result.warnings()) warnings.accept("region " + x + "," + y + " " + width + "x" + height + ": " + w);
 		return result.image();

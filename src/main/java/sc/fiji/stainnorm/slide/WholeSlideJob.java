@@ -191,12 +191,10 @@ public final class WholeSlideJob {
 			progress.update(-1, -1, prefix + slidePath.getFileName() + ": " + level0.width() + "x" + level0.height() + ", " + slide.levelCount()
 				+ " level" + (slide.levelCount() == 1 ? "" : "s") + ", " + describe(slide.pixelSize()) + ", " + level0.compression());
 			StainNormalizer normalizer = settings.normalizer;
-			SourceModel model = SourceModel.NONE;
-			if (normalizer.needsReference()) {
-				SourceSampling.Sample sample = sample(slide, settings);
-				progress.update(-1, -1, prefix + slidePath.getFileName() + ": source sample: " + sample.describe());
-				model = normalizer.learnSource(sample.tiles());
-			}
+			// every method learns its source model once for the slide (STST: its gray map and its training-style check)
+			SourceSampling.Sample sample = sample(slide, settings);
+			progress.update(-1, -1, prefix + slidePath.getFileName() + ": source sample: " + sample.describe());
+			SourceModel model = normalizer.learnSource(sample.tiles());
 			progress.update(-1, -1, prefix + slidePath.getFileName() + ": " + normalizer.name() + " source model: " + model.describe());
 			for (String w : model.warnings()) progress.warn(slidePath.getFileName() + ": " + w);
 			AtomicInteger warned = new AtomicInteger();

@@ -51,12 +51,24 @@ public final class NhwcBatch {
 	 */
 	public static void putGray(RgbImage window, long windowX, long windowY, int fullWidth, int fullHeight, int x0, int y0, int w, int h,
 		float[] dst, int offset) {
+		putGray(window, StstInput.GrayMap.IDENTITY, windowX, windowY, fullWidth, fullHeight, x0, y0, w, h, dst, offset);
+	}
+
+	/** The same with the luma passed through {@code map}, as {@link #putGray(RgbImage, StstInput.GrayMap, int, int, int, int, float[], int)}. */
+	public static void putGray(RgbImage window, StstInput.GrayMap map, long windowX, long windowY, int fullWidth, int fullHeight, int x0, int y0,
+		int w, int h, float[] dst, int offset) {
 		int[] px = window.pixels();
 		int ww = window.width();
+		boolean identity = map.identity();
+		double scale = map.scale(), shift = map.offset();
 		for (int y = 0; y < h; y++) {
 			int sy = (int) (mirror(y0 + y, fullHeight) - windowY);
 			int row = sy * ww, o = offset + y * w;
-			for (int x = 0; x < w; x++) dst[o + x] = grayValue(px[row + (int) (mirror(x0 + x, fullWidth) - windowX)]);
+			for (int x = 0; x < w; x++) {
+				int p = px[row + (int) (mirror(x0 + x, fullWidth) - windowX)];
+				if (identity) dst[o + x] = grayValue(p);
+				else dst[o + x] = (float) (Math.max(0, Math.min(255, scale * StstInput.luma(p) + shift)) / 127.5 - 1);
+			}
 		}
 	}
 

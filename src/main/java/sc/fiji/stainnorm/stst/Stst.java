@@ -14,6 +14,8 @@ import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.normalize.MethodOptions;
 import sc.fiji.stainnorm.normalize.Normalized;
+import sc.fiji.stainnorm.normalize.SourceModel;
+import sc.fiji.stainnorm.normalize.SourceModels;
 import sc.fiji.stainnorm.normalize.StainNormalizer;
 import sc.fiji.stainnorm.slide.RegionSource;
 
@@ -155,6 +157,38 @@ public final class Stst implements StainNormalizer {
 		return overlapOption >= 0 ? overlapOption : tile() / 4;
 	}
 
+	/**
+	 * STST's source model: the gray map its model's input mode asks for ({@code gray-percentiles}: the image's dark and
+	 * glass levels moved towards the training tiles'; identity for plain-gray models), learned once for a whole slide so
+	 * that every tile sees the same gray, and the training-style warning for those samples.
+	 */
+	public record Source(StstInput.GrayMap map, List<String> warnings) implements SourceModel {
+		public Source {
+			warnings = List.copyOf(warnings);
+		}
+
+		@Override
+		public String describe() {
+			return String.format(java.util.Locale.ROOT, "stst gray map: level x %.4f %+.2f", map.scale(), map.offset());
+		}
+	}
+
+	@Override
+	public SourceModel learnSource(List<RgbImage> samples) {
+		Loaded l = load();
+		RgbImage pooled = SourceModels.pooled(samples);
+		TrainingStyle style = l.model.trainingStyle(); // null for model files older than the record: nothing to compare with
+		String offStyle = style == null ? null : style.warning(pooled);
+		return new Source(l.model.grayMap(pooled), offStyle == null ? List.of() : List.of(offStyle));
+	}
+
+	@Override
+	public Normalized normalize(SourceModel model, RgbImage tile) {
+		if (model == SourceModel.NONE) return normalize(tile);
+		if (!(model instanceof Source s)) throw new IllegalArgumentException("A " + model.describe() + " source model cannot be applied by stst");
+		return new Normalized(normalize(load(), tile, s.map()), List.of());
+	}
+
 	@Override
 	public Normalized normalize(RgbImage source) {
 		Loaded l = load();
@@ -164,10 +198,14 @@ public final class Stst implements StainNormalizer {
 			warnings.add("the image is almost uniform (no tissue structure): STST's colours for it are a guess");
 		if (w < t || h < t)
 			warnings.add("the image (" + w + "x" + h + ") is smaller than a " + t + " tile: it was mirror-padded, which may shift colours");
-		TrainingStyle style = l.model.trainingStyle(); // null for model files older than the record: nothing to compare with
-		String offStyle = style == null ? null : style.warning(source);
-		if (offStyle != null) warnings.add(offStyle);
-		float[] rgb = translate(l, source);
+		Source learned = (Source) learnSource(List.of(source));
+		warnings.addAll(learned.warnings());
+		return new Normalized(normalize(l, source, learned.map()), warnings);
+	}
+
+	private RgbImage normalize(Loaded l, RgbImage source, StstInput.GrayMap map) {
+		int w = source.width(), h = source.height();
+		float[] rgb = translate(l, source, map);
 		int[] px = new int[w * h];
 		int[] sourcePixels = source.pixels();
 		float[] channel = new float[w * h], guide = new float[w * h];
@@ -182,7 +220,7 @@ public final class Stst implements StainNormalizer {
 			for (int i = 0; i < px.length; i++) px[i] |= RgbImage.toByte(out[i]) << shift;
 		}
 		for (int i = 0; i < px.length; i++) px[i] |= 0xFF000000;
-		return new Normalized(RgbImage.wrap(w, h, px), warnings);
+		return RgbImage.wrap(w, h, px);
 	}
 
 	/**
@@ -196,8 +234,17 @@ public final class Stst implements StainNormalizer {
 	 * @throws IOException when the source cannot be read
 	 */
 	public RgbImage normalizeRegion(RegionSource source, long x, long y, int w, int h) throws IOException {
+		return normalizeRegion(source, SourceModel.NONE, x, y, w, h);
+	}
+
+	/**
+	 * {@link #normalizeRegion(RegionSource, long, long, int, int)} with the gray map of a source model learned once for
+	 * the whole slide ({@link #learnSource}); {@link SourceModel#NONE}: no gray map (the model's plain gray).
+	 */
+	public RgbImage normalizeRegion(RegionSource source, SourceModel model, long x, long y, int w, int h) throws IOException {
 		RegionSource.checkRegion(source, x, y, w, h);
 		Loaded l = load();
+		StstInput.GrayMap map = model instanceof Source s ? s.map() : StstInput.GrayMap.IDENTITY;
 		if (source.width() > Integer.MAX_VALUE || source.height() > Integer.MAX_VALUE)
 			throw new StainNormException("STST tiles images of at most " + Integer.MAX_VALUE + " pixels a side, not " + source.width() + "x" + source.height());
 		int fullW = (int) source.width(), fullH = (int) source.height(), t = tile(), overlap = Math.min(overlap(), t - 1);
@@ -220,7 +267,7 @@ public final class Stst implements StainNormalizer {
 			float[] in = new float[padded * tileSize];
 			for (int k = 0; k < n; k++) {
 				int tx = xs[ix0 + (first + k) % across], ty = ys[iy0 + (first + k) / across];
-				NhwcBatch.putGray(window, rx0, ry0, fullW, fullH, tx, ty, t, t, in, k * tileSize);
+				NhwcBatch.putGray(window, map, rx0, ry0, fullW, fullH, tx, ty, t, t, in, k * tileSize);
 			}
 			for (int k = n; k < padded; k++) System.arraycopy(in, 0, in, k * tileSize, tileSize);
 			int firstIndex = (iy0 + first / across) * xs.length + ix0 + first % across;
@@ -281,12 +328,11 @@ public final class Stst implements StainNormalizer {
 	}
 
 	/** The generator's output for the whole image, interleaved RGB in [-1, 1]: overlapping tiles, cross-faded. */
-	private float[] translate(Loaded l, RgbImage source) {
+	private float[] translate(Loaded l, RgbImage source, StstInput.GrayMap map) {
 		int w = source.width(), h = source.height(), t = tile();
 		Tiler tiler = new Tiler(w, h, t, Math.min(overlap(), t - 1));
 		float[] sum = new float[w * h * 3], weight = new float[w * h];
 		int tileSize = t * t;
-		StstInput.GrayMap map = l.model.grayMap(source); // of the whole image, so that every tile sees the same gray
 		for (int first = 0; first < tiler.count(); first += batch) {
 			int n = Math.min(batch, tiler.count() - first);
 			// a partial batch is padded to a power of two, so a few graph shapes serve every image size
