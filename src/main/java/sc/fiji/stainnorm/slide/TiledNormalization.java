@@ -21,7 +21,8 @@ public final class TiledNormalization {
 	/**
 	 * @param image  the normalized image
 	 * @param tiles  tiles normalized
-	 * @param copied of those, tiles without tissue, copied unchanged ({@link SourceModels#hasTissue})
+	 * @param copied of those, tiles without tissue ({@link SourceModels#hasTissue}), copied unchanged (Reinhard's
+	 *               {@code glass=reference} draws them at the reference's glass level instead)
 	 */
 	public record Result(RgbImage image, int tiles, int copied) {}
 
