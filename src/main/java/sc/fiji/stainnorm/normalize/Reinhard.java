@@ -155,9 +155,9 @@ public final class Reinhard implements StainNormalizer {
 		/** Kept as it is: the input's glass. */
 		KEEP,
 		/**
-		 * Drawn at the reference's glass level: each channel scaled by the reference's glass over the source's (glass
-		 * levels as Vahadane and Khan estimate them, {@link SlideBackground#intensity}), so the source's glass becomes
-		 * the reference's and stays neutral glass, whatever the tissue statistics.
+		 * Drawn at the reference's glass level: every channel scaled by the reference's glass brightness over the source's
+		 * (glass levels as Vahadane and Khan estimate them, {@link SlideBackground#intensity}; {@link #glassGain}), so the
+		 * source's glass becomes as bright as the reference's and stays neutral glass, whatever the tissue statistics.
 		 */
 		REFERENCE;
 
@@ -374,12 +374,7 @@ public final class Reinhard implements StainNormalizer {
 		int[] dst = space == Space.RUDERMAN ? Ruderman.transfer(image.pixels(), lnCache, source.floatLogLms(), s.mean(), scale, t.mean())
 			: transferLab(image.pixels(), s.mean(), scale, t.mean());
 		if (glass == Glass.KEEP) drawGlass(image.pixels(), dst, null);
-		else if (glass == Glass.REFERENCE) {
-			double[] gain = new double[3];
-			for (int c = 0; c < 3; c++)
-				gain[c] = targetGlass[c] / source.glassLevel()[c];
-			drawGlass(image.pixels(), dst, gain);
-		}
+		else if (glass == Glass.REFERENCE) drawGlass(image.pixels(), dst, glassGain(source.glassLevel(), targetGlass));
 		return RgbImage.wrap(image.width(), image.height(), dst);
 	}
 
@@ -388,12 +383,12 @@ public final class Reinhard implements StainNormalizer {
 	 * glass (243, 242, 243) became (255, 254, 218)). Glass, i.e. bright and near-neutral pixels (CIE L* from
 	 * {@value #GLASS_L_FROM} up, chroma up to {@value #GLASS_CHROMA_TO}: where {@link SlideBackground} looks for glass),
 	 * is therefore drawn as glass: its input colour ({@code gain} null, {@code glass=keep}) or each channel times
-	 * {@code gain} (the reference's glass level over the source's, {@code glass=reference}). A pixel fades from the
+	 * {@code gain} ({@link #glassGain}: at the reference's glass brightness, {@code glass=reference}). A pixel fades from the
 	 * transfer to that over {@value #GLASS_L_RAMP} L* and {@value #GLASS_CHROMA_RAMP} chroma units ({@link #glassWeight}),
 	 * so that no edge appears where tissue meets glass. Darker or coloured pixels are transferred as before. Pixel-wise,
 	 * so the tiles of a slide stay seamless.
 	 */
-	private static void drawGlass(int[] src, int[] dst, double[] gain) {
+	private static void drawGlass(int[] src, int[] dst, Double gain) {
 		for (int i = 0; i < src.length; i++) {
 			int p = src[i];
 			double w = glassWeight(p);
@@ -401,12 +396,26 @@ public final class Reinhard implements StainNormalizer {
 			int q = dst[i];
 			int r = RgbImage.red(p), g = RgbImage.green(p), b = RgbImage.blue(p);
 			if (gain != null) {
-				r = RgbImage.toByte(r * gain[0]);
-				g = RgbImage.toByte(g * gain[1]);
-				b = RgbImage.toByte(b * gain[2]);
+				r = RgbImage.toByte(r * gain);
+				g = RgbImage.toByte(g * gain);
+				b = RgbImage.toByte(b * gain);
 			}
 			dst[i] = RgbImage.pack(blend(RgbImage.red(q), r, w), blend(RgbImage.green(q), g, w), blend(RgbImage.blue(q), b, w));
 		}
+	}
+
+	/**
+	 * The one factor of every channel that brings the source's glass to the reference's glass brightness (ITU-601 luma of
+	 * the two glass levels): one factor for all channels keeps the input's own near-neutral colour, so the glass takes the
+	 * reference's level and is never tinted, not even towards a reference whose glass is tinted (a camera's cyan-grey).
+	 */
+	static double glassGain(double[] sourceGlass, double[] targetGlass) {
+		return luma(targetGlass) / luma(sourceGlass);
+	}
+
+	/** {@link ColorSpaces#luma} of a glass level (non-integer channels). */
+	private static double luma(double[] rgb) {
+		return 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2];
 	}
 
 	/** How much of glass a pixel is: 1 for bright near-neutral glass, 0 for tissue, linear over the transition band. */
