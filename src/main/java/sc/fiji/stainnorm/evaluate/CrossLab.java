@@ -66,8 +66,11 @@ public final class CrossLab {
 	public static List<Candidate> candidates() {
 		List<Candidate> c = new ArrayList<>();
 		c.add(new Candidate(UNNORMALIZED, "", ""));
-		String reinhardDefault = "space=" + Reinhard.DEFAULT_SPACE.name().toLowerCase(Locale.ROOT) + ",mask=" + Reinhard.DEFAULT_MASK;
-		for (String o : List.of("space=cielab,mask=false", "space=ruderman,mask=false", "space=cielab,mask=true", "space=ruderman,mask=true"))
+		String reinhardDefault = "space=" + Reinhard.DEFAULT_SPACE.name().toLowerCase(Locale.ROOT) + ",mask=" + Reinhard.DEFAULT_MASK
+			+ (Reinhard.DEFAULT_GLASS == null ? "" : ",glass=" + Reinhard.DEFAULT_GLASS.name().toLowerCase(Locale.ROOT));
+		for (String o : List.of("space=cielab,mask=false", "space=ruderman,mask=false", "space=cielab,mask=true", "space=ruderman,mask=true",
+			"space=cielab,mask=false,glass=reference", "space=ruderman,mask=false,glass=reference", "space=cielab,mask=true,glass=reference",
+			"space=ruderman,mask=true,glass=reference"))
 			c.add(new Candidate("reinhard", o, role(o, reinhardDefault, "space=cielab,mask=false")));
 		String macenkoDefault = "tissue=" + Macenko.DEFAULT_RULE.name().toLowerCase(Locale.ROOT);
 		for (String o : List.of("tissue=channels", "tissue=norm", "tissue=auto"))

@@ -30,10 +30,12 @@ public final class StainProfile {
 	public static final int VERSION = 1;
 	/** The numbers each method's target holds, and how many of each (for validation). */
 	private static final Map<String, Map<String, Integer>> SHAPES = Map.of(
-		"reinhard", Map.of("mean", 3, "std", 3, "pixels", 1),
+		"reinhard", Map.of("mean", 3, "std", 3, "pixels", 1, "glass", 3),
 		"macenko", Map.of("vectors", 6, "max_concentrations", 2),
 		"vahadane", Map.of("vectors", 6, "max_concentrations", 2, "glass", 3),
 		"khan", Map.of("vectors", 9, "percentiles_h", 99, "percentiles_e", 99, "glass", 3));
+	/** Numbers that profiles of an earlier release lack (Reinhard's glass level, for glass=reference): read when present. */
+	private static final Map<String, java.util.Set<String>> OPTIONAL = Map.of("reinhard", java.util.Set.of("glass"));
 	private static final long MAX_BYTES = 1 << 20;
 
 	/** A profile as read: the method, its fitting options, the target. */
@@ -127,6 +129,7 @@ public final class StainProfile {
 		Map<String, double[]> target = new LinkedHashMap<>();
 		for (Map.Entry<String, Integer> e : new TreeMap<>(shape).entrySet()) {
 			String key = "target." + e.getKey(), v = values.get(key);
+			if (v == null && OPTIONAL.getOrDefault(method, java.util.Set.of()).contains(e.getKey())) continue;
 			if (v == null) throw new StainNormException("Stain profile " + name + " is damaged: '" + key + "' is missing");
 			String[] parts = v.isEmpty() ? new String[0] : v.split("\\s+");
 			if (parts.length != e.getValue())
@@ -186,7 +189,12 @@ public final class StainProfile {
 			merged.put(e.getKey(), e.getValue());
 		}
 		StainNormalizer n = Methods.create(c.method(), new MethodOptions(merged));
-		if (n instanceof Reinhard r) r.importTarget(c.target());
+		if (n instanceof Reinhard r) try {
+			r.importTarget(c.target());
+		}
+		catch (StainNormException e) {
+			throw new StainNormException("Stain profile " + file + ": " + e.getMessage());
+		}
 		else if (n instanceof Macenko m) m.importTarget(c.target());
 		else if (n instanceof Vahadane v) v.importTarget(c.target());
 		else if (n instanceof Khan k) k.importTarget(c.target());

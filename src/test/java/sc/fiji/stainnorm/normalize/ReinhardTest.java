@@ -213,6 +213,74 @@ public class ReinhardTest {
 		assertTrue((plain.get(400, 100) & 0xFFFFFF) != (glass & 0xFFFFFF));
 	}
 
+	/**
+	 * Issue 12 item 4: with {@code glass=reference} the source's glass is drawn at the reference's glass level (neutral
+	 * glass stays neutral glass) with or without the mask, in both spaces; tissue is mapped exactly as with
+	 * {@code glass=transfer}, and the transition band lies between the two.
+	 */
+	@Test
+	public void glassIsDrawnAtTheReferencesGlassLevel() {
+		int glass = RgbImage.pack(243, 242, 243), referenceGlass = RgbImage.pack(231, 231, 233);
+		RgbImage slide = beside(A1, glass), reference = beside(B1, referenceGlass);
+		double[] sourceGlass = Reinhard.glassLevel(slide);
+		assertEquals("the source's glass level", 243, sourceGlass[0], 1);
+		for (Reinhard.Space space : Reinhard.Space.values())
+			for (boolean mask : new boolean[] { false, true }) {
+				Reinhard r = new Reinhard(space, mask, Reinhard.Glass.REFERENCE);
+				RgbImage out = normalize(r, slide, reference);
+				double[] level = r.exportTarget().get("glass");
+				assertEquals(space + " " + mask + ": the reference's glass level", 231, level[0], 1);
+				assertEquals(space + " " + mask + ": the reference's glass level", 233, level[2], 1);
+				double gain = Reinhard.glassGain(sourceGlass, level);
+				int expected = RgbImage.pack(RgbImage.toByte(243 * gain), RgbImage.toByte(242 * gain), RgbImage.toByte(243 * gain));
+				// at the reference's brightness, in the input's own neutral colour (not the reference's bluish tint)
+				assertEquals(space + " " + mask + ": the glass drawn at the reference's level", 231, RgbImage.green(expected), 1);
+				assertEquals(RgbImage.red(expected), RgbImage.blue(expected));
+				for (int y = 0; y < 256; y++)
+					for (int x = 300; x < 512; x++)
+						assertEquals(space + " " + mask + ": glass at " + x + "," + y, expected & 0xFFFFFF, out.get(x, y) & 0xFFFFFF);
+				RgbImage transferred = normalize(new Reinhard(space, mask, Reinhard.Glass.TRANSFER), slide, reference);
+				int tissue = 0;
+				for (int i = 0; i < slide.pixelCount(); i++) {
+					int p = slide.pixels()[i], o = out.pixels()[i], t = transferred.pixels()[i];
+					double w = Reinhard.glassWeight(p);
+					if (w == 0) {
+						assertEquals(space + " " + mask + ": tissue pixel " + i, t & 0xFFFFFF, o & 0xFFFFFF);
+						tissue++;
+					}
+					else if (w < 1) for (int shift = 0; shift <= 16; shift += 8) {
+						int in = p >> shift & 0xFF, a = t >> shift & 0xFF, g = RgbImage.toByte(in * gain);
+						assertTrue(space + " " + mask + ": pixel " + i + " of the transition band between transfer and glass",
+							(o >> shift & 0xFF) >= Math.min(a, g) && (o >> shift & 0xFF) <= Math.max(a, g));
+					}
+				}
+				assertTrue(space + " " + mask + ": tissue mapped", tissue > 40000 && PixelDiff.of(out.crop(0, 0, 256, 256), A1).mean() > 5);
+			}
+	}
+
+	/** The image beside a field of glass of its size (a tissue section at the edge of a slide). */
+	private static RgbImage beside(RgbImage tissue, int glass) {
+		RgbImage slide = RgbImage.create(2 * tissue.width(), tissue.height());
+		java.util.Arrays.fill(slide.pixels(), glass);
+		for (int y = 0; y < tissue.height(); y++)
+			System.arraycopy(tissue.pixels(), y * tissue.width(), slide.pixels(), y * slide.width(), tissue.width());
+		return slide;
+	}
+
+	@Test
+	public void glassOptionDefaultsToTheMaskAndIsChecked() {
+		assertEquals(Reinhard.Glass.TRANSFER, new Reinhard(MethodOptions.parse("")).glass());
+		assertEquals(Reinhard.Glass.KEEP, new Reinhard(MethodOptions.parse("mask=true")).glass());
+		assertEquals(Reinhard.Glass.REFERENCE, new Reinhard(MethodOptions.parse("mask=false,glass=reference")).glass());
+		assertThrows(sc.fiji.stainnorm.core.InvalidSettingException.class, () -> new Reinhard(MethodOptions.parse("glass=white")));
+		Reinhard reference = new Reinhard(Reinhard.Space.CIELAB, false, Reinhard.Glass.REFERENCE), transfer = new Reinhard(Reinhard.Space.CIELAB, false);
+		reference.fit(List.of(B1));
+		transfer.fit(List.of(B1));
+		SourceModel model = transfer.learnSource(List.of(A1));
+		assertThrows(IllegalArgumentException.class, () -> reference.normalize(model, A1));
+		assertTrue(reference.learnSource(List.of(A1)).describe(), reference.learnSource(List.of(A1)).describe().contains("glass ("));
+	}
+
 	@Test
 	public void cieLabStatisticsMatchTorchstain() {
 		// torchstain's Reinhard (OpenCV 8-bit LAB, rescaled to L*a*b* units) on the whole target image

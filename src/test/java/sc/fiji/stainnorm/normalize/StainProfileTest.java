@@ -1,6 +1,7 @@
 package sc.fiji.stainnorm.normalize;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -51,6 +52,27 @@ public class StainProfileTest {
 			StainProfile.save(loaded, options, List.of("tissue1_A.png", "tissue2_A.png"), again);
 			assertEquals(text.replace(file.getFileName().toString(), ""), Files.readString(again).replace(again.getFileName().toString(), ""));
 		}
+	}
+
+	/**
+	 * Reinhard profiles carry the references' glass level (for {@code glass=reference}); a profile of an earlier release,
+	 * without it, still loads for the other glass options and is refused, naming the file, with {@code glass=reference}.
+	 */
+	@Test
+	public void reinhardProfilesCarryTheGlassLevel() throws Exception {
+		StainNormalizer fitted = Methods.create("reinhard", MethodOptions.parse("glass=reference"));
+		fitted.fit(List.of(image("tissue1_A.png")));
+		Path file = tmp.getRoot().toPath().resolve("glass" + StainProfile.EXTENSION);
+		StainProfile.save(fitted, "glass=reference", List.of("tissue1_A.png"), file);
+		RgbImage source = image("tissue1_C.png");
+		assertTrue(fitted.normalize(source).image().sameRgb(StainProfile.load(file, "reinhard", null).normalize(source).image()));
+		Path old = tmp.getRoot().toPath().resolve("old" + StainProfile.EXTENSION);
+		Files.writeString(old, Files.readString(file).replaceAll("(?m)^target\\.glass =.*\n", "").replace("options = glass=reference", "options = "));
+		StainNormalizer plain = Methods.create("reinhard");
+		plain.fit(List.of(image("tissue1_A.png")));
+		assertTrue(plain.normalize(source).image().sameRgb(StainProfile.load(old, "reinhard", null).normalize(source).image()));
+		StainNormException e = assertThrows(StainNormException.class, () -> StainProfile.load(old, "reinhard", "glass=reference"));
+		assertTrue(e.getMessage(), e.getMessage().contains(old.toString()) && e.getMessage().contains("glass level"));
 	}
 
 	@Test

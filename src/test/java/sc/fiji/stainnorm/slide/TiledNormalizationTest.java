@@ -52,4 +52,31 @@ public class TiledNormalizationTest {
 			assertEquals(spec, tiled.glass(), glass);
 		}
 	}
+
+	/**
+	 * Reinhard's {@code glass=reference} maps every pixel alike given the slide model, glass tiles too (drawn at the
+	 * reference's glass level, as the glass beside the tissue is): tiled equals whole on every tile, so no seam on glass.
+	 */
+	@Test
+	public void glassAtTheReferenceLevelIsSeamless() throws Exception {
+		RgbImage image = SyntheticTissue.generate(21, 700, 500).render(StainStyle.C, 1.0);
+		for (int y = 0; y < 500; y++)
+			for (int x = 500; x < 700; x++)
+				image.set(x, y, 241, 240, 243);
+		for (String options : new String[] { "glass=reference", "space=ruderman,mask=true,glass=reference" }) {
+			StainNormalizer n = Methods.create("reinhard", MethodOptions.parse(options));
+			RgbImage reference = TestImages.render(2, StainStyle.B);
+			for (int y = 0; y < 60; y++)
+				for (int x = 0; x < reference.width(); x++)
+					reference.set(x, y, 232, 232, 234);
+			n.fit(List.of(reference));
+			RgbImage whole = n.normalize(image).image();
+			TiledNormalization.Result tiled = TiledNormalization.byTiles(n, n.learnSource(List.of(image)), new ImageRegionSource(image), TILE);
+			assertTrue(options + ": tiles without tissue " + tiled.glass(), tiled.glass() >= 4);
+			assertEquals(options, 0, TiledNormalization.maxDifference(tiled.image(), whole));
+			int glass = tiled.image().get(650, 250) & 0xFFFFFF;
+			assertTrue(options + ": a glass tile at the reference's glass level, not the input's: " + Integer.toHexString(glass),
+				Math.abs((glass >> 16) - 232) <= 2 && Math.abs((glass & 0xFF) - 234) <= 2);
+		}
+	}
 }
