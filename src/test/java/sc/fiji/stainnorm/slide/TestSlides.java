@@ -37,28 +37,7 @@ public final class TestSlides {
 
 	/** An in-memory source: regions are crops of the image. */
 	public static RegionSource source(RgbImage image, PixelSize px) {
-		return new RegionSource() {
-			@Override
-			public long width() {
-				return image.width();
-			}
-
-			@Override
-			public long height() {
-				return image.height();
-			}
-
-			@Override
-			public RgbImage read(long x, long y, int w, int h) {
-				RegionSource.checkRegion(this, x, y, w, h);
-				return image.crop((int) x, (int) y, w, h);
-			}
-
-			@Override
-			public PixelSize pixelSize() {
-				return px;
-			}
-		};
+		return new ImageRegionSource(image, px);
 	}
 
 	public static RegionSource source() {
