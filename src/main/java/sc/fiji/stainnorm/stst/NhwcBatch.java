@@ -46,15 +46,9 @@ public final class NhwcBatch {
 	/**
 	 * The same for a tile of a larger image of which only {@code window} (its pixels from ({@code windowX},
 	 * {@code windowY})) is in memory: a slide read region by region. Tile pixels outside the full
-	 * {@code fullWidth} x {@code fullHeight} image are mirrored back into it, as {@link #putGray(RgbImage, int, int,
-	 * int, int, float[], int)} does for a whole image; the window must hold every pixel the tile reads.
+	 * {@code fullWidth} x {@code fullHeight} image are mirrored back into it, as {@link #putGray(RgbImage, StstInput.GrayMap,
+	 * int, int, int, int, float[], int)} does for a whole image; the window must hold every pixel the tile reads.
 	 */
-	public static void putGray(RgbImage window, long windowX, long windowY, int fullWidth, int fullHeight, int x0, int y0, int w, int h,
-		float[] dst, int offset) {
-		putGray(window, StstInput.GrayMap.IDENTITY, windowX, windowY, fullWidth, fullHeight, x0, y0, w, h, dst, offset);
-	}
-
-	/** The same with the luma passed through {@code map}, as {@link #putGray(RgbImage, StstInput.GrayMap, int, int, int, int, float[], int)}. */
 	public static void putGray(RgbImage window, StstInput.GrayMap map, long windowX, long windowY, int fullWidth, int fullHeight, int x0, int y0,
 		int w, int h, float[] dst, int offset) {
 		int[] px = window.pixels();

@@ -224,27 +224,26 @@ public final class Stst implements StainNormalizer {
 	}
 
 	/**
-	 * The rectangle ({@code x}, {@code y}, {@code w}, {@code h}) of {@code normalize} of the whole {@code source}, computed
-	 * from the pixels around it only: the generator runs on the tiles of the whole image's tiling (see {@link Tiler})
+	 * The rectangle ({@code x}, {@code y}, {@code w}, {@code h}) of {@code normalize(model, wholeSource)}, computed from the
+	 * pixels around it only: the generator runs on the tiles of the whole image's tiling (see {@link Tiler})
 	 * that reach the rectangle or its halo (twice the guided filter's radius), which are cross-faded with the same
 	 * weights in the same order, and the guided filter runs over rectangle and halo. So neighbouring rectangles meet
 	 * without a seam, and together they equal the whole image's result up to float rounding, while only about
-	 * {@code (w + 2·tile)·(h + 2·tile)} pixels are in memory: a slide is normalized cell by cell.
+	 * {@code (w + 2·tile)·(h + 2·tile)} pixels are in memory: a slide is normalized cell by cell. {@code model} is the
+	 * slide's source model ({@link #learnSource}: the gray map every tile must share); {@link SourceModel#NONE} only for
+	 * plain-gray models, which need none.
 	 *
 	 * @throws IOException when the source cannot be read
-	 */
-	public RgbImage normalizeRegion(RegionSource source, long x, long y, int w, int h) throws IOException {
-		return normalizeRegion(source, SourceModel.NONE, x, y, w, h);
-	}
-
-	/**
-	 * {@link #normalizeRegion(RegionSource, long, long, int, int)} with the gray map of a source model learned once for
-	 * the whole slide ({@link #learnSource}); {@link SourceModel#NONE}: no gray map (the model's plain gray).
 	 */
 	public RgbImage normalizeRegion(RegionSource source, SourceModel model, long x, long y, int w, int h) throws IOException {
 		RegionSource.checkRegion(source, x, y, w, h);
 		Loaded l = load();
-		StstInput.GrayMap map = model instanceof Source s ? s.map() : StstInput.GrayMap.IDENTITY;
+		StstInput.GrayMap map;
+		if (model instanceof Source s) map = s.map();
+		else if (model == SourceModel.NONE && l.model.inputMode() == StstInput.Mode.GRAY) map = StstInput.GrayMap.IDENTITY;
+		else // without the slide's gray map each region would silently see another input than the whole image's
+			throw new IllegalArgumentException("STST regions of an input=" + l.model.inputMode().key() + " model need the slide's source model from learnSource, not "
+				+ model.describe());
 		if (source.width() > Integer.MAX_VALUE || source.height() > Integer.MAX_VALUE)
 			throw new StainNormException("STST tiles images of at most " + Integer.MAX_VALUE + " pixels a side, not " + source.width() + "x" + source.height());
 		int fullW = (int) source.width(), fullH = (int) source.height(), t = tile(), overlap = Math.min(overlap(), t - 1);
