@@ -15,6 +15,7 @@ import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.normalize.MethodOptions;
 import sc.fiji.stainnorm.normalize.Methods;
 import sc.fiji.stainnorm.normalize.StainNormalizer;
+import sc.fiji.stainnorm.normalize.StainProfile;
 import sc.fiji.stainnorm.slide.PyramidTiffOptions;
 import sc.fiji.stainnorm.slide.WholeSlideJob;
 
@@ -83,10 +84,12 @@ final class SlideCli implements Subcommand {
 		String method = args.require("method");
 		MethodOptions options = MethodOptions.parse(args.get("options", null));
 		if (args.get("model", null) != null) options = options.with("model", args.get("model", null));
-		StainNormalizer normalizer = Methods.create(method, options);
-		if (!normalizer.needsReference() && !args.all("reference").isEmpty())
+		// a stain profile (--reference NAME.stainprofile) is an already fitted target, as for `normalize`
+		StainNormalizer profiled = StainProfile.fromReferences(method, args.get("options", null), args.all("reference"));
+		StainNormalizer normalizer = profiled != null ? profiled : Methods.create(method, options);
+		if (profiled == null && !normalizer.needsReference() && !args.all("reference").isEmpty())
 			throw Methods.referencesNotTaken(normalizer, "--reference " + String.join(" ", args.all("reference")));
-		if (normalizer.needsReference() && args.all("reference").isEmpty())
+		if (profiled == null && normalizer.needsReference() && args.all("reference").isEmpty())
 			throw new UsageException("Method " + method + " needs at least one --reference image of the target stain style");
 		if (args.positional().isEmpty()) throw new UsageException("No SLIDE given: name slide files or folders of slides");
 		Path output = Path.of(args.require("output"));
@@ -95,9 +98,11 @@ final class SlideCli implements Subcommand {
 		if (samples < 1) throw new UsageException("--samples must be at least 1");
 		Shard shard = Shard.parse(args.get("shard", null));
 		List<Path> slides = WholeSlideJob.collectSlides(args.positional().stream().map(Path::of).toList());
-		List<RgbImage> references = new ArrayList<>();
-		for (String r : args.all("reference")) references.add(ImageFiles.read(Path.of(r)));
-		normalizer.fit(references);
+		if (profiled == null) {
+			List<RgbImage> references = new ArrayList<>();
+			for (String r : args.all("reference")) references.add(ImageFiles.read(Path.of(r)));
+			normalizer.fit(references);
+		}
 		WholeSlideJob.Settings settings = WholeSlideJob.Settings.of(normalizer, jobTag(method, args), write)
 			.withSamples(samples, 256, args.integer("seed", 1)).withShard(shard);
 		WholeSlideJob.Report report = WholeSlideJob.run(slides, output, settings, ConsoleProgress.to(out, err));

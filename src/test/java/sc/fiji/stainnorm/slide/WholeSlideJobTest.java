@@ -174,6 +174,25 @@ public class WholeSlideJobTest {
 	}
 
 	@Test
+	public void aStainProfileIsTheTargetAsForNormalize() throws Exception {
+		Path dir = tmp.getRoot().toPath();
+		Path slide = vipsSlide(tissueWithGlass(700, 500, StainStyle.A), dir, "slide");
+		Path reference = dir.resolve("reference.png"), profile = dir.resolve("target.stainprofile");
+		ImageFiles.write(SyntheticTissue.generate(5, 400, 400).render(StainStyle.B, 1.0), reference);
+		CliRun saved = CliRun.run("normalize", "--method", "macenko", "--reference", reference.toString(), "--save-profile", profile.toString());
+		assertEquals(saved.err(), Main.OK, saved.code());
+		Path viaProfile = dir.resolve("via-profile.tif"), viaImage = dir.resolve("via-image.tif");
+		CliRun p = CliRun.run("slide", "--method", "macenko", "--compression", "deflate", "--reference", profile.toString(), "--output", viaProfile.toString(), slide.toString());
+		assertEquals(p.err(), Main.OK, p.code());
+		CliRun i = CliRun.run("slide", "--method", "macenko", "--compression", "deflate", "--reference", reference.toString(), "--output", viaImage.toString(), slide.toString());
+		assertEquals(i.err(), Main.OK, i.code());
+		try (Slide a = Slide.open(viaProfile); Slide b = Slide.open(viaImage)) {
+			assertEquals("a profile saved from the reference gives the reference's result", 0,
+				TiledNormalization.maxDifference(a.level(0).read(0, 0, 700, 500), b.level(0).read(0, 0, 700, 500)));
+		}
+	}
+
+	@Test
 	public void completeOutputsAreSkippedIncompleteOnesRefusedAndUsageErrorsExit2() throws Exception {
 		Path dir = tmp.getRoot().toPath();
 		Path a = vipsSlide(tissueWithGlass(700, 500, StainStyle.A), dir, "a"), b = vipsSlide(tissueWithGlass(600, 520, StainStyle.C), dir, "b");
