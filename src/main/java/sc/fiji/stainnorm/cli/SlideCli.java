@@ -51,8 +51,8 @@ final class SlideCli implements Subcommand {
 
 			Normalizes whole-slide images (Aperio SVS, tiled or strip TIFF and BigTIFF, pyramidal TIFF, OME-TIFF)
 			tile by tile in bounded memory, with ONE source model per slide learned from a seeded sample of its
-			tissue tiles (logged), and writes each as a tiled pyramidal TIFF (BigTIFF when over 4 GB) that OpenSlide,
-			libvips and Bio-Formats open, keeping the pixel size. Glass tiles get the same model, so no tile border shows. A killed run
+			tissue tiles (logged), and writes each as a tiled pyramidal TIFF (BigTIFF when over 4 GB) that OpenSlide
+			and libvips open, keeping the pixel size. Glass tiles get the same model, so no tile border shows. A killed run
 			resumes where it stopped when run again; complete outputs are skipped unless --overwrite.
 
 			  --method M        one of: %s

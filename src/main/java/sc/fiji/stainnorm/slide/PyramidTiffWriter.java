@@ -27,8 +27,8 @@ import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.slide.PyramidTiffOptions.Compression;
 
 /**
- * Writes a {@link RegionSource} as a tiled, pyramidal TIFF that OpenSlide (its generic tiled-TIFF driver), libvips and
- * Bio-Formats open: every level a tiled directory in the main chain, level 0 first, each reduced level (NewSubfileType
+ * Writes a {@link RegionSource} as a tiled, pyramidal TIFF that OpenSlide (its generic tiled-TIFF driver) and libvips
+ * open (Bio-Formats, not on Maven Central, is untested): every level a tiled directory in the main chain, level 0 first, each reduced level (NewSubfileType
  * 1) half the size of the one before (2×2 mean), down to the first level under 1024 pixels on its longer side.
  *
  * <p><b>Safety.</b> The file is written to {@code .NAME.part} beside the output and gets its name only when complete:
