@@ -66,6 +66,11 @@ final class AugmentCli implements Subcommand {
 
 	@Override
 	public int run(CliArgs args, PrintStream out) {
+		return run(args, out, System.err);
+	}
+
+	@Override
+	public int run(CliArgs args, PrintStream out, PrintStream err) {
 		if (args.positional().isEmpty()) throw new UsageException("No INPUT given: name image files or folders to augment");
 		Path output = Path.of(args.require("output"));
 		StainAugmenter.Method method;
@@ -89,7 +94,7 @@ final class AugmentCli implements Subcommand {
 		if (montage != null && !args.flag("overwrite") && Files.exists(montage))
 			throw new StainNormException(montage + " exists; add --overwrite to replace it (nothing was written)");
 		List<AugmentBatch.Row> rows = AugmentBatch.run(augmenter, inputs, output, copies, seed, args.flag("overwrite"), threads,
-			ConsoleProgress.to(out));
+			ConsoleProgress.to(out, err));
 		if (montage != null) ImageFiles.write(AugmentBatch.montage(rows, copies, 8, 160), montage);
 		long unchanged = rows.stream().filter(r -> r.augmentation().isUnchanged()).count() / copies;
 		out.println("augment: " + rows.size() + " variants of " + inputs.size() + " images (" + augmenter + ", seed " + seed + ")"

@@ -6,7 +6,8 @@ import sc.fiji.stainnorm.core.Progress;
 
 /**
  * Progress as plain lines ("[3/40] 03.tif written"), readable in a terminal and in a cluster job's log;
- * per-item errors ("ERROR: in/03.tif: Cannot write ...") go to the error stream.
+ * per-item warnings and errors ("WARNING: ...", "ERROR: in/03.tif: Cannot write ...") go to the error stream, so a
+ * job that keeps stdout as its log and stderr for attention shows them where a user looks for trouble.
  */
 final class ConsoleProgress implements Progress {
 	private final PrintStream out, err;
@@ -16,13 +17,13 @@ final class ConsoleProgress implements Progress {
 		this.err = err;
 	}
 
-	/** Progress and warnings on {@code out}, errors on {@code System.err}. */
-	static Progress to(PrintStream out) {
-		return new ConsoleProgress(out, System.err);
-	}
-
 	static Progress to(PrintStream out, PrintStream err) {
 		return new ConsoleProgress(out, err);
+	}
+
+	@Override
+	public synchronized void warn(String message) {
+		err.println("WARNING: " + message);
 	}
 
 	@Override

@@ -44,9 +44,14 @@ final class DemoCli implements Subcommand {
 
 	@Override
 	public int run(CliArgs args, PrintStream out) {
+		return run(args, out, System.err);
+	}
+
+	@Override
+	public int run(CliArgs args, PrintStream out, PrintStream err) {
 		if (!args.positional().isEmpty()) throw new UsageException("demo takes no positional arguments, got " + args.positional() + " (the folder goes in --output)");
 		Path dir = args.path("output", Path.of("demo-output"));
-		Demo.Result r = Demo.run(dir, args.flag("overwrite"), ConsoleProgress.to(out));
+		Demo.Result r = Demo.run(dir, args.flag("overwrite"), ConsoleProgress.to(out, err));
 		out.println("methods run: " + String.join(", ", r.methods()));
 		r.skipped().forEach((m, why) -> out.println("skipped " + m + ": " + why));
 		out.println();

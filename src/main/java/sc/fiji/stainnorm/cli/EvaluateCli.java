@@ -64,6 +64,11 @@ final class EvaluateCli implements Subcommand {
 
 	@Override
 	public int run(CliArgs args, PrintStream out) {
+		return run(args, out, System.err);
+	}
+
+	@Override
+	public int run(CliArgs args, PrintStream out, PrintStream err) {
 		boolean synthetic = args.flag("synthetic");
 		if (synthetic && args.get("data", null) != null) throw new UsageException("Give --data or --synthetic, not both");
 		if (!args.positional().isEmpty()) throw new UsageException("evaluate takes no positional arguments, got " + args.positional());
@@ -76,7 +81,7 @@ final class EvaluateCli implements Subcommand {
 			args.integer("seed", 1), args.integer("patches", 0), args.integer("patch-size", 256), args.integer("references", 5),
 			args.integer("timing-patches", 500), model == null ? null : Path.of(model), args.integer("train-steps", 0),
 			args.integer("threads", Runtime.getRuntime().availableProcessors()), methods, commandLine(args));
-		EvaluateRun.Outcome r = EvaluateRun.run(o, ConsoleProgress.to(out));
+		EvaluateRun.Outcome r = EvaluateRun.run(o, ConsoleProgress.to(out, err));
 		out.println("methods evaluated: " + String.join(", ", r.methods()));
 		r.skipped().forEach((m, why) -> out.println("skipped " + m + ": " + why));
 		out.printf(java.util.Locale.ROOT, "report: %s (%.0f s)%n", r.report(), r.seconds());

@@ -79,6 +79,11 @@ final class TrainCli implements Subcommand {
 
 	@Override
 	public int run(CliArgs args, PrintStream out) {
+		return run(args, out, System.err);
+	}
+
+	@Override
+	public int run(CliArgs args, PrintStream out, PrintStream err) {
 		Path images = Path.of(args.require("images")), output = Path.of(args.require("output"));
 		int steps = args.integer("steps", 4000);
 		if (args.get("epochs", null) != null) {
@@ -106,7 +111,7 @@ final class TrainCli implements Subcommand {
 			.checkpointEvery(args.integer("checkpoint-every", 1000)).resume(args.flag("resume")).overwrite(args.flag("overwrite"))
 			.threads(args.integer("threads", 0)).description(args.get("description", ""))
 			.recipe(recipe(args)).build();
-		StstTrainer.Result r = StstTrainer.train(s, ConsoleProgress.to(out));
+		StstTrainer.Result r = StstTrainer.train(s, ConsoleProgress.to(out, err));
 		out.printf("train: %d steps in %.0f s; final L1 %.4f, validation L1 %.4f; model = step %d%s -> %s%n", r.steps(), r.seconds(), r.finalL1(),
 			r.validationL1(), r.selectedStep(), Double.isNaN(r.selectedValidationL1()) ? "" : String.format(" (validation L1 %.4f)", r.selectedValidationL1()), r.model());
 		return Main.OK;

@@ -37,8 +37,8 @@ public class SkipExistingTest {
 		Faults.Run r = Faults.cli(Faults.normalize(out, in));
 		assertEquals(r.err(), Main.OK, r.code());
 		assertTrue(r.out(), r.out().contains("3 written, 1 skipped (output exists), 0 failed"));
-		assertTrue(r.out(), r.out().contains("WARNING: img001.png: the existing output " + out.resolve("img001.png") + " is empty; normalizing it again"));
-		assertTrue(r.out(), r.out().contains("WARNING: img002.png: the existing output " + out.resolve("img002.png") + " does not decode"));
+		assertTrue(r.err(), r.err().contains("WARNING: img001.png: the existing output " + out.resolve("img001.png") + " is empty; normalizing it again"));
+		assertTrue(r.err(), r.err().contains("WARNING: img002.png: the existing output " + out.resolve("img002.png") + " does not decode"));
 		Files.delete(out.resolve(".img003.png.1234-abc.part.png"));
 		assertEquals(4, Faults.names(out).size());
 		assertEveryFileDecodesAndEquals(out, reference);
