@@ -8,8 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import sc.fiji.stainnorm.core.ColourGuidedFilter;
 import sc.fiji.stainnorm.core.GuidedFilter;
 import sc.fiji.stainnorm.core.InvalidSettingException;
+import sc.fiji.stainnorm.core.OpticalDensity;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.normalize.MethodOptions;
@@ -47,6 +49,24 @@ public final class Stst implements StainNormalizer {
 	private final boolean dropout;
 	private final long seed;
 	private final double structureEps;
+	private final StructureSpace structureSpace;
+
+	/** Where keep_structure fits STST's colours to the input: per RGB channel, RGB jointly, or optical density jointly. */
+	enum StructureSpace {
+		CHANNELS("channels"), COLOUR("colour"), OPTICAL_DENSITY("od");
+
+		final String key;
+
+		StructureSpace(String key) {
+			this.key = key;
+		}
+
+		static StructureSpace of(String key) {
+			for (StructureSpace s : values())
+				if (s.key.equals(key)) return s;
+			throw new InvalidSettingException("Option structure=" + key + " must be channels, colour or od");
+		}
+	}
 	private volatile Loaded loaded;
 
 	private record Loaded(StstModel model, StstEngine.Generator generator) {}
@@ -61,6 +81,7 @@ public final class Stst implements StainNormalizer {
 		boolean keepStructure = options.getBoolean("keep_structure", true);
 		structureRadius = keepStructure ? radius : 0;
 		structureEps = options.getDouble("structure_eps", 10);
+		structureSpace = StructureSpace.of(options.getString("structure", "channels"));
 		seed = options.getInt("seed", 0);
 		if (tileOption < 0) throw new InvalidSettingException("Option tile=" + tileOption + " must be positive");
 		if (batch < 1 || batch > 256) throw new InvalidSettingException("Option batch=" + batch + " must be 1..256");
@@ -206,21 +227,51 @@ public final class Stst implements StainNormalizer {
 	private RgbImage normalize(Loaded l, RgbImage source, StstInput.GrayMap map) {
 		int w = source.width(), h = source.height();
 		float[] rgb = translate(l, source, map);
-		int[] px = new int[w * h];
 		int[] sourcePixels = source.pixels();
-		float[] channel = new float[w * h], guide = new float[w * h];
+		float[][] levels = new float[3][w * h], guide = new float[3][w * h];
 		for (int c = 0; c < 3; c++) {
 			int shift = 16 - 8 * c;
-			for (int i = 0; i < channel.length; i++) channel[i] = (float) NhwcBatch.toLevel(rgb[3 * i + c]);
-			float[] out = channel;
-			if (structureRadius > 0) {
-				for (int i = 0; i < guide.length; i++) guide[i] = (sourcePixels[i] >> shift) & 0xFF;
-				out = GuidedFilter.filter(guide, channel, w, h, structureRadius, structureEps);
+			for (int i = 0; i < w * h; i++) {
+				levels[c][i] = (float) NhwcBatch.toLevel(rgb[3 * i + c]);
+				guide[c][i] = (sourcePixels[i] >> shift) & 0xFF;
 			}
-			for (int i = 0; i < px.length; i++) px[i] |= RgbImage.toByte(out[i]) << shift;
 		}
-		for (int i = 0; i < px.length; i++) px[i] |= 0xFF000000;
+		float[][] out = keepStructure(levels, guide, w, h);
+		int[] px = new int[w * h];
+		for (int i = 0; i < px.length; i++) px[i] = 0xFF000000 | RgbImage.toByte(out[0][i]) << 16 | RgbImage.toByte(out[1][i]) << 8 | RgbImage.toByte(out[2][i]);
 		return RgbImage.wrap(w, h, px);
+	}
+
+	/**
+	 * STST's colours ({@code levels}: three planes of gray levels) on the input's structure ({@code guide}: the input's
+	 * three planes), as {@code structure} says; the levels themselves when keep_structure is off.
+	 */
+	private float[][] keepStructure(float[][] levels, float[][] guide, int w, int h) {
+		if (structureRadius == 0) return levels;
+		return switch (structureSpace) {
+			case CHANNELS -> {
+				float[][] out = new float[3][];
+				for (int c = 0; c < 3; c++) out[c] = GuidedFilter.filter(guide[c], levels[c], w, h, structureRadius, structureEps);
+				yield out;
+			}
+			case COLOUR -> ColourGuidedFilter.filter(guide, levels, w, h, structureRadius, structureEps);
+			case OPTICAL_DENSITY -> {
+				float[][] od = ColourGuidedFilter.filter(toDensity(guide), toDensity(levels), w, h, structureRadius, structureEps);
+				for (float[] plane : od)
+					for (int i = 0; i < plane.length; i++) plane[i] = (float) OpticalDensity.toIntensity(plane[i], OpticalDensity.DEFAULT_IO);
+				yield od;
+			}
+		};
+	}
+
+	private static float[][] toDensity(float[][] levels) {
+		float[][] od = new float[levels.length][];
+		for (int c = 0; c < levels.length; c++) {
+			od[c] = new float[levels[c].length];
+			for (int i = 0; i < od[c].length; i++)
+				od[c][i] = (float) OpticalDensity.fromIntensity(Math.min(OpticalDensity.DEFAULT_IO, levels[c][i]), OpticalDensity.DEFAULT_IO);
+		}
+		return od;
 	}
 
 	/**
@@ -294,20 +345,20 @@ public final class Stst implements StainNormalizer {
 		int[] px = new int[w * h];
 		int[] windowPixels = window.pixels();
 		int ww = window.width();
-		float[] channel = new float[fw * fh], guide = new float[fw * fh];
+		float[][] levels = new float[3][fw * fh], guide = new float[3][fw * fh];
 		for (int c = 0; c < 3; c++) {
 			int shift = 16 - 8 * c;
-			for (int i = 0; i < channel.length; i++) channel[i] = (float) NhwcBatch.toLevel(sum[3 * i + c]);
-			float[] filtered = channel;
-			if (structureRadius > 0) {
-				for (int yy = 0; yy < fh; yy++)
-					for (int xx = 0; xx < fw; xx++)
-						guide[yy * fw + xx] = (windowPixels[(fy0 + yy - ry0) * ww + fx0 + xx - rx0] >> shift) & 0xFF;
-				filtered = GuidedFilter.filter(guide, channel, fw, fh, structureRadius, structureEps);
-			}
+			for (int i = 0; i < fw * fh; i++) levels[c][i] = (float) NhwcBatch.toLevel(sum[3 * i + c]);
+			for (int yy = 0; yy < fh; yy++)
+				for (int xx = 0; xx < fw; xx++)
+					guide[c][yy * fw + xx] = (windowPixels[(fy0 + yy - ry0) * ww + fx0 + xx - rx0] >> shift) & 0xFF;
+		}
+		float[][] filtered = keepStructure(levels, guide, fw, fh);
+		for (int c = 0; c < 3; c++) {
+			int shift = 16 - 8 * c;
 			for (int yy = 0; yy < h; yy++) {
 				int from = (int) (y - fy0 + yy) * fw + (int) (x - fx0), to = yy * w;
-				for (int xx = 0; xx < w; xx++) px[to + xx] |= RgbImage.toByte(filtered[from + xx]) << shift;
+				for (int xx = 0; xx < w; xx++) px[to + xx] |= RgbImage.toByte(filtered[c][from + xx]) << shift;
 			}
 		}
 		for (int i = 0; i < px.length; i++) px[i] |= 0xFF000000;
