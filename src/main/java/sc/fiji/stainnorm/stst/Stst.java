@@ -8,10 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import sc.fiji.stainnorm.core.ColourGuidedFilter;
 import sc.fiji.stainnorm.core.GuidedFilter;
 import sc.fiji.stainnorm.core.InvalidSettingException;
-import sc.fiji.stainnorm.core.OpticalDensity;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.normalize.MethodOptions;
@@ -29,7 +27,7 @@ import sc.fiji.stainnorm.slide.RegionSource;
  * Options: {@code model=PATH} (default: the bundled model), {@code tile=N} (default: the model's patch size;
  * a multiple of its granularity), {@code overlap=N} (default tile/4), {@code batch=N} tiles per TensorFlow
  * call (default 8), {@code dropout=false} (true keeps the paper's test-time dropout: outputs then vary with
- * {@code seed=N}), {@code keep_structure=true}, {@code structure_radius=8}, {@code structure_eps=10}.
+ * {@code seed=N}), {@code keep_structure=true}, {@code structure_radius=24}, {@code structure_eps=1}.
  * <p>
  * The generator sees only gray, so it cannot know the fine structure that lives in single colour channels
  * (the haematoxylin detail of the red channel) and redraws texture. With {@code keep_structure=true} (the
@@ -37,36 +35,26 @@ import sc.fiji.stainnorm.slide.RegionSource;
  * input: STST's colours (local means and contrasts over windows of radius {@code structure_radius}) on the
  * input's own structure; {@code structure_eps} (squared grey levels) is the filter's ridge, larger values smooth
  * more. Radius and ridge were chosen on training tiles, never on the bundled model's held-out tiles (see
- * {@code docs/stst-default-model/validation.md}). {@code keep_structure=false} returns the generator's output
+ * {@code docs/stst-default-model/experiments.md}): windows this wide average away the generator's redrawn texture,
+ * so what STST contributes is each channel's local level and contrast. {@code keep_structure=false} returns the generator's output
  * as in the paper.
  */
 public final class Stst implements StainNormalizer {
 	private static final Map<String, Loaded> CACHE = new ConcurrentHashMap<>();
 	private static final java.util.concurrent.atomic.AtomicBoolean LOGGED_DEVICE = new java.util.concurrent.atomic.AtomicBoolean();
 
+	/**
+	 * keep_structure's defaults, chosen on training tiles only (docs/stst-default-model/experiments.md, "keep_structure
+	 * for every tile"): the largest worst-tile SSIM gain over the unnormalized input across three training-tile protocols.
+	 */
+	static final int DEFAULT_STRUCTURE_RADIUS = 24;
+	static final double DEFAULT_STRUCTURE_EPS = 1;
+
 	private final String modelOption;
 	private final int tileOption, overlapOption, batch, structureRadius;
 	private final boolean dropout;
 	private final long seed;
 	private final double structureEps;
-	private final StructureSpace structureSpace;
-
-	/** Where keep_structure fits STST's colours to the input: per RGB channel, RGB jointly, or optical density jointly. */
-	enum StructureSpace {
-		CHANNELS("channels"), COLOUR("colour"), OPTICAL_DENSITY("od");
-
-		final String key;
-
-		StructureSpace(String key) {
-			this.key = key;
-		}
-
-		static StructureSpace of(String key) {
-			for (StructureSpace s : values())
-				if (s.key.equals(key)) return s;
-			throw new InvalidSettingException("Option structure=" + key + " must be channels, colour or od");
-		}
-	}
 	private volatile Loaded loaded;
 
 	private record Loaded(StstModel model, StstEngine.Generator generator) {}
@@ -77,11 +65,10 @@ public final class Stst implements StainNormalizer {
 		overlapOption = options.getInt("overlap", -1);
 		batch = options.getInt("batch", 8);
 		dropout = options.getBoolean("dropout", false);
-		int radius = options.getInt("structure_radius", 8);
+		int radius = options.getInt("structure_radius", DEFAULT_STRUCTURE_RADIUS);
 		boolean keepStructure = options.getBoolean("keep_structure", true);
 		structureRadius = keepStructure ? radius : 0;
-		structureEps = options.getDouble("structure_eps", 10);
-		structureSpace = StructureSpace.of(options.getString("structure", "channels"));
+		structureEps = options.getDouble("structure_eps", DEFAULT_STRUCTURE_EPS);
 		seed = options.getInt("seed", 0);
 		if (tileOption < 0) throw new InvalidSettingException("Option tile=" + tileOption + " must be positive");
 		if (batch < 1 || batch > 256) throw new InvalidSettingException("Option batch=" + batch + " must be 1..256");
@@ -227,51 +214,21 @@ public final class Stst implements StainNormalizer {
 	private RgbImage normalize(Loaded l, RgbImage source, StstInput.GrayMap map) {
 		int w = source.width(), h = source.height();
 		float[] rgb = translate(l, source, map);
+		int[] px = new int[w * h];
 		int[] sourcePixels = source.pixels();
-		float[][] levels = new float[3][w * h], guide = new float[3][w * h];
+		float[] channel = new float[w * h], guide = new float[w * h];
 		for (int c = 0; c < 3; c++) {
 			int shift = 16 - 8 * c;
-			for (int i = 0; i < w * h; i++) {
-				levels[c][i] = (float) NhwcBatch.toLevel(rgb[3 * i + c]);
-				guide[c][i] = (sourcePixels[i] >> shift) & 0xFF;
+			for (int i = 0; i < channel.length; i++) channel[i] = (float) NhwcBatch.toLevel(rgb[3 * i + c]);
+			float[] out = channel;
+			if (structureRadius > 0) {
+				for (int i = 0; i < guide.length; i++) guide[i] = (sourcePixels[i] >> shift) & 0xFF;
+				out = GuidedFilter.filter(guide, channel, w, h, structureRadius, structureEps);
 			}
+			for (int i = 0; i < px.length; i++) px[i] |= RgbImage.toByte(out[i]) << shift;
 		}
-		float[][] out = keepStructure(levels, guide, w, h);
-		int[] px = new int[w * h];
-		for (int i = 0; i < px.length; i++) px[i] = 0xFF000000 | RgbImage.toByte(out[0][i]) << 16 | RgbImage.toByte(out[1][i]) << 8 | RgbImage.toByte(out[2][i]);
+		for (int i = 0; i < px.length; i++) px[i] |= 0xFF000000;
 		return RgbImage.wrap(w, h, px);
-	}
-
-	/**
-	 * STST's colours ({@code levels}: three planes of gray levels) on the input's structure ({@code guide}: the input's
-	 * three planes), as {@code structure} says; the levels themselves when keep_structure is off.
-	 */
-	private float[][] keepStructure(float[][] levels, float[][] guide, int w, int h) {
-		if (structureRadius == 0) return levels;
-		return switch (structureSpace) {
-			case CHANNELS -> {
-				float[][] out = new float[3][];
-				for (int c = 0; c < 3; c++) out[c] = GuidedFilter.filter(guide[c], levels[c], w, h, structureRadius, structureEps);
-				yield out;
-			}
-			case COLOUR -> ColourGuidedFilter.filter(guide, levels, w, h, structureRadius, structureEps);
-			case OPTICAL_DENSITY -> {
-				float[][] od = ColourGuidedFilter.filter(toDensity(guide), toDensity(levels), w, h, structureRadius, structureEps);
-				for (float[] plane : od)
-					for (int i = 0; i < plane.length; i++) plane[i] = (float) OpticalDensity.toIntensity(plane[i], OpticalDensity.DEFAULT_IO);
-				yield od;
-			}
-		};
-	}
-
-	private static float[][] toDensity(float[][] levels) {
-		float[][] od = new float[levels.length][];
-		for (int c = 0; c < levels.length; c++) {
-			od[c] = new float[levels[c].length];
-			for (int i = 0; i < od[c].length; i++)
-				od[c][i] = (float) OpticalDensity.fromIntensity(Math.min(OpticalDensity.DEFAULT_IO, levels[c][i]), OpticalDensity.DEFAULT_IO);
-		}
-		return od;
 	}
 
 	/**
@@ -345,20 +302,20 @@ public final class Stst implements StainNormalizer {
 		int[] px = new int[w * h];
 		int[] windowPixels = window.pixels();
 		int ww = window.width();
-		float[][] levels = new float[3][fw * fh], guide = new float[3][fw * fh];
+		float[] channel = new float[fw * fh], guide = new float[fw * fh];
 		for (int c = 0; c < 3; c++) {
 			int shift = 16 - 8 * c;
-			for (int i = 0; i < fw * fh; i++) levels[c][i] = (float) NhwcBatch.toLevel(sum[3 * i + c]);
-			for (int yy = 0; yy < fh; yy++)
-				for (int xx = 0; xx < fw; xx++)
-					guide[c][yy * fw + xx] = (windowPixels[(fy0 + yy - ry0) * ww + fx0 + xx - rx0] >> shift) & 0xFF;
-		}
-		float[][] filtered = keepStructure(levels, guide, fw, fh);
-		for (int c = 0; c < 3; c++) {
-			int shift = 16 - 8 * c;
+			for (int i = 0; i < channel.length; i++) channel[i] = (float) NhwcBatch.toLevel(sum[3 * i + c]);
+			float[] filtered = channel;
+			if (structureRadius > 0) {
+				for (int yy = 0; yy < fh; yy++)
+					for (int xx = 0; xx < fw; xx++)
+						guide[yy * fw + xx] = (windowPixels[(fy0 + yy - ry0) * ww + fx0 + xx - rx0] >> shift) & 0xFF;
+				filtered = GuidedFilter.filter(guide, channel, fw, fh, structureRadius, structureEps);
+			}
 			for (int yy = 0; yy < h; yy++) {
 				int from = (int) (y - fy0 + yy) * fw + (int) (x - fx0), to = yy * w;
-				for (int xx = 0; xx < w; xx++) px[to + xx] |= RgbImage.toByte(filtered[c][from + xx]) << shift;
+				for (int xx = 0; xx < w; xx++) px[to + xx] |= RgbImage.toByte(filtered[from + xx]) << shift;
 			}
 		}
 		for (int i = 0; i < px.length; i++) px[i] |= 0xFF000000;

@@ -76,6 +76,10 @@ final class TileCheck {
 			none[i] = new double[] { SSIM.compute(patches.get(i).truth, patches.get(i).shifted), PSNR.compute(patches.get(i).truth, patches.get(i).shifted) };
 		scores.put("none", none);
 		for (int v = 2; v < args.length; v++) {
+			if (args[v].startsWith("flips=")) {
+				scores.put(args[v], flips(patches, Integer.parseInt(args[v].substring(6))));
+				continue;
+			}
 			StainNormalizer n = Methods.create("stst", args[v].equals("-") ? MethodOptions.none() : MethodOptions.parse(args[v]));
 			n.fit(List.of());
 			double[][] s = new double[patches.size()][];
@@ -88,6 +92,60 @@ final class TileCheck {
 			scores.put(args[v], s);
 		}
 		for (var e : scores.entrySet()) System.out.println(line(e.getKey(), e.getValue(), none, patches, tiles));
+	}
+
+	/**
+	 * Test-time flips, measured outside STST: the generator's output ({@code keep_structure=false}, rounded to bytes)
+	 * for {@code n} of the 8 flips and transposes of each patch, turned back and averaged, then keep_structure's
+	 * per-channel guided filter at the defaults. {@code flips=1} is the same path without averaging, the fair baseline.
+	 */
+	static double[][] flips(List<Patch> patches, int n) {
+		StainNormalizer raw = Methods.create("stst", MethodOptions.parse("keep_structure=false"));
+		raw.fit(List.of());
+		double[][] s = new double[patches.size()][];
+		long t0 = System.nanoTime();
+		for (int i = 0; i < patches.size(); i++) {
+			RgbImage in = patches.get(i).shifted;
+			int w = in.width(), h = in.height();
+			float[][] sum = new float[3][w * h];
+			for (int f = 0; f < n; f++) {
+				RgbImage out = unflip(raw.normalize(flip(in, f)).image(), f);
+				for (int c = 0; c < 3; c++) {
+					float[] ch = out.channel(c);
+					for (int j = 0; j < ch.length; j++) sum[c][j] += ch[j] / n;
+				}
+			}
+			float[][] kept = new float[3][];
+			for (int c = 0; c < 3; c++) kept[c] = sc.fiji.stainnorm.core.GuidedFilter.filter(in.channel(c), sum[c], w, h, Stst.DEFAULT_STRUCTURE_RADIUS, Stst.DEFAULT_STRUCTURE_EPS);
+			RgbImage out = RgbImage.fromChannels(w, h, kept[0], kept[1], kept[2]);
+			s[i] = new double[] { SSIM.compute(patches.get(i).truth, out), PSNR.compute(patches.get(i).truth, out) };
+		}
+		System.err.printf(Locale.ROOT, "flips=%d: %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+		return s;
+	}
+
+	/** Flip f of the dihedral group: bit 0 mirrors x, bit 1 mirrors y, bit 2 transposes (square images). */
+	static RgbImage flip(RgbImage im, int f) {
+		int w = im.width(), h = im.height();
+		int[] src = im.pixels(), dst = new int[src.length];
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				int sx = (f & 1) != 0 ? w - 1 - x : x, sy = (f & 2) != 0 ? h - 1 - y : y;
+				dst[(f & 4) != 0 ? sx * w + sy : y * w + x] = src[sy * w + sx];
+			}
+		return RgbImage.wrap(w, h, dst);
+	}
+
+	/** The inverse of {@link #flip}. */
+	static RgbImage unflip(RgbImage im, int f) {
+		int w = im.width(), h = im.height();
+		int[] src = im.pixels(), dst = new int[src.length];
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) {
+				int sx = (f & 1) != 0 ? w - 1 - x : x, sy = (f & 2) != 0 ? h - 1 - y : y;
+				dst[sy * w + sx] = src[(f & 4) != 0 ? sx * w + sy : y * w + x];
+			}
+		return RgbImage.wrap(w, h, dst);
 	}
 
 	/** HeldOutValidation's two large shifts of whole tiles (paper convention), for the same option strings. */
