@@ -27,7 +27,7 @@ import sc.fiji.stainnorm.slide.RegionSource;
  * Options: {@code model=PATH} (default: the bundled model), {@code tile=N} (default: the model's patch size;
  * a multiple of its granularity), {@code overlap=N} (default tile/4), {@code batch=N} tiles per TensorFlow
  * call (default 8), {@code dropout=false} (true keeps the paper's test-time dropout: outputs then vary with
- * {@code seed=N}), {@code keep_structure=true}, {@code structure_radius=8}, {@code structure_eps=10}.
+ * {@code seed=N}), {@code keep_structure=true}, {@code structure_radius=24}, {@code structure_eps=1}.
  * <p>
  * The generator sees only gray, so it cannot know the fine structure that lives in single colour channels
  * (the haematoxylin detail of the red channel) and redraws texture. With {@code keep_structure=true} (the
@@ -35,12 +35,20 @@ import sc.fiji.stainnorm.slide.RegionSource;
  * input: STST's colours (local means and contrasts over windows of radius {@code structure_radius}) on the
  * input's own structure; {@code structure_eps} (squared grey levels) is the filter's ridge, larger values smooth
  * more. Radius and ridge were chosen on training tiles, never on the bundled model's held-out tiles (see
- * {@code docs/stst-default-model/validation.md}). {@code keep_structure=false} returns the generator's output
+ * {@code docs/stst-default-model/experiments.md}): windows this wide average away the generator's redrawn texture,
+ * so what STST contributes is each channel's local level and contrast. {@code keep_structure=false} returns the generator's output
  * as in the paper.
  */
 public final class Stst implements StainNormalizer {
 	private static final Map<String, Loaded> CACHE = new ConcurrentHashMap<>();
 	private static final java.util.concurrent.atomic.AtomicBoolean LOGGED_DEVICE = new java.util.concurrent.atomic.AtomicBoolean();
+
+	/**
+	 * keep_structure's defaults, chosen on training tiles only (docs/stst-default-model/experiments.md, "keep_structure
+	 * for every tile"): the largest worst-tile SSIM gain over the unnormalized input across three training-tile protocols.
+	 */
+	static final int DEFAULT_STRUCTURE_RADIUS = 24;
+	static final double DEFAULT_STRUCTURE_EPS = 1;
 
 	private final String modelOption;
 	private final int tileOption, overlapOption, batch, structureRadius;
@@ -57,10 +65,10 @@ public final class Stst implements StainNormalizer {
 		overlapOption = options.getInt("overlap", -1);
 		batch = options.getInt("batch", 8);
 		dropout = options.getBoolean("dropout", false);
-		int radius = options.getInt("structure_radius", 8);
+		int radius = options.getInt("structure_radius", DEFAULT_STRUCTURE_RADIUS);
 		boolean keepStructure = options.getBoolean("keep_structure", true);
 		structureRadius = keepStructure ? radius : 0;
-		structureEps = options.getDouble("structure_eps", 10);
+		structureEps = options.getDouble("structure_eps", DEFAULT_STRUCTURE_EPS);
 		seed = options.getInt("seed", 0);
 		if (tileOption < 0) throw new InvalidSettingException("Option tile=" + tileOption + " must be positive");
 		if (batch < 1 || batch > 256) throw new InvalidSettingException("Option batch=" + batch + " must be 1..256");

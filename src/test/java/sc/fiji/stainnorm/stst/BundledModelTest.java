@@ -61,8 +61,9 @@ public class BundledModelTest {
 	/**
 	 * #15's target on the evaluation's protocol (docs/stst-default-model/experiments.md): the 16 held-out patches
 	 * under the seeded shifts, standard SSIM. The bundled model beats Macenko tissue=channels and Reinhard
-	 * cielab/no mask on mean SSIM and PSNR, and the unnormalized input on mean SSIM and PSNR and on both per
-	 * tile for at least three of the four tiles (tile 34, whose shifts are mild, is the one it does not win on SSIM).
+	 * cielab/no mask on mean SSIM and PSNR, and the unnormalized input on mean SSIM and PSNR and on both on every
+	 * tile (since keep_structure's radius 24 and ridge 1; at radius 8 and ridge 10 tile 34, whose shifts are mild, lost
+	 * SSIM: 0.980 against 0.982).
 	 */
 	@Test
 	public void bundledModelBeatsTheClassicalMethodsOnTheEvaluationProtocol() throws Exception {
@@ -96,7 +97,7 @@ public class BundledModelTest {
 		int tilesWon = 0;
 		for (String tile : Datasets_GBM_TEST_TILES)
 			if (perTile.get("stst|SSIM|" + tile) > perTile.get("unnormalized|SSIM|" + tile) && perTile.get("stst|PSNR|" + tile) > perTile.get("unnormalized|PSNR|" + tile)) tilesWon++;
-		assertTrue(perTile.toString(), tilesWon >= 3);
+		assertEquals(perTile.toString(), Datasets_GBM_TEST_TILES.size(), tilesWon);
 	}
 
 	private static final List<String> Datasets_GBM_TEST_TILES = sc.fiji.stainnorm.evaluate.Datasets.GBM_TEST_TILES.stream().map(t -> t + ".tif").toList();
