@@ -2,6 +2,7 @@ package sc.fiji.stainnorm.normalize;
 
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import sc.fiji.stainnorm.core.RgbImage;
@@ -15,7 +16,9 @@ import sc.fiji.stainnorm.core.RgbImage;
  * is byte for byte the method's own, whatever the method and its options.
  * <p>
  * The table holds one normalized pixel per 24-bit colour, in pages of {@value #PAGE_BITS} bits made when a colour of
- * theirs first shows (H&amp;E fills a fraction of the colour cube; all of it would be 64 MiB). Shared by the threads: a
+ * theirs first shows (H&amp;E fills a fraction of the colour cube; all of it would be 64 MiB), and never more of them than
+ * a sixteenth of the Java heap holds: the colours of pages beyond that are computed with every tile, as without the memo.
+ * Shared by the threads: a
  * slot is 0 until its colour is computed, then the pixel, and every thread computes the same pixel for a colour, so a
  * thread that reads a slot too early merely computes it again. Thread-safe.
  */
@@ -30,6 +33,8 @@ public final class ColourMemo {
 	private final StainNormalizer normalizer;
 	private final SourceModel model;
 	private final AtomicReferenceArray<int[]> pages = new AtomicReferenceArray<>(PAGES);
+	private final AtomicInteger pagesMade = new AtomicInteger();
+	private final int maxPages;
 	private final ThreadLocal<Worker> workers = ThreadLocal.withInitial(Worker::new);
 
 	/**
@@ -38,6 +43,13 @@ public final class ColourMemo {
 	 *                                  model does not belong to it
 	 */
 	public ColourMemo(StainNormalizer normalizer, SourceModel model) {
+		// at most a sixteenth of the heap, whatever the slide
+		this(normalizer, model, (int) Math.max(16, Math.min(PAGES, Runtime.getRuntime().maxMemory() / 16 / (4L << PAGE_BITS))));
+	}
+
+	/** With at most {@code maxPages} pages of {@code 2^PAGE_BITS} colours. */
+	ColourMemo(StainNormalizer normalizer, SourceModel model, int maxPages) {
+		this.maxPages = maxPages;
 		this.normalizer = Objects.requireNonNull(normalizer);
 		this.model = Objects.requireNonNull(model);
 		if (!normalizer.isPixelwise(model))
@@ -117,7 +129,7 @@ public final class ColourMemo {
 				int colour = colours[j] & 0xFFFFFF;
 				int[] page = page(colour >>> PAGE_BITS);
 				if (page == null) page = makePage(colour >>> PAGE_BITS);
-				page[colour & PAGE_MASK] = known[j]; // 0 (no method packs it) would only mean "computed again"
+				if (page != null) page[colour & PAGE_MASK] = known[j]; // 0 (no method packs it) would only mean "computed again"
 			}
 			if (waiting.length > KEPT_WORK) { // a huge region (a viewer's whole window) does not pin its size to the thread
 				waiting = new int[256];
@@ -132,8 +144,10 @@ public final class ColourMemo {
 			return page;
 		}
 
+		/** A new page for colours {@code p << PAGE_BITS ...}, or null when the memo has all the pages it may have. */
 		private int[] makePage(int p) {
-			pages.compareAndSet(p, null, new int[1 << PAGE_BITS]);
+			if (pagesMade.get() >= maxPages) return null;
+			if (pages.compareAndSet(p, null, new int[1 << PAGE_BITS])) pagesMade.incrementAndGet();
 			return seen[p] = pages.get(p);
 		}
 	}

@@ -89,7 +89,7 @@ public class ColourMemoTest {
 	@Test
 	public void memoizedTilesAreTheMethodsOwnPixelsOnARealScan() throws Exception {
 		// a scanner's JPEG tiles (the last column and row narrower) and another scanner's image
-		RgbImage scan = ImageFiles.read(SharedData.he("instanseg_instanseg/HE_example.tif")).crop(300, 300, 1000, 700);
+		RgbImage scan = ImageFiles.read(SharedData.he("instanseg_instanseg/HE_example.tif")).crop(300, 300, 800, 600);
 		RgbImage other = ImageFiles.read(SharedData.he("DeepMicroscopy_MultiScanner_SCC/aperio.png"));
 		List<RgbImage> tiles = tiles(scan);
 		tiles.add(other.crop(0, 0, Math.min(512, other.width()), Math.min(512, other.height())));
@@ -120,6 +120,19 @@ public class ColourMemoTest {
 			for (RgbImage in : inputs)
 				assertSame(spec + " on " + in, n, model, memo, in);
 		}
+	}
+
+	@Test
+	public void aFullMemoComputesTheRestAsTheMethodDoes() {
+		RgbImage edges = edgeColours();
+		StainNormalizer n = SourceModelTest.fitted("reinhard:mask=true,glass=reference");
+		SourceModel model = n.learnSource(List.of(TestImages.render(1, StainStyle.A)));
+		ColourMemo memo = new ColourMemo(n, model, 3);
+		Normalized direct = n.normalize(model, edges);
+		for (int round = 0; round < 3; round++)
+			assertSame("round " + round, direct, memo, edges);
+		// the edge colours spread over most of the 4096 pages; only 3 were made
+		assertTrue(memo.knownColours() + " colours known", memo.knownColours() > 0 && memo.knownColours() <= 3 << ColourMemo.PAGE_BITS);
 	}
 
 	@Test
