@@ -69,7 +69,9 @@ final class BenchmarkCli implements Subcommand {
 			  --slide        instead: whole slides. A synthetic slide of --slide-size MP (default 1000) made by
 			                 libvips (JPEG Q90 pyramidal BigTIFF), then MP/s and peak memory of the whole job (read,
 			                 normalize, write the pyramid) per method, next to the I/O floor measured in the same run:
-			                 vips tiffsave of the slide, and this project's read + write without normalizing
+			                 vips tiffsave of the slide, and this project's read + write without normalizing, timed
+			                 before and after the methods; every Java row first runs once untimed on a 4 MP slide
+			                 (JIT warm-up), and "x floor" (wall and CPU) is over the faster floor run
 			                 (needs libvips-tools; the temporary files need about 1.5 GB per 1000 MP)
 
 			Example: ./stainnorm benchmark --methods reinhard,macenko --threads 2
