@@ -11,6 +11,7 @@ import java.util.Set;
 
 import sc.fiji.stainnorm.bench.Benchmark;
 import sc.fiji.stainnorm.core.AtomicFile;
+import sc.fiji.stainnorm.core.Csv;
 import sc.fiji.stainnorm.core.StainNormException;
 import sc.fiji.stainnorm.normalize.BatchNormalizer;
 import sc.fiji.stainnorm.normalize.Methods;
@@ -68,7 +69,9 @@ final class BenchmarkCli implements Subcommand {
 			  --slide        instead: whole slides. A synthetic slide of --slide-size MP (default 1000) made by
 			                 libvips (JPEG Q90 pyramidal BigTIFF), then MP/s and peak memory of the whole job (read,
 			                 normalize, write the pyramid) per method, next to the I/O floor measured in the same run:
-			                 vips tiffsave of the slide, and this project's read + write without normalizing
+			                 vips tiffsave of the slide, and this project's read + write without normalizing, timed
+			                 before and after the methods; every Java row first runs once untimed on a 4 MP slide
+			                 (JIT warm-up), and "x floor" (wall and CPU) is over the faster floor run
 			                 (needs libvips-tools; the temporary files need about 1.5 GB per 1000 MP)
 
 			Example: ./stainnorm benchmark --methods reinhard,macenko --threads 2
@@ -217,14 +220,22 @@ final class BenchmarkCli implements Subcommand {
 		}
 		out.println(String.format(Locale.ROOT, "Load average (1 min): %.2f at the start, %.2f at the end.", loadAtStart, Benchmark.loadAverage()));
 		if (csv != null) {
-			List<String> lines = new ArrayList<>(List.of("job,threads,megapixels,wall_seconds,megapixels_per_second,peak_megabytes,peak_kind,output_bytes"));
+			var floor = sc.fiji.stainnorm.bench.SlideBenchmark.Floor.of(rows);
+			List<String> lines = new ArrayList<>(List.of("job,threads,megapixels,wall_seconds,cpu_seconds,megapixels_per_second,"
+				+ "wall_over_warm_floor,cpu_over_warm_floor,peak_megabytes,peak_kind,output_bytes,load_average"));
 			for (var r : rows)
-				lines.add(String.format(Locale.ROOT, "%s,%d,%.1f,%.3f,%.3f,%d,%s,%d", r.name(), threads, r.megapixels(), r.seconds(), r.megapixelsPerSecond(),
-					r.peakMegabytes(), r.peakKind(), r.outputBytes()));
+				lines.add(String.format(Locale.ROOT, "%s,%d,%.1f,%.3f,%s,%.3f,%s,%s,%d,%s,%d,%s", Csv.field(r.name()), threads, r.megapixels(), r.seconds(),
+					cell(r.cpuSeconds()), r.megapixelsPerSecond(), cell(floor.wallRatio(r)), cell(floor.cpuRatio(r)), r.peakMegabytes(), r.peakKind(), r.outputBytes(),
+					cell(r.load())));
 			AtomicFile.writeString(csv, String.join("\n", lines) + "\n");
 			out.println("CSV written to " + csv);
 		}
 		return Main.OK;
+	}
+
+	/** Three decimals; NaN (not known here) an empty cell. */
+	private static String cell(double v) {
+		return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3f", v);
 	}
 
 	private static void deleteTree(Path dir) {

@@ -149,6 +149,12 @@ public final class Khan implements StainNormalizer {
 		return learned.source();
 	}
 
+	/** Under a source model: {@code true} (each pixel's own deconvolution, spline maps and rendering). */
+	@Override
+	public boolean isPixelwise(SourceModel source) {
+		return source != SourceModel.NONE;
+	}
+
 	@Override
 	public Normalized normalize(SourceModel model, RgbImage tile) {
 		requireFit();

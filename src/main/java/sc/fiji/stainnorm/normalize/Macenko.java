@@ -228,6 +228,12 @@ public final class Macenko implements StainNormalizer {
 		return sourceOf(pooled, use, e.stains);
 	}
 
+	/** Under a source model: {@code true} (optical density, one linear map and the exponential, per pixel). */
+	@Override
+	public boolean isPixelwise(SourceModel source) {
+		return source != SourceModel.NONE;
+	}
+
 	@Override
 	public Normalized normalize(SourceModel model, RgbImage tile) {
 		requireFit();

@@ -333,6 +333,15 @@ public final class Reinhard implements StainNormalizer {
 		return learned.source();
 	}
 
+	/**
+	 * Under a source model: {@code true}, for every option set: the transfer (either space) and the glass blending read
+	 * each pixel's colour only; the mask shapes the model's statistics, not the transfer.
+	 */
+	@Override
+	public boolean isPixelwise(SourceModel source) {
+		return source != SourceModel.NONE;
+	}
+
 	@Override
 	public Normalized normalize(SourceModel model, RgbImage tile) {
 		requireFit();

@@ -54,4 +54,13 @@ public interface StainNormalizer {
 		if (source == SourceModel.NONE) return normalize(tile);
 		throw new UnsupportedOperationException(name() + " has no separate source model yet");
 	}
+
+	/**
+	 * Whether {@link #normalize(SourceModel, RgbImage)} maps every pixel by its RGB colour alone under {@code source}:
+	 * never by its position, its neighbours or the rest of the tile, so that the same colour always gives the same
+	 * pixel and tiles may be normalized through a memo ({@link ColourMemo}). False unless a method says so.
+	 */
+	default boolean isPixelwise(SourceModel source) {
+		return false;
+	}
 }

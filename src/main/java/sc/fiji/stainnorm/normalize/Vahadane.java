@@ -175,6 +175,12 @@ public final class Vahadane implements StainNormalizer {
 		return learned.source();
 	}
 
+	/** Under a source model: {@code true} (each pixel's own concentrations, rescaled and rendered). */
+	@Override
+	public boolean isPixelwise(SourceModel source) {
+		return source != SourceModel.NONE;
+	}
+
 	@Override
 	public Normalized normalize(SourceModel model, RgbImage tile) {
 		requireFit();

@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.core.TissueMask;
+import sc.fiji.stainnorm.normalize.ColourMemo;
 import sc.fiji.stainnorm.normalize.Normalized;
 import sc.fiji.stainnorm.normalize.SourceModel;
 import sc.fiji.stainnorm.normalize.StainNormalizer;
@@ -25,6 +26,8 @@ public final class NormalizedRegions implements RegionSource {
 	private final RegionSource slide;
 	private final StainNormalizer normalizer;
 	private final SourceModel source;
+	/** Pixel-wise methods: their exact colour memo (a slide's tiles share few colours); null for STST. */
+	private final ColourMemo memo;
 	private final Consumer<String> warnings;
 	private final AtomicLong glass = new AtomicLong(), normalized = new AtomicLong();
 
@@ -40,6 +43,7 @@ public final class NormalizedRegions implements RegionSource {
 		this.normalizer = Objects.requireNonNull(normalizer);
 		this.source = Objects.requireNonNull(source);
 		this.warnings = Objects.requireNonNull(warnings);
+		this.memo = ColourMemo.ifPixelwise(normalizer, source);
 	}
 
 	@Override
@@ -63,7 +67,7 @@ public final class NormalizedRegions implements RegionSource {
 		if (!TissueMask.enough(TissueMask.count(region), region.pixelCount())) glass.incrementAndGet();
 		normalized.incrementAndGet();
 		if (normalizer instanceof Stst stst) return stst.normalizeRegion(slide, source, x, y, width, height);
-		Normalized result = normalizer.normalize(source, region);
+		Normalized result = memo != null ? memo.normalize(region) : normalizer.normalize(source, region);
 		for (String w : result.warnings()) warnings.accept("region " + x + "," + y + " " + width + "x" + height + ": " + w);
 		return result.image();
 	}
