@@ -1,0 +1,109 @@
+package sc.fiji.stainnorm.stst;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+import sc.fiji.stainnorm.SharedData;
+import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.RgbImage;
+import sc.fiji.stainnorm.normalize.MethodOptions;
+import sc.fiji.stainnorm.normalize.SourceModel;
+import sc.fiji.stainnorm.slide.ImageRegionSource;
+import sc.fiji.stainnorm.slide.PixelSize;
+import sc.fiji.stainnorm.slide.RegionSource;
+import sc.fiji.stainnorm.slide.TiledNormalization;
+
+/**
+ * STST regions that share their generator tiles ({@link Stst#regions}) are the regions computed one by one
+ * ({@link Stst#normalizeRegion}, every region running all the tiles it reaches), bit for bit, on a real H&E image,
+ * while each generator tile runs once; with a cache too small to hold a row of tiles, asked for out of order from two
+ * threads, still bit for bit, and the cache stays within its bound.
+ */
+public class StstRegionsTest {
+	/** The writer's smaller tile: cells cut through the bundled model's 256-pixel tiles and their halo. */
+	private static final int CELL = 256;
+	private static Stst stst;
+	private static RegionSource image;
+	private static SourceModel model;
+	private static RgbImage direct;
+	private static long directTiles;
+
+	@BeforeClass
+	public static void oneByOne() throws IOException {
+		RgbImage he = ImageFiles.read(SharedData.he("TissueImageAnalytics_tiatoolbox/target_image.png")).crop(0, 0, 900, 700);
+		image = new ImageRegionSource(he, PixelSize.UNKNOWN);
+		stst = new Stst(MethodOptions.parse("batch=4"));
+		model = stst.learnSource(List.of(he));
+		StstRegions unshared = stst.regions(image, model, 0);
+		direct = readAll(unshared, cells(), 1);
+		directTiles = unshared.generatorTiles();
+		// and the public one-region call is that same computation
+		RgbImage one = stst.normalizeRegion(image, model, CELL, CELL, CELL, CELL);
+		assertEquals(0, TiledNormalization.maxDifference(one, direct.crop(CELL, CELL, CELL, CELL)));
+	}
+
+	@Test
+	public void sharedTilesGiveTheSamePixelsAndRunEachTileOnce() throws IOException {
+		StstRegions shared = stst.regions(image, model);
+		RgbImage out = readAll(shared, cells(), 2);
+		int tiling = Tiler.positions(900, 256, 64).length * Tiler.positions(700, 256, 64).length;
+		System.out.printf("STST regions of %d px on 900x700: %d generator tiles one by one, %d shared (the tiling has %d)%n", CELL, directTiles,
+			shared.generatorTiles(), tiling);
+		assertEquals("largest difference from the regions computed one by one", 0, TiledNormalization.maxDifference(direct, out));
+		assertEquals("every tile of the tiling once", tiling, shared.generatorTiles());
+		assertTrue("one by one, neighbours recompute the tiles they share: " + directTiles, directTiles > 2 * tiling);
+	}
+
+	@Test
+	public void aSmallCacheAskedOutOfOrderStaysBoundedAndExact() throws IOException {
+		StstRegions small = stst.regions(image, model, 3);
+		List<long[]> shuffled = cells();
+		Collections.shuffle(shuffled, new Random(5));
+		RgbImage out = readAll(small, shuffled, 2);
+		assertEquals("largest difference from the regions computed one by one", 0, TiledNormalization.maxDifference(direct, out));
+		assertTrue("cache over its bound: " + small.cachedTiles(), small.cachedTiles() <= 3);
+		assertTrue("some tiles must have been recomputed: " + small.generatorTiles(), small.generatorTiles() > 20);
+	}
+
+	private static List<long[]> cells() {
+		List<long[]> cells = new ArrayList<>();
+		for (int y = 0; y < 700; y += CELL)
+			for (int x = 0; x < 900; x += CELL) cells.add(new long[] { x, y, Math.min(CELL, 900 - x), Math.min(CELL, 700 - y) });
+		return cells;
+	}
+
+	/** The regions read by {@code threads} threads at once, pasted into one image. */
+	private static RgbImage readAll(RegionSource regions, List<long[]> cells, int threads) throws IOException {
+		RgbImage out = RgbImage.create(900, 700);
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			List<Future<RgbImage>> parts = new ArrayList<>();
+			for (long[] c : cells) parts.add(pool.submit(() -> regions.read(c[0], c[1], (int) c[2], (int) c[3])));
+			for (int k = 0; k < cells.size(); k++) {
+				RgbImage part = parts.get(k).get();
+				long[] c = cells.get(k);
+				for (int row = 0; row < c[3]; row++)
+					System.arraycopy(part.pixels(), row * (int) c[2], out.pixels(), (int) ((c[1] + row) * 900 + c[0]), (int) c[2]);
+			}
+		}
+		catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+			throw new IOException(e);
+		}
+		finally {
+			pool.shutdown();
+		}
+		return out;
+	}
+}
