@@ -178,8 +178,7 @@ public final class StstRegions implements RegionSource {
 		int tileSize = t * t;
 		for (int first = 0; first < mine.size(); first += batch) {
 			int n = Math.min(batch, mine.size() - first);
-			// a partial batch is padded to a power of two, so a few graph shapes serve every region
-			int padded = Math.min(batch, Integer.highestOneBit(n) == n ? n : Integer.highestOneBit(n) << 1);
+			int padded = paddedBatch(n, batch);
 			float[] in = new float[padded * tileSize];
 			int firstIndex = -1;
 			for (int j = 0; j < n; j++) {
@@ -194,6 +193,17 @@ public final class StstRegions implements RegionSource {
 			for (int j = 0; j < n; j++)
 				outputs[mine.get(first + j)].complete(n == 1 && padded == 1 ? out : Arrays.copyOfRange(out, j * tileSize * 3, (j + 1) * tileSize * 3));
 		}
+	}
+
+	/**
+	 * The batch a TensorFlow call runs for {@code n} tiles: {@code n} itself up to 8 (at most 8 graph shapes, and no
+	 * padded tile computed in vain: a region shares most of its tiles and computes from 1 to 9), a larger partial batch padded to a power of
+	 * two (of at most {@code batch}), so that a few shapes serve every region. A tile's output does not depend on its
+	 * batch.
+	 */
+	static int paddedBatch(int n, int batch) {
+		if (n <= 8) return n;
+		return Math.min(batch, Integer.highestOneBit(n) == n ? n : Integer.highestOneBit(n) << 1);
 	}
 
 	/** The tiles this call was to compute and did not: forgotten (a later region tries again), their waiters told why. */
@@ -211,18 +221,22 @@ public final class StstRegions implements RegionSource {
 	{
 		int fw = fx1 - fx0, fh = fy1 - fy0;
 		float[] sum = new float[fw * fh * 3], weight = new float[fw * fh];
+		float[] ramp = weights.ramp();
 		for (int k = 0; k < outputs.length; k++) {
 			float[] out = await(outputs[k]);
 			int tx = xs[ix0 + k % across], ty = ys[iy0 + k / across];
-			for (int yy = Math.max(ty, fy0); yy < Math.min(ty + t, fy1); yy++)
-				for (int xx = Math.max(tx, fx0); xx < Math.min(tx + t, fx1); xx++) {
-					float wt = weights.weight(xx - tx, yy - ty);
-					int o = 3 * ((yy - ty) * t + xx - tx), d = (yy - fy0) * fw + xx - fx0;
+			int xFrom = Math.max(tx, fx0), xTo = Math.min(tx + t, fx1);
+			for (int yy = Math.max(ty, fy0); yy < Math.min(ty + t, fy1); yy++) {
+				float rampY = ramp[yy - ty];
+				int o = 3 * ((yy - ty) * t + xFrom - tx), d = (yy - fy0) * fw + xFrom - fx0;
+				for (int xx = xFrom; xx < xTo; xx++, o += 3, d++) {
+					float wt = ramp[xx - tx] * rampY; // Tiler.weight(x, y), in its order
 					sum[3 * d] += wt * out[o];
 					sum[3 * d + 1] += wt * out[o + 1];
 					sum[3 * d + 2] += wt * out[o + 2];
 					weight[d] += wt;
 				}
+			}
 		}
 		for (int i = 0; i < weight.length; i++) {
 			float inv = 1 / weight[i];

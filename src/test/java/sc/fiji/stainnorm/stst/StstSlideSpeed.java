@@ -52,19 +52,22 @@ public final class StstSlideSpeed {
 		Path out = dir.resolve("out-" + args[2] + ".tif");
 		long tiles, regionCount;
 		double mp;
-		try (Slide slide = Slide.open(slidePath)) {
+		try (Slide slide = Slide.open(slidePath, Long.getLong("cacheMB", 64) << 20 /* the job: WholeSlideJob.sourceCacheBytes */)) {
 			SlideLevel level = slide.level(0);
 			mp = level.width() * (double) level.height() / 1e6;
 			SourceModel model = stst.learnSource(SourceSampling.sample(level, SourceSampling.Settings.DEFAULT).tiles());
 			RegionSource regions;
-			StstRegions counted;
+			@SuppressWarnings("unchecked")
+			java.util.function.Supplier<long[]>[] holder = new java.util.function.Supplier[1];
+			java.util.function.Supplier<long[]> counted;
 			if (shared) {
-				NormalizedRegions n = new NormalizedRegions(level, stst, model);
-				counted = n.ststRegions();
-				regions = n;
+				regions = sharedRegions(level, stst, model, holder);
+				counted = holder[0];
 			}
 			else {
-				counted = stst.regions(level, model, 0);
+				int[] xs = Tiler.positions((int) level.width(), 256, 64), ys = Tiler.positions((int) level.height(), 256, 64);
+				java.util.concurrent.atomic.AtomicLong n = new java.util.concurrent.atomic.AtomicLong(), r = new java.util.concurrent.atomic.AtomicLong();
+				counted = () -> new long[] { n.get(), r.get() };
 				regions = new RegionSource() { // as NormalizedRegions did: the region read for its glass count, then normalized
 					@Override
 					public long width() {
@@ -80,19 +83,37 @@ public final class StstSlideSpeed {
 					public RgbImage read(long x, long y, int w, int h) throws IOException {
 						RgbImage region = level.read(x, y, w, h);
 						TissueMask.enough(TissueMask.count(region), region.pixelCount());
-						return counted.read(x, y, w, h);
+						r.incrementAndGet();
+						n.addAndGet(reaching(xs, x, w, (int) level.width()) * reaching(ys, y, h, (int) level.height()));
+						return stst.normalizeRegion(level, model, x, y, w, h);
 					}
 				};
 			}
 			PyramidTiffWriter.write(regions, out, PyramidTiffOptions.defaults().withThreads(threads).withOverwrite(true), Progress.NONE);
-			tiles = counted.generatorTiles();
-			regionCount = counted.regions();
+			tiles = counted.get()[0];
+			regionCount = counted.get()[1];
 		}
 		double wall = (System.nanoTime() - start) / 1e9, cpuS = (os.getProcessCpuTime() - cpu) / 1e9;
 		System.out.printf(Locale.ROOT,
 			"%s: %.1f MP, %d regions, %d generator tiles (%.1f per MP); wall %.1f s (%.2f MP/s), CPU %.1f s (%.2f MP/s on %d busy cores); load %.1f -> %.1f%n",
 			args[2], mp, regionCount, tiles, tiles / mp, wall, mp / wall, cpuS, mp / (cpuS / threads), threads, load, os.getSystemLoadAverage());
 	}
+
+	/** The bundled model's tiles (256, overlap 64) that reach [from - 16, from + size + 16): what one region runs. */
+	static long reaching(int[] origins, long from, int size, int full) {
+		long lo = Math.max(0, from - 16), hi = Math.min(full, from + size + 16), n = 0;
+		for (int o : origins)
+			if (o + 256 > lo && o < hi) n++;
+		return n;
+	}
+
+	/** SHARED-START */
+	static RegionSource sharedRegions(SlideLevel level, Stst stst, SourceModel model, java.util.function.Supplier<long[]>[] counted) {
+		NormalizedRegions n = new NormalizedRegions(level, stst, model);
+		counted[0] = () -> new long[] { n.ststRegions().generatorTiles(), n.ststRegions().regions() };
+		return n;
+	}
+	/** SHARED-END */
 
 	static int compare(Path a, Path b) throws IOException {
 		try (Slide x = Slide.open(a); Slide y = Slide.open(b)) {
