@@ -177,7 +177,7 @@ public final class WholeSlideJob {
 
 	private static Item one(Path slidePath, Path out, Settings settings, Progress progress, String prefix) throws IOException {
 		long start = System.nanoTime();
-		try (Slide slide = Slide.open(slidePath)) {
+		try (Slide slide = Slide.open(slidePath, sourceCacheBytes(settings.normalizer))) {
 			SlideLevel level0 = slide.level(0);
 			if (Files.exists(out) && !settings.write.overwrite()) {
 				String incomplete = incompleteReason(out, level0.width(), level0.height());
@@ -229,6 +229,17 @@ public final class WholeSlideJob {
 			progress.update(-1, -1, prefix + detail);
 			return new Item(slidePath, out, r.resumedRows() > 0 ? Outcome.RESUMED : Outcome.WRITTEN, detail, seconds, pixels);
 		}
+	}
+
+	/**
+	 * Decoded slide tiles kept while a slide is normalized. The pixel-wise methods read each tile once. STST's regions
+	 * read three rows of slide tiles (the guided filter's halo above, their own row, the generator tiles that reach into
+	 * the row below, see {@link sc.fiji.stainnorm.stst.StstRegions}), 192 MiB for a 32 768-pixel-wide slide of 512-pixel
+	 * tiles; with less, each tile is decoded up to three times. So STST keeps up to 384 MiB, at most an eighth of the heap.
+	 */
+	static long sourceCacheBytes(StainNormalizer normalizer) {
+		if (!(normalizer instanceof sc.fiji.stainnorm.stst.Stst)) return Slide.DEFAULT_CACHE_BYTES;
+		return Math.max(Slide.DEFAULT_CACHE_BYTES, Math.min(384L << 20, Runtime.getRuntime().maxMemory() / 8));
 	}
 
 	/** A slide level with the slide's pixel size (scaled to the level), so that the writer keeps it. */
