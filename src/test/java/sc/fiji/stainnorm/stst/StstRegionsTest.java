@@ -37,15 +37,16 @@ public class StstRegionsTest {
 	private static Stst stst;
 	private static RegionSource image;
 	private static SourceModel model;
-	private static RgbImage direct;
+	private static RgbImage he, direct;
 	private static long directTiles;
 
 	@BeforeClass
 	public static void oneByOne() throws IOException {
-		RgbImage he = ImageFiles.read(SharedData.he("TissueImageAnalytics_tiatoolbox/target_image.png")).crop(0, 0, 900, 700);
-		image = new ImageRegionSource(he, PixelSize.UNKNOWN);
+		he = ImageFiles.read(SharedData.he("TissueImageAnalytics_tiatoolbox/target_image.png"));
+		RgbImage part = he.crop(0, 0, 900, 700);
+		image = new ImageRegionSource(part, PixelSize.UNKNOWN);
 		stst = new Stst(MethodOptions.parse("batch=4"));
-		model = stst.learnSource(List.of(he));
+		model = stst.learnSource(List.of(part));
 		StstRegions unshared = stst.regions(image, model, 0);
 		direct = readAll(unshared, cells(), 1);
 		directTiles = unshared.generatorTiles();
@@ -77,6 +78,29 @@ public class StstRegionsTest {
 		assertTrue("some tiles must have been recomputed: " + small.generatorTiles(), small.generatorTiles() > 20);
 	}
 
+	/**
+	 * The writer's order (row by row of 512-pixel cells, two threads) with a cache of two tile rows of the image's width
+	 * and the working set of the cells in progress: every tile runs once, though the cache holds a third of them.
+	 */
+	@Test
+	public void rowByRowTwoTileRowsOfCacheSufficeForEachTileOnce() throws IOException {
+		int w = 3000, h = 1600, cell = 512;
+		RgbImage tissue = RgbImage.create(w, h); // the real image, three copies across and two down
+		for (int y = 0; y < h; y++)
+			for (int x = 0; x < w; x++) tissue.pixels()[y * w + x] = he.get(x % he.width(), y % he.height());
+		int columns = Tiler.positions(w, 256, 64).length, tiling = columns * Tiler.positions(h, 256, 64).length, cap = 2 * columns + 24;
+		StstRegions regions = stst.regions(new ImageRegionSource(tissue, PixelSize.UNKNOWN), model, cap);
+		List<long[]> cells = new ArrayList<>();
+		for (int y = 0; y < h; y += cell)
+			for (int x = 0; x < w; x += cell) cells.add(new long[] { x, y, Math.min(cell, w - x), Math.min(cell, h - y) });
+		readAll(regions, cells, 2, w, h);
+		System.out.printf("%dx%d by %d-pixel cells, cache of %d tiles: %d generator tiles (the tiling has %d)%n", w, h, cell, cap,
+			regions.generatorTiles(), tiling);
+		assertTrue("cache over its bound: " + regions.cachedTiles(), regions.cachedTiles() <= cap);
+		assertTrue("cache of " + cap + " tiles for a tiling of " + tiling, 2 * cap < tiling);
+		assertEquals("generator tiles", tiling, regions.generatorTiles());
+	}
+
 	private static List<long[]> cells() {
 		List<long[]> cells = new ArrayList<>();
 		for (int y = 0; y < 700; y += CELL)
@@ -86,7 +110,11 @@ public class StstRegionsTest {
 
 	/** The regions read by {@code threads} threads at once, pasted into one image. */
 	private static RgbImage readAll(RegionSource regions, List<long[]> cells, int threads) throws IOException {
-		RgbImage out = RgbImage.create(900, 700);
+		return readAll(regions, cells, threads, 900, 700);
+	}
+
+	private static RgbImage readAll(RegionSource regions, List<long[]> cells, int threads, int width, int height) throws IOException {
+		RgbImage out = RgbImage.create(width, height);
 		ExecutorService pool = Executors.newFixedThreadPool(threads);
 		try {
 			List<Future<RgbImage>> parts = new ArrayList<>();
@@ -95,7 +123,7 @@ public class StstRegionsTest {
 				RgbImage part = parts.get(k).get();
 				long[] c = cells.get(k);
 				for (int row = 0; row < c[3]; row++)
-					System.arraycopy(part.pixels(), row * (int) c[2], out.pixels(), (int) ((c[1] + row) * 900 + c[0]), (int) c[2]);
+					System.arraycopy(part.pixels(), row * (int) c[2], out.pixels(), (int) ((c[1] + row) * width + c[0]), (int) c[2]);
 			}
 		}
 		catch (InterruptedException | java.util.concurrent.ExecutionException e) {
