@@ -238,25 +238,28 @@ public final class StstRegions implements RegionSource {
 				}
 			}
 		}
+		// the weighted mean as 8-bit levels, one plane per channel (the same float steps as Stst.normalize's)
+		float[][] levels = new float[3][fw * fh];
+		float[] red = levels[0], green = levels[1], blue = levels[2];
 		for (int i = 0; i < weight.length; i++) {
 			float inv = 1 / weight[i];
-			sum[3 * i] *= inv;
-			sum[3 * i + 1] *= inv;
-			sum[3 * i + 2] *= inv;
+			red[i] = (float) NhwcBatch.toLevel(sum[3 * i] * inv);
+			green[i] = (float) NhwcBatch.toLevel(sum[3 * i + 1] * inv);
+			blue[i] = (float) NhwcBatch.toLevel(sum[3 * i + 2] * inv);
 		}
 		int[] px = new int[w * h];
 		int[] windowPixels = window.pixels();
 		int ww = window.width();
-		float[] channel = new float[fw * fh], guide = new float[fw * fh];
+		float[] guide = radius > 0 ? new float[fw * fh] : null;
 		for (int c = 0; c < 3; c++) {
 			int shift = 16 - 8 * c;
-			for (int i = 0; i < channel.length; i++) channel[i] = (float) NhwcBatch.toLevel(sum[3 * i + c]);
-			float[] filtered = channel;
+			float[] filtered = levels[c];
 			if (radius > 0) {
-				for (int yy = 0; yy < fh; yy++)
-					for (int xx = 0; xx < fw; xx++)
-						guide[yy * fw + xx] = (windowPixels[(fy0 + yy - wy) * ww + fx0 + xx - wx] >> shift) & 0xFF;
-				filtered = GuidedFilter.filter(guide, channel, fw, fh, radius, eps);
+				for (int yy = 0; yy < fh; yy++) {
+					int from = (fy0 + yy - wy) * ww + fx0 - wx, to = yy * fw;
+					for (int xx = 0; xx < fw; xx++) guide[to + xx] = (windowPixels[from + xx] >> shift) & 0xFF;
+				}
+				filtered = GuidedFilter.filter(guide, filtered, fw, fh, radius, eps);
 			}
 			for (int yy = 0; yy < h; yy++) {
 				int from = (int) (y - fy0 + yy) * fw + (int) (x - fx0), to = yy * w;
