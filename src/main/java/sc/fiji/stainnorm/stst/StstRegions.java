@@ -3,10 +3,8 @@ package sc.fiji.stainnorm.stst;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,8 +20,8 @@ import sc.fiji.stainnorm.slide.RegionSource;
  * tiles of the whole slide's tiling that reach the region or its guided-filter halo, cross-faded in the same order,
  * then the guided filter over region and halo), but with the generator tiles shared: each tile is run through the
  * generator once and kept in a bounded cache for the neighbouring regions that need it too. A 512-pixel region reaches
- * about 16 tiles of the bundled model's 256-pixel tiling (with its overlap of 64 and halo of 16), while about 7 per
- * region of area are new; without sharing, two thirds of the generator's work would be repeated.
+ * 16 tiles on average of the bundled model's 256-pixel tiling (overlap 64, halo 16), while about 7 per region of area
+ * are new: on the benchmark's slide 61 generator tiles per megapixel one region at a time, 27.8 shared (each tile once).
  * <p>
  * The generator's output for one tile does not depend on the other tiles of its batch, so the slide's pixels are
  * those of the region-by-region computation, bit for bit ({@code StstRegionsTest}).
@@ -31,10 +29,11 @@ import sc.fiji.stainnorm.slide.RegionSource;
  * <b>Memory.</b> At most {@code cachedTiles} tiles (3·tile²·4 bytes each: 768 KiB for 256² tiles) are kept, plus the
  * tiles the regions in progress hold. Which tile goes first when the cache is full follows the order a pyramid writer
  * (or a viewer scrolling down) asks for regions: row by row, left to right, from the earliest region in progress.
- * Tiles no later region of that order needs go first, then those needed furthest ahead. So the cache holds about two
- * tile rows of the slide's width for full reuse (a 32 768-pixel-wide slide: about 340 tiles, 260 MB); a smaller
- * cache still shares tiles within a region row and part of them between rows. Regions asked for in any other order
- * are still right, only slower. Safe for several threads: a tile needed by two regions at once is computed once.
+ * Tiles no later region of that order needs are dropped at once, and when the cache is full those needed furthest ahead
+ * go first. So a slide written row by row holds about two tile rows of its width (the tiles the next row of regions
+ * shares with this one) and the tiles around the regions in progress: a 32 768-pixel-wide slide about 450 tiles
+ * (340 MiB), a 3000² image 89 of its 256; a smaller cache still shares tiles within a region row and part of them
+ * between rows. Regions asked for in any other order are still right, only slower. Safe for several threads: a tile needed by two regions at once is computed once.
  */
 public final class StstRegions implements RegionSource {
 	private final RegionSource source;
@@ -51,6 +50,7 @@ public final class StstRegions implements RegionSource {
 	/** The regions being computed now, in the order they were started. */
 	private final List<long[]> inFlight = new ArrayList<>();
 	private final AtomicLong generated = new AtomicLong(), regions = new AtomicLong();
+	private int peak;
 
 	StstRegions(RegionSource source, StstEngine.Generator generator, StstInput.GrayMap map, int tile, int overlap, int batch, int radius,
 		double eps, long seed, int cachedTiles)
@@ -108,6 +108,13 @@ public final class StstRegions implements RegionSource {
 	/** Tiles kept at most. */
 	public int capacity() {
 		return capacity;
+	}
+
+	/** The most tiles kept at once so far (a region's claims counted before the cache drops any). */
+	public int peakCachedTiles() {
+		synchronized (tiles) {
+			return peak;
+		}
 	}
 
 	/** Tiles kept now. */
@@ -288,21 +295,27 @@ public final class StstRegions implements RegionSource {
 	}
 
 	/**
-	 * Drops tiles while more than {@code capacity} are kept: first those that no region after the earliest one in
-	 * progress needs, in the order regions are asked for (row by row, left to right), then those needed furthest ahead.
-	 * The regions in progress keep their own references, so a dropped tile is only recomputed if asked for again.
+	 * Drops the tiles that no region from shortly before the earliest one in progress on needs, in the order regions are
+	 * asked for (row by row, left to right), then, while more than {@code capacity} are kept, those needed furthest ahead.
+	 * "Shortly before": a few regions' widths (twice as many as are in progress, at least 4), since threads that took
+	 * their regions in order may start them out of order. So a slide written row by row holds only the tiles it will use
+	 * again. The regions in progress keep their own references, so a dropped tile is only recomputed if asked for again
+	 * (a viewer scrolling back up).
 	 */
 	private void evict() {
-		if (tiles.size() <= capacity) return;
 		long[] cursor = inFlight.get(0);
 		for (long[] r : inFlight)
 			if (r[1] < cursor[1] || r[1] == cursor[1] && r[0] < cursor[0]) cursor = r;
+		// the earliest region that may still be asked for: a few regions back, on the row above when the row began there
+		long back = cursor[0] - Math.max(4, 2L * inFlight.size()) * Math.max(1, cursor[2]);
+		long[] from = back >= 0 || cursor[1] == 0 ? new long[] { Math.max(0, back), cursor[1], cursor[2], cursor[3] }
+			: new long[] { Math.max(0, fullW + back), Math.max(0, cursor[1] - cursor[3]), cursor[2], cursor[3] };
+		tiles.keySet().removeIf(index -> nextUse(index, from) == Long.MAX_VALUE);
 		while (tiles.size() > capacity) {
 			Integer worst = null;
 			long worstKey = Long.MIN_VALUE;
-			for (Iterator<Map.Entry<Integer, CompletableFuture<float[]>>> it = tiles.entrySet().iterator(); it.hasNext();) {
-				int index = it.next().getKey();
-				long key = nextUse(index, cursor);
+			for (int index : tiles.keySet()) {
+				long key = nextUse(index, from);
 				if (key > worstKey) {
 					worstKey = key;
 					worst = index;
@@ -310,6 +323,7 @@ public final class StstRegions implements RegionSource {
 			}
 			tiles.remove(worst);
 		}
+		peak = Math.max(peak, tiles.size());
 	}
 
 	/**
