@@ -4,6 +4,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -17,13 +19,20 @@ import org.junit.Test;
 
 import sc.fiji.stainnorm.SharedData;
 import sc.fiji.stainnorm.core.ImageFiles;
+import sc.fiji.stainnorm.core.Progress;
 import sc.fiji.stainnorm.core.RgbImage;
 import sc.fiji.stainnorm.normalize.MethodOptions;
 import sc.fiji.stainnorm.normalize.SourceModel;
 import sc.fiji.stainnorm.slide.ImageRegionSource;
 import sc.fiji.stainnorm.slide.PixelSize;
 import sc.fiji.stainnorm.slide.RegionSource;
+import sc.fiji.stainnorm.slide.PyramidTiffOptions;
+import sc.fiji.stainnorm.slide.PyramidTiffWriter;
+import sc.fiji.stainnorm.slide.Slide;
+import sc.fiji.stainnorm.slide.SlideLevel;
+import sc.fiji.stainnorm.slide.SourceSampling;
 import sc.fiji.stainnorm.slide.TiledNormalization;
+import sc.fiji.stainnorm.slide.WholeSlideJob;
 
 /**
  * STST regions that share their generator tiles ({@link Stst#regions}) are the regions computed one by one
@@ -99,6 +108,44 @@ public class StstRegionsTest {
 			regions.generatorTiles(), tiling, regions.peakCachedTiles(), columns);
 		assertEquals("generator tiles", tiling, regions.generatorTiles());
 		assertTrue("kept at most " + regions.peakCachedTiles() + " of " + tiling + " tiles", 2 * regions.peakCachedTiles() < tiling);
+	}
+
+	/**
+	 * {@code ./stainnorm slide --method stst}'s core on a lossless (deflate) pyramid of the real image: level 0 of the
+	 * output is each 512 tile computed on its own by {@link Stst#normalizeRegion} with the source model of the job's
+	 * sample, to the bit.
+	 */
+	@Test
+	public void aSlideJobWritesTheRegionsComputedOneByOne() throws IOException {
+		Path dir = Files.createTempDirectory("stst-regions-");
+		try {
+			int w = 1500, h = 1100;
+			RgbImage mosaic = RgbImage.create(w, h);
+			for (int y = 0; y < h; y++)
+				for (int x = 0; x < w; x++) mosaic.pixels()[y * w + x] = he.get(x % he.width(), y % he.height());
+			Path slide = dir.resolve("slide.tif"), out = dir.resolve("out.tif");
+			PyramidTiffOptions deflate = PyramidTiffOptions.defaults().withCompression(PyramidTiffOptions.Compression.DEFLATE).withThreads(2);
+			PyramidTiffWriter.write(new ImageRegionSource(mosaic, PixelSize.UNKNOWN), slide, deflate, Progress.NONE);
+			WholeSlideJob.Report report = WholeSlideJob.run(List.of(slide), out, WholeSlideJob.Settings.of(stst, "stst", deflate), Progress.NONE);
+			assertEquals(report.items().toString(), WholeSlideJob.Outcome.WRITTEN, report.items().get(0).outcome());
+			try (Slide in = Slide.open(slide); Slide written = Slide.open(out)) {
+				SlideLevel level = in.level(0);
+				SourceModel sampled = stst.learnSource(SourceSampling.sample(level, SourceSampling.Settings.DEFAULT).tiles());
+				int max = 0;
+				for (int y = 0; y < h; y += 512)
+					for (int x = 0; x < w; x += 512) {
+						int cw = Math.min(512, w - x), ch = Math.min(512, h - y);
+						max = Math.max(max, TiledNormalization.maxDifference(stst.normalizeRegion(level, sampled, x, y, cw, ch),
+							written.level(0).read(x, y, cw, ch)));
+					}
+				assertEquals("largest difference of the job's output from the regions one by one", 0, max);
+			}
+		}
+		finally {
+			try (var files = Files.walk(dir)) {
+				files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+			}
+		}
 	}
 
 	private static List<long[]> cells() {
