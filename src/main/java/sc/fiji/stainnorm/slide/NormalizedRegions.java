@@ -12,12 +12,14 @@ import sc.fiji.stainnorm.normalize.Normalized;
 import sc.fiji.stainnorm.normalize.SourceModel;
 import sc.fiji.stainnorm.normalize.StainNormalizer;
 import sc.fiji.stainnorm.stst.Stst;
+import sc.fiji.stainnorm.stst.StstRegions;
 
 /**
  * A slide, normalized region by region with ONE source model learned for the whole slide: every region gets the same
  * colour transform, so regions meet without seams. Pixel-wise methods (Reinhard, Macenko, Khan, Vahadane) re-colour
  * each region on its own; STST computes each region from the blended generator tiles and guided-filter halo around it
- * ({@link Stst#normalizeRegion}). Regions without tissue ({@link TissueMask#enough}) are drawn with the same model,
+ * ({@link Stst#normalizeRegion}), sharing the generator tiles that neighbouring regions need among them ({@link StstRegions}: each
+ * computed once while in its bounded cache). Regions without tissue ({@link TissueMask#enough}) are drawn with the same model,
  * like the glass inside their neighbours (a copied glass region would leave a step where it meets a tissue region),
  * and counted.
  * Thread-safe; each region is computed when read and not kept (wrap it in {@link CellImages#cellImg} for a cache).
@@ -29,6 +31,8 @@ public final class NormalizedRegions implements RegionSource {
 	/** Pixel-wise methods: their exact colour memo (a slide's tiles share few colours); null for STST. */
 	private final ColourMemo memo;
 	private final Consumer<String> warnings;
+	/** STST's regions with their shared generator tiles; null for the pixel-wise methods. */
+	private final StstRegions stst;
 	private final AtomicLong glass = new AtomicLong(), normalized = new AtomicLong();
 
 	public NormalizedRegions(RegionSource slide, StainNormalizer normalizer, SourceModel source) {
@@ -44,6 +48,7 @@ public final class NormalizedRegions implements RegionSource {
 		this.source = Objects.requireNonNull(source);
 		this.warnings = Objects.requireNonNull(warnings);
 		this.memo = ColourMemo.ifPixelwise(normalizer, source);
+		this.stst = normalizer instanceof Stst s ? s.regions(slide, source) : null;
 	}
 
 	@Override
@@ -66,7 +71,7 @@ public final class NormalizedRegions implements RegionSource {
 		RgbImage region = slide.read(x, y, width, height);
 		if (!TissueMask.enough(TissueMask.count(region), region.pixelCount())) glass.incrementAndGet();
 		normalized.incrementAndGet();
-		if (normalizer instanceof Stst stst) return stst.normalizeRegion(slide, source, x, y, width, height);
+		if (stst != null) return stst.read(x, y, width, height);
 		Normalized result = memo != null ? memo.normalize(region) : normalizer.normalize(source, region);
 		for (String w : result.warnings()) warnings.accept("region " + x + "," + y + " " + width + "x" + height + ": " + w);
 		return result.image();
@@ -80,6 +85,11 @@ public final class NormalizedRegions implements RegionSource {
 	/** Regions normalized so far (glass regions included). */
 	public long normalizedRegions() {
 		return normalized.get();
+	}
+
+	/** STST's regions (their generator tiles counted), or null for the pixel-wise methods. */
+	public StstRegions ststRegions() {
+		return stst;
 	}
 
 	public StainNormalizer normalizer() {

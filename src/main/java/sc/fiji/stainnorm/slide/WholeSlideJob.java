@@ -177,7 +177,7 @@ public final class WholeSlideJob {
 
 	private static Item one(Path slidePath, Path out, Settings settings, Progress progress, String prefix) throws IOException {
 		long start = System.nanoTime();
-		try (Slide slide = Slide.open(slidePath)) {
+		try (Slide slide = open(slidePath, settings.normalizer)) {
 			SlideLevel level0 = slide.level(0);
 			if (Files.exists(out) && !settings.write.overwrite()) {
 				String incomplete = incompleteReason(out, level0.width(), level0.height());
@@ -229,6 +229,25 @@ public final class WholeSlideJob {
 			progress.update(-1, -1, prefix + detail);
 			return new Item(slidePath, out, r.resumedRows() > 0 ? Outcome.RESUMED : Outcome.WRITTEN, detail, seconds, pixels);
 		}
+	}
+
+	/**
+	 * The slide, keeping enough decoded tiles for the normalizer. The pixel-wise methods read each tile once: the default
+	 * cache. STST's regions read three rows of slide tiles (the guided filter's halo above, their own row, the generator
+	 * tiles that reach into the row below, see {@link sc.fiji.stainnorm.stst.StstRegions}), so with less than that each
+	 * tile is decoded up to three times (a 32-tile-wide slide with the default 64 MiB: 733 decodes for 256 tiles). STST keeps
+	 * four rows of level 0 (at least 512 pixels tall each): 256 MiB for a 32 768-pixel-wide slide, at most 384 MiB and an
+	 * eighth of the heap.
+	 */
+	static Slide open(Path path, StainNormalizer normalizer) throws IOException {
+		Slide slide = Slide.open(path);
+		if (!(normalizer instanceof sc.fiji.stainnorm.stst.Stst)) return slide;
+		SlideLevel level0 = slide.level(0);
+		long rows = 4 * 4L * level0.width() * Math.max(512, Math.min(level0.tileHeight(), level0.height()));
+		long bytes = Math.min(rows, Math.min(384L << 20, Runtime.getRuntime().maxMemory() / 8));
+		if (bytes <= Slide.DEFAULT_CACHE_BYTES) return slide;
+		slide.close();
+		return Slide.open(path, bytes);
 	}
 
 	/** A slide level with the slide's pixel size (scaled to the level), so that the writer keeps it. */

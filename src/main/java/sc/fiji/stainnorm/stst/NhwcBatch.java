@@ -55,9 +55,19 @@ public final class NhwcBatch {
 		int ww = window.width();
 		boolean identity = map.identity();
 		double scale = map.scale(), shift = map.offset();
+		// a tile inside the image along x (all but the narrowest images' tiles) reads its rows straight, unmirrored
+		boolean inside = x0 >= 0 && x0 + w <= fullWidth;
 		for (int y = 0; y < h; y++) {
 			int sy = (int) (mirror(y0 + y, fullHeight) - windowY);
 			int row = sy * ww, o = offset + y * w;
+			if (inside) {
+				int from = row + (int) (x0 - windowX);
+				if (identity) for (int x = 0; x < w; x++) dst[o + x] = grayValue(px[from + x]);
+				else
+					for (int x = 0; x < w; x++)
+						dst[o + x] = (float) (Math.max(0, Math.min(255, scale * StstInput.luma(px[from + x]) + shift)) / 127.5 - 1);
+				continue;
+			}
 			for (int x = 0; x < w; x++) {
 				int p = px[row + (int) (mirror(x0 + x, fullWidth) - windowX)];
 				if (identity) dst[o + x] = grayValue(p);

@@ -239,12 +239,27 @@ public final class Stst implements StainNormalizer {
 	 * without a seam, and together they equal the whole image's result up to float rounding, while only about
 	 * {@code (w + 2·tile)·(h + 2·tile)} pixels are in memory: a slide is normalized cell by cell. {@code model} is the
 	 * slide's source model ({@link #learnSource}: the gray map every tile must share); {@link SourceModel#NONE} only for
-	 * plain-gray models, which need none.
+	 * plain-gray models, which need none. Each call runs all its tiles through the generator; for many regions of one
+	 * slide, {@link #regions} shares the tiles between neighbours (the same pixels, computed once).
 	 *
 	 * @throws IOException when the source cannot be read
 	 */
 	public RgbImage normalizeRegion(RegionSource source, SourceModel model, long x, long y, int w, int h) throws IOException {
 		RegionSource.checkRegion(source, x, y, w, h);
+		return regions(source, model, 0).read(x, y, w, h);
+	}
+
+	/**
+	 * {@code source} normalized region by region as {@link #normalizeRegion} does it, with the generator tiles that
+	 * neighbouring regions share computed once ({@link StstRegions}), kept in a cache of at most
+	 * {@link #defaultCachedTiles} tiles: what a slide job uses.
+	 */
+	public StstRegions regions(RegionSource source, SourceModel model) {
+		return regions(source, model, defaultCachedTiles());
+	}
+
+	/** {@link #regions(RegionSource, SourceModel)} keeping at most {@code cachedTiles} generator tiles (0: none). */
+	public StstRegions regions(RegionSource source, SourceModel model, int cachedTiles) {
 		Loaded l = load();
 		StstInput.GrayMap map;
 		if (model instanceof Source s) map = s.map();
@@ -252,86 +267,18 @@ public final class Stst implements StainNormalizer {
 		else // without the slide's gray map each region would silently see another input than the whole image's
 			throw new IllegalArgumentException("STST regions of an input=" + l.model.inputMode().key() + " model need the slide's source model from learnSource, not "
 				+ model.describe());
-		if (source.width() > Integer.MAX_VALUE || source.height() > Integer.MAX_VALUE)
-			throw new StainNormException("STST tiles images of at most " + Integer.MAX_VALUE + " pixels a side, not " + source.width() + "x" + source.height());
-		int fullW = (int) source.width(), fullH = (int) source.height(), t = tile(), overlap = Math.min(overlap(), t - 1);
-		int[] xs = Tiler.positions(fullW, t, overlap), ys = Tiler.positions(fullH, t, overlap);
-		Tiler weights = new Tiler(t, t, t, overlap);
-		int halo = 2 * structureRadius;
-		// the generator's output is needed on [fx0, fx1) x [fy0, fy1): the rectangle and the guided filter's halo
-		int fx0 = (int) Math.max(0, x - halo), fy0 = (int) Math.max(0, y - halo);
-		int fx1 = (int) Math.min(fullW, x + w + halo), fy1 = (int) Math.min(fullH, y + h + halo);
-		int ix0 = firstTileReaching(xs, t, fx0), ix1 = lastTileReaching(xs, fx1), iy0 = firstTileReaching(ys, t, fy0), iy1 = lastTileReaching(ys, fy1);
-		// the pixels those tiles read (every pixel lies in some tile, so this holds the halo too)
-		int rx0 = xs[ix0], ry0 = ys[iy0], rx1 = Math.min(fullW, xs[ix1] + t), ry1 = Math.min(fullH, ys[iy1] + t);
-		RgbImage window = source.read(rx0, ry0, rx1 - rx0, ry1 - ry0);
-		int fw = fx1 - fx0, fh = fy1 - fy0, tileSize = t * t;
-		float[] sum = new float[fw * fh * 3], weight = new float[fw * fh];
-		int across = ix1 - ix0 + 1, count = across * (iy1 - iy0 + 1);
-		for (int first = 0; first < count; first += batch) {
-			int n = Math.min(batch, count - first);
-			int padded = Math.min(batch, Integer.highestOneBit(n) == n ? n : Integer.highestOneBit(n) << 1);
-			float[] in = new float[padded * tileSize];
-			for (int k = 0; k < n; k++) {
-				int tx = xs[ix0 + (first + k) % across], ty = ys[iy0 + (first + k) / across];
-				NhwcBatch.putGray(window, map, rx0, ry0, fullW, fullH, tx, ty, t, t, in, k * tileSize);
-			}
-			for (int k = n; k < padded; k++) System.arraycopy(in, 0, in, k * tileSize, tileSize);
-			int firstIndex = (iy0 + first / across) * xs.length + ix0 + first % across;
-			float[] out = l.generator.run(in, padded, t, t, seed + firstIndex);
-			for (int k = 0; k < n; k++) {
-				int tx = xs[ix0 + (first + k) % across], ty = ys[iy0 + (first + k) / across];
-				int base = k * tileSize * 3;
-				for (int yy = Math.max(ty, fy0); yy < Math.min(ty + t, fy1); yy++)
-					for (int xx = Math.max(tx, fx0); xx < Math.min(tx + t, fx1); xx++) {
-						float wt = weights.weight(xx - tx, yy - ty);
-						int o = base + 3 * ((yy - ty) * t + xx - tx), d = (yy - fy0) * fw + xx - fx0;
-						sum[3 * d] += wt * out[o];
-						sum[3 * d + 1] += wt * out[o + 1];
-						sum[3 * d + 2] += wt * out[o + 2];
-						weight[d] += wt;
-					}
-			}
-		}
-		for (int i = 0; i < weight.length; i++) {
-			float inv = 1 / weight[i];
-			sum[3 * i] *= inv;
-			sum[3 * i + 1] *= inv;
-			sum[3 * i + 2] *= inv;
-		}
-		int[] px = new int[w * h];
-		int[] windowPixels = window.pixels();
-		int ww = window.width();
-		float[] channel = new float[fw * fh], guide = new float[fw * fh];
-		for (int c = 0; c < 3; c++) {
-			int shift = 16 - 8 * c;
-			for (int i = 0; i < channel.length; i++) channel[i] = (float) NhwcBatch.toLevel(sum[3 * i + c]);
-			float[] filtered = channel;
-			if (structureRadius > 0) {
-				for (int yy = 0; yy < fh; yy++)
-					for (int xx = 0; xx < fw; xx++)
-						guide[yy * fw + xx] = (windowPixels[(fy0 + yy - ry0) * ww + fx0 + xx - rx0] >> shift) & 0xFF;
-				filtered = GuidedFilter.filter(guide, channel, fw, fh, structureRadius, structureEps);
-			}
-			for (int yy = 0; yy < h; yy++) {
-				int from = (int) (y - fy0 + yy) * fw + (int) (x - fx0), to = yy * w;
-				for (int xx = 0; xx < w; xx++) px[to + xx] |= RgbImage.toByte(filtered[from + xx]) << shift;
-			}
-		}
-		for (int i = 0; i < px.length; i++) px[i] |= 0xFF000000;
-		return RgbImage.wrap(w, h, px);
+		int t = tile();
+		return new StstRegions(source, l.generator, map, t, Math.min(overlap(), t - 1), batch, structureRadius, structureEps, seed, cachedTiles);
 	}
 
-	private static int firstTileReaching(int[] origins, int tile, int from) {
-		int i = 0;
-		while (origins[i] + tile <= from) i++;
-		return i;
+	/** The generator tiles a slide job keeps by default: a quarter of the Java heap, at most 512 MiB. */
+	public int defaultCachedTiles() {
+		load();
+		return StstRegions.tilesIn(defaultCacheBytes(), tile());
 	}
 
-	private static int lastTileReaching(int[] origins, int to) {
-		int i = origins.length - 1;
-		while (origins[i] >= to) i--;
-		return i;
+	private static long defaultCacheBytes() {
+		return Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 4);
 	}
 
 	/** The generator's output for the whole image, interleaved RGB in [-1, 1]: overlapping tiles, cross-faded. */

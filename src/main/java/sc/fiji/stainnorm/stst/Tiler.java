@@ -64,6 +64,11 @@ public final class Tiler {
 		return overlap;
 	}
 
+	/** The weight profile along either axis: {@code weight(x, y) == ramp()[x] * ramp()[y]}. Not a copy: not to be changed. */
+	float[] ramp() {
+		return ramp;
+	}
+
 	/** Blending weight of tile pixel (x, y). */
 	public float weight(int x, int y) {
 		return ramp[x] * ramp[y];
