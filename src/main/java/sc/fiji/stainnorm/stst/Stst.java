@@ -212,7 +212,7 @@ public final class Stst implements StainNormalizer {
 	@Override
 	public List<Normalized> normalizeAll(List<RgbImage> sources) {
 		Loaded l = load();
-		if (dropout || sources.size() < 2) return StainNormalizer.super.normalizeAll(sources);
+		if (dropout) return StainNormalizer.super.normalizeAll(sources);
 		List<Source> learned = new ArrayList<>(sources.size());
 		List<StstInput.GrayMap> maps = new ArrayList<>(sources.size());
 		for (RgbImage s : sources) {
@@ -220,7 +220,7 @@ public final class Stst implements StainNormalizer {
 			learned.add(src);
 			maps.add(src.map());
 		}
-		List<float[]> colours = translate(l, sources, maps);
+		List<float[]> colours = translate(l, sources, maps, true);
 		List<Normalized> out = new ArrayList<>(sources.size());
 		for (int i = 0; i < sources.size(); i++) {
 			out.add(new Normalized(coloured(sources.get(i), colours.get(i)), learned.get(i).warnings()));
@@ -243,7 +243,7 @@ public final class Stst implements StainNormalizer {
 	}
 
 	private RgbImage normalize(Loaded l, RgbImage source, StstInput.GrayMap map) {
-		return coloured(source, translate(l, List.of(source), List.of(map)).get(0));
+		return coloured(source, translate(l, List.of(source), List.of(map), false).get(0));
 	}
 
 	/** The image from the generator's output {@code rgb} ({@link #translate}), on the input's structure when keep_structure. */
@@ -372,8 +372,11 @@ public final class Stst implements StainNormalizer {
 	/**
 	 * The generator's output for each whole image, interleaved RGB in [-1, 1]: overlapping tiles, cross-faded. The tiles
 	 * of all images, in order, share the calls ({@code batch} tiles each); dropout masks are seeded by a call's first tile.
+	 *
+	 * @param group the images are a group of a longer job: a partial call is padded to the smallest batch shape already
+	 *        compiled that holds it (a job's last groups then reuse its full batch's graph instead of building one more)
 	 */
-	private List<float[]> translate(Loaded l, List<RgbImage> sources, List<StstInput.GrayMap> maps) {
+	private List<float[]> translate(Loaded l, List<RgbImage> sources, List<StstInput.GrayMap> maps, boolean group) {
 		int t = tile(), tileSize = t * t;
 		List<Tiler> tilers = new ArrayList<>(sources.size());
 		List<float[]> sums = new ArrayList<>(sources.size()), weights = new ArrayList<>(sources.size());
@@ -391,6 +394,12 @@ public final class Stst implements StainNormalizer {
 			int n = Math.min(batch, tiles.size() - first);
 			// a partial batch is padded to a power of two, so a few graph shapes serve every image size
 			int padded = Math.min(batch, Integer.highestOneBit(n) == n ? n : Integer.highestOneBit(n) << 1);
+			if (group && !dropout && !l.generator.isCompiled(padded, t, t))
+				for (int shape = padded; shape <= batch; shape = shape == batch ? batch + 1 : Math.min(batch, 2 * shape))
+					if (l.generator.isCompiled(shape, t, t)) {
+						padded = shape;
+						break;
+					}
 			float[] in = new float[padded * tileSize];
 			for (int k = 0; k < n; k++) {
 				int[] tile = tiles.get(first + k);

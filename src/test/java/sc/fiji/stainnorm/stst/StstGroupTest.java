@@ -18,7 +18,8 @@ import sc.fiji.stainnorm.synth.SyntheticTissue;
 
 /**
  * A group of images normalized together (their tiles batched into shared TensorFlow calls) gives each image the pixels
- * and warnings it gets alone, to the bit: the benchmark and the folder job hand STST such groups.
+ * and warnings it gets alone, to the bit, whatever the batch it was padded into: the benchmark and the folder job hand STST
+ * such groups.
  */
 public class StstGroupTest {
 	@Test
@@ -34,13 +35,18 @@ public class StstGroupTest {
 		// the bundled model, and the default batch of 8 tiles: the 300x280 image's 4 tiles straddle two calls
 		StainNormalizer stst = Methods.create("stst", MethodOptions.none());
 		stst.fit(List.of());
+		// 11 tiles: a call of 8, then 3 padded into the 8-tile graph already built (not a new one of 4)
 		List<Normalized> together = stst.normalizeAll(images);
 		assertEquals(images.size(), together.size());
+		// a job's last group of one image, padded likewise
+		RgbImage last = images.get(0);
+		int[] lastInGroup = stst.normalizeAll(List.of(last)).get(0).image().pixels();
 		for (int i = 0; i < images.size(); i++) {
 			Normalized alone = stst.normalize(images.get(i));
 			assertArrayEquals("image " + i + " in the group", alone.image().pixels(), together.get(i).image().pixels());
 			assertEquals("image " + i + "'s warnings", alone.warnings(), together.get(i).warnings());
 		}
 		assertEquals("the uniform image is warned about", 1, together.get(images.size() - 1).warnings().size());
+		assertArrayEquals("a group of one, padded to 8 tiles", stst.normalize(last).image().pixels(), lastInGroup);
 	}
 }

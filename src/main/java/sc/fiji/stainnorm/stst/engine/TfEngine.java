@@ -240,6 +240,11 @@ public final class TfEngine implements StstEngine {
 		}
 
 		@Override
+		public boolean isCompiled(int n, int h, int w) {
+			return compiled.containsKey(List.of(n, h, w));
+		}
+
+		@Override
 		public float[] run(float[] gray, int n, int h, int w, long dropoutSeed) {
 			int g = spec.granularity();
 			if (n < 1 || h < g || w < g || h % g != 0 || w % g != 0)
