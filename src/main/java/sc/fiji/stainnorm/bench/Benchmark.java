@@ -158,8 +158,19 @@ public final class Benchmark {
 			for (int t = 0; t < threads; t++)
 				futures.add(pool.submit(() -> {
 					long start = cpuTime ? bean.getCurrentThreadCpuTime() : 0;
-					for (int i = next.getAndIncrement(); i < patches.size(); i = next.getAndIncrement())
-						if (!normalizer.normalize(patches.get(i)).warnings().isEmpty()) warned.incrementAndGet();
+					// groups as the folder job forms them: one patch each, or (STST) a TensorFlow call's worth
+					long budget = normalizer.groupPixels();
+					List<RgbImage> group = new ArrayList<>();
+					long pixels = 0;
+					for (int i = next.getAndIncrement(); i < patches.size(); i = next.getAndIncrement()) {
+						group.add(patches.get(i));
+						pixels += patches.get(i).pixelCount();
+						if (pixels < budget) continue;
+						warned.addAndGet(warned(normalizer.normalizeAll(group)));
+						group.clear();
+						pixels = 0;
+					}
+					if (!group.isEmpty()) warned.addAndGet(warned(normalizer.normalizeAll(group)));
 					if (cpuTime) cpuNanos.addAndGet(bean.getCurrentThreadCpuTime() - start);
 				}));
 			for (Future<?> f : futures)
@@ -177,6 +188,10 @@ public final class Benchmark {
 			pool.shutdownNow();
 		}
 		return warned.get();
+	}
+
+	private static long warned(List<sc.fiji.stainnorm.normalize.Normalized> results) {
+		return results.stream().filter(n -> !n.warnings().isEmpty()).count();
 	}
 
 	/**

@@ -162,24 +162,53 @@ public final class BatchNormalizer {
 			progress.update(done.incrementAndGet(), total, in.getFileName() + " " + r.outcome().name().toLowerCase().replace('_', ' '));
 		};
 		List<FileResult> results = new ArrayList<>();
-		try {
-			List<CompletableFuture<FileResult>> pending = ParallelItems.map(mine, threads, "batch-normalize", progress, (i, in) -> {
-				Prepared p = prepare(normalizer, in, outputDir.resolve(in.getFileName()), overwrite, times);
-				if (p.result() != null) {
-					finished.accept(p.result());
-					return CompletableFuture.completedFuture(p.result());
+		java.util.function.Function<Prepared, CompletableFuture<FileResult>> hand = p -> {
+			if (p.result() != null) {
+				finished.accept(p.result());
+				return CompletableFuture.completedFuture(p.result());
+			}
+			waitingWrites.acquireUninterruptibly();
+			return CompletableFuture.supplyAsync(() -> {
+				try {
+					FileResult r = write(p, times);
+					finished.accept(r);
+					return r;
 				}
-				waitingWrites.acquireUninterruptibly();
-				return CompletableFuture.supplyAsync(() -> {
-					try {
-						FileResult r = write(p, times);
-						finished.accept(r);
-						return r;
+				finally {
+					waitingWrites.release();
+				}
+			}, writers);
+		};
+		// each worker takes the next file until cancelled; files are normalized in groups of the method's groupPixels
+		// (one file each for most methods, a TensorFlow call's worth of tiles for STST), so memory stays bounded
+		List<CompletableFuture<FileResult>> pending = new ArrayList<>(java.util.Collections.nCopies(mine.size(), null));
+		java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+		long budget = normalizer.groupPixels();
+		try {
+			ParallelItems.map(java.util.Collections.nCopies(workers, budget), workers, "batch-normalize", progress, (w, groupPixels) -> {
+				List<Read> group = new ArrayList<>();
+				List<Integer> indices = new ArrayList<>();
+				long pixels = 0;
+				for (int i = next.getAndIncrement(); i < mine.size(); i = progress.isCancelled() ? mine.size() : next.getAndIncrement()) {
+					Path in = mine.get(i);
+					Read r = read(normalizer, in, outputDir.resolve(in.getFileName()), overwrite, times);
+					if (r.result() != null) {
+						pending.set(i, hand.apply(done(r.result())));
+						continue;
 					}
-					finally {
-						waitingWrites.release();
-					}
-				}, writers);
+					group.add(r);
+					indices.add(i);
+					pixels += r.image().pixelCount();
+					if (pixels < groupPixels) continue;
+					List<Prepared> prepared = normalizeGroup(normalizer, group, times);
+					for (int k = 0; k < prepared.size(); k++) pending.set(indices.get(k), hand.apply(prepared.get(k)));
+					group.clear();
+					indices.clear();
+					pixels = 0;
+				}
+				List<Prepared> prepared = normalizeGroup(normalizer, group, times);
+				for (int k = 0; k < prepared.size(); k++) pending.set(indices.get(k), hand.apply(prepared.get(k)));
+				return null;
 			}, "Interrupted", cause -> new StainNormException("Normalization failed: " + cause, cause));
 			for (CompletableFuture<FileResult> f : pending)
 				if (f != null) results.add(f.get());
@@ -212,39 +241,95 @@ public final class BatchNormalizer {
 	/** A file read, normalized and encoded, waiting for its write; or, when there is nothing to write, its result. */
 	private record Prepared(Path input, Path output, ImageOutput.Encoded encoded, boolean replace, List<String> messages, FileResult result) {}
 
+	/** A file decoded, waiting to be normalized; or, when there is nothing to normalize, its result. */
+	private record Read(Path input, Path output, RgbImage image, boolean replace, List<String> messages, FileResult result) {}
+
 	/**
-	 * One file up to its write. An existing output counts only when it decodes in full; one that does not (a
+	 * One file up to its normalization. An existing output counts only when it decodes in full; one that does not (a
 	 * truncated file from an older version or a failing disk) is normalized again, with a warning naming it.
 	 */
-	private static Prepared prepare(StainNormalizer normalizer, Path in, Path out, boolean overwrite, StageTimes times) {
+	private static Read read(StainNormalizer normalizer, Path in, Path out, boolean overwrite, StageTimes times) {
 		List<String> messages = new ArrayList<>();
 		boolean replace = overwrite;
-		if (Files.isDirectory(out)) return done(new FileResult(in, out, Outcome.FAILED, List.of("the output " + out + " is a folder")));
+		if (Files.isDirectory(out)) return unread(new FileResult(in, out, Outcome.FAILED, List.of("the output " + out + " is a folder")));
 		if (!overwrite && Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
 			String problem = ImageOutput.whyIncomplete(out);
-			if (problem == null) return done(new FileResult(in, out, Outcome.SKIPPED_EXISTING, List.of()));
+			if (problem == null) return unread(new FileResult(in, out, Outcome.SKIPPED_EXISTING, List.of()));
 			messages.add("the existing output " + out + " " + problem + "; normalizing it again");
 			replace = true;
 		}
 		try {
 			long t0 = System.nanoTime();
 			RgbImage src = normalizer.acceptsGrayscale() ? ImageFiles.readAcceptingGray(in) : ImageFiles.read(in);
-			long t1 = System.nanoTime();
-			Normalized n = normalizer.normalize(src);
-			messages.addAll(n.warnings());
-			long t2 = System.nanoTime();
-			ImageOutput.Encoded encoded = ImageOutput.encode(n.image(), out);
-			long t3 = System.nanoTime();
-			times.read.addAndGet(t1 - t0);
-			times.compute.addAndGet(t2 - t1);
-			times.encode.addAndGet(t3 - t2);
-			return new Prepared(in, out, encoded, replace, messages, null);
+			times.read.addAndGet(System.nanoTime() - t0);
+			return new Read(in, out, src, replace, messages, null);
 		}
 		catch (StainNormException e) {
-			return done(new FileResult(in, out, Outcome.FAILED, List.of(e.getMessage())));
+			return unread(new FileResult(in, out, Outcome.FAILED, List.of(e.getMessage())));
 		}
 		catch (OutOfMemoryError e) {
-			return done(new FileResult(in, out, Outcome.FAILED, List.of("out of memory (give Java more memory or use fewer threads)")));
+			return unread(new FileResult(in, out, Outcome.FAILED, List.of("out of memory (give Java more memory or use fewer threads)")));
+		}
+	}
+
+	private static Read unread(FileResult result) {
+		return new Read(result.input(), result.output(), null, false, result.messages(), result);
+	}
+
+	/**
+	 * Decoded files normalized together ({@link StainNormalizer#normalizeAll}) and encoded, in order. When the group
+	 * fails, its files are normalized one by one, so that each failure names its own file and the others are written.
+	 */
+	private static List<Prepared> normalizeGroup(StainNormalizer normalizer, List<Read> group, StageTimes times) {
+		if (group.isEmpty()) return List.of();
+		if (group.size() > 1) {
+			List<Normalized> all = null;
+			long t0 = System.nanoTime();
+			try {
+				all = normalizer.normalizeAll(group.stream().map(Read::image).toList());
+			}
+			catch (StainNormException | OutOfMemoryError e) {
+				// one by one below
+			}
+			times.compute.addAndGet(System.nanoTime() - t0);
+			if (all != null) {
+				List<Prepared> out = new ArrayList<>(group.size());
+				for (int k = 0; k < group.size(); k++) out.add(encode(group.get(k), all.get(k), times));
+				return out;
+			}
+		}
+		List<Prepared> out = new ArrayList<>(group.size());
+		for (Read r : group) {
+			try {
+				long t0 = System.nanoTime();
+				Normalized n = normalizer.normalize(r.image());
+				times.compute.addAndGet(System.nanoTime() - t0);
+				out.add(encode(r, n, times));
+			}
+			catch (StainNormException e) {
+				out.add(done(new FileResult(r.input(), r.output(), Outcome.FAILED, List.of(e.getMessage()))));
+			}
+			catch (OutOfMemoryError e) {
+				out.add(done(new FileResult(r.input(), r.output(), Outcome.FAILED, List.of("out of memory (give Java more memory or use fewer threads)"))));
+			}
+		}
+		return out;
+	}
+
+	private static Prepared encode(Read r, Normalized n, StageTimes times) {
+		List<String> messages = new ArrayList<>(r.messages());
+		messages.addAll(n.warnings());
+		try {
+			long t0 = System.nanoTime();
+			ImageOutput.Encoded encoded = ImageOutput.encode(n.image(), r.output());
+			times.encode.addAndGet(System.nanoTime() - t0);
+			return new Prepared(r.input(), r.output(), encoded, r.replace(), messages, null);
+		}
+		catch (StainNormException e) {
+			return done(new FileResult(r.input(), r.output(), Outcome.FAILED, List.of(e.getMessage())));
+		}
+		catch (OutOfMemoryError e) {
+			return done(new FileResult(r.input(), r.output(), Outcome.FAILED, List.of("out of memory (give Java more memory or use fewer threads)")));
 		}
 	}
 

@@ -16,6 +16,11 @@ public final class StainEstimates {
 		return new Macenko(MethodOptions.none()).stainsOf(image);
 	}
 
+	/** Macenko's stain vectors alone (rows H, E), failing as {@link #macenko} does, faster. */
+	public static double[][] macenkoVectors(RgbImage image) {
+		return new Macenko(MethodOptions.none()).stainVectorsOf(image);
+	}
+
 	/** Vahadane's sparse-dictionary stain matrix, rows H, E; fails with a clear message on a patch without two stains. */
 	public static double[][] vahadane(RgbImage image) {
 		double[][] stains = new Vahadane().estimateStains(image);

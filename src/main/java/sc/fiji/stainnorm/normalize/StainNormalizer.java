@@ -34,6 +34,27 @@ public interface StainNormalizer {
 	Normalized normalize(RgbImage source);
 
 	/**
+	 * How many pixels of images {@link #normalizeAll} takes at a time to its advantage (STST: {@code batch} tiles, one
+	 * TensorFlow call); 0 for methods that gain nothing from groups. Callers with many images group them until the group
+	 * holds this many pixels (an image that large goes alone), so memory stays bounded.
+	 */
+	default long groupPixels() {
+		return 0;
+	}
+
+	/**
+	 * {@link #normalize(RgbImage)} of each image, in order, with the same results; a method may share work among them
+	 * (STST batches their tiles into the generator's calls). A failure fails the whole group: to tell which image
+	 * failed, normalize them one by one.
+	 */
+	default List<Normalized> normalizeAll(List<RgbImage> sources) {
+		List<Normalized> out = new java.util.ArrayList<>(sources.size());
+		for (RgbImage s : sources)
+			out.add(normalize(s));
+		return out;
+	}
+
+	/**
 	 * Learns the source side (see {@link SourceModel}) from samples of the image or slide to be re-coloured; the samples'
 	 * pixels are pooled as if they were one image. {@code normalize(image)} is {@code normalize(learnSource(List.of(image)),
 	 * image)}. Methods without a source model return {@link SourceModel#NONE}.

@@ -31,10 +31,19 @@ public final class NhwcBatch {
 		int iw = image.width(), ih = image.height();
 		boolean identity = map.identity();
 		double scale = map.scale(), shift = map.offset();
+		// a tile inside the image along x (every tile of an image at least a tile wide) reads its rows straight, unmirrored
+		boolean inside = x0 >= 0 && x0 + w <= iw;
 		for (int y = 0; y < h; y++) {
 			int sy = mirror(y0 + y, ih);
 			int row = sy * iw, o = offset + y * w;
-			if (identity) for (int x = 0; x < w; x++) dst[o + x] = grayValue(px[row + mirror(x0 + x, iw)]);
+			if (inside) {
+				int from = row + x0;
+				if (identity) for (int x = 0; x < w; x++) dst[o + x] = grayValue(px[from + x]);
+				else
+					for (int x = 0; x < w; x++)
+						dst[o + x] = (float) (Math.max(0, Math.min(255, scale * StstInput.luma(px[from + x]) + shift)) / 127.5 - 1);
+			}
+			else if (identity) for (int x = 0; x < w; x++) dst[o + x] = grayValue(px[row + mirror(x0 + x, iw)]);
 			else
 				for (int x = 0; x < w; x++) {
 					double level = Math.max(0, Math.min(255, scale * StstInput.luma(px[row + mirror(x0 + x, iw)]) + shift));

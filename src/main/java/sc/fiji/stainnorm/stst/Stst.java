@@ -200,6 +200,45 @@ public final class Stst implements StainNormalizer {
 	@Override
 	public Normalized normalize(RgbImage source) {
 		Loaded l = load();
+		Source learned = learnWithWarnings(source);
+		return new Normalized(normalize(l, source, learned.map()), learned.warnings());
+	}
+
+	/** {@code batch} tiles: what one TensorFlow call takes. */
+	@Override
+	public long groupPixels() {
+		load();
+		return (long) batch * tile() * tile();
+	}
+
+	/**
+	 * {@link #normalize(RgbImage)} of each image, their tiles batched together into the generator's calls ({@code batch}
+	 * tiles each): the same pixels and warnings (a tile's output does not depend on the tiles batched with it), in fewer,
+	 * larger calls. With {@code dropout=true} each image's dropout masks are seeded as when it is alone, so the images
+	 * then run one by one.
+	 */
+	@Override
+	public List<Normalized> normalizeAll(List<RgbImage> sources) {
+		Loaded l = load();
+		if (dropout) return StainNormalizer.super.normalizeAll(sources);
+		List<Source> learned = new ArrayList<>(sources.size());
+		List<StstInput.GrayMap> maps = new ArrayList<>(sources.size());
+		for (RgbImage s : sources) {
+			Source src = learnWithWarnings(s);
+			learned.add(src);
+			maps.add(src.map());
+		}
+		List<float[]> colours = translate(l, sources, maps, true);
+		List<Normalized> out = new ArrayList<>(sources.size());
+		for (int i = 0; i < sources.size(); i++) {
+			out.add(new Normalized(coloured(sources.get(i), colours.get(i)), learned.get(i).warnings()));
+			colours.set(i, null); // each image's generator output is garbage once coloured
+		}
+		return out;
+	}
+
+	/** {@link #learnSource} of one whole image, with the warnings {@link #normalize(RgbImage)} gives it. */
+	private Source learnWithWarnings(RgbImage source) {
 		int w = source.width(), h = source.height(), t = tile();
 		List<String> warnings = new ArrayList<>();
 		if (grayStdDev(source) < 2)
@@ -208,12 +247,16 @@ public final class Stst implements StainNormalizer {
 			warnings.add("the image (" + w + "x" + h + ") is smaller than a " + t + " tile: it was mirror-padded, which may shift colours");
 		Source learned = (Source) learnSource(List.of(source));
 		warnings.addAll(learned.warnings());
-		return new Normalized(normalize(l, source, learned.map()), warnings);
+		return new Source(learned.map(), warnings);
 	}
 
 	private RgbImage normalize(Loaded l, RgbImage source, StstInput.GrayMap map) {
+		return coloured(source, translate(l, List.of(source), List.of(map), false).get(0));
+	}
+
+	/** The image from the generator's output {@code rgb} ({@link #translate}), on the input's structure when keep_structure. */
+	private RgbImage coloured(RgbImage source, float[] rgb) {
 		int w = source.width(), h = source.height();
-		float[] rgb = translate(l, source, map);
 		int[] px = new int[w * h];
 		int[] sourcePixels = source.pixels();
 		float[] channel = new float[w * h], guide = new float[w * h];
@@ -281,29 +324,61 @@ public final class Stst implements StainNormalizer {
 		return Math.min(512L << 20, Runtime.getRuntime().maxMemory() / 4);
 	}
 
-	/** The generator's output for the whole image, interleaved RGB in [-1, 1]: overlapping tiles, cross-faded. */
-	private float[] translate(Loaded l, RgbImage source, StstInput.GrayMap map) {
-		int w = source.width(), h = source.height(), t = tile();
-		Tiler tiler = new Tiler(w, h, t, Math.min(overlap(), t - 1));
-		float[] sum = new float[w * h * 3], weight = new float[w * h];
-		int tileSize = t * t;
-		for (int first = 0; first < tiler.count(); first += batch) {
-			int n = Math.min(batch, tiler.count() - first);
+	/**
+	 * The generator's output for each whole image, interleaved RGB in [-1, 1]: overlapping tiles, cross-faded. The tiles
+	 * of all images, in order, share the calls ({@code batch} tiles each); dropout masks are seeded by a call's first tile.
+	 *
+	 * @param group the images are a group of a longer job: a partial call is padded to the smallest batch shape already
+	 *        compiled that holds it (a job's last groups then reuse its full batch's graph instead of building one more)
+	 */
+	private List<float[]> translate(Loaded l, List<RgbImage> sources, List<StstInput.GrayMap> maps, boolean group) {
+		int t = tile(), tileSize = t * t;
+		List<Tiler> tilers = new ArrayList<>(sources.size());
+		List<float[]> sums = new ArrayList<>(sources.size()), weights = new ArrayList<>(sources.size());
+		// every tile as (image, tile index in that image), in order
+		List<int[]> tiles = new ArrayList<>();
+		for (int i = 0; i < sources.size(); i++) {
+			RgbImage source = sources.get(i);
+			Tiler tiler = new Tiler(source.width(), source.height(), t, Math.min(overlap(), t - 1));
+			tilers.add(tiler);
+			sums.add(new float[source.pixelCount() * 3]);
+			weights.add(new float[source.pixelCount()]);
+			for (int k = 0; k < tiler.count(); k++) tiles.add(new int[] { i, k });
+		}
+		for (int first = 0; first < tiles.size(); first += batch) {
+			int n = Math.min(batch, tiles.size() - first);
 			// a partial batch is padded to a power of two, so a few graph shapes serve every image size
 			int padded = Math.min(batch, Integer.highestOneBit(n) == n ? n : Integer.highestOneBit(n) << 1);
+			if (group && !dropout && !l.generator.isCompiled(padded, t, t))
+				for (int shape = padded; shape <= batch; shape = shape == batch ? batch + 1 : Math.min(batch, 2 * shape))
+					if (l.generator.isCompiled(shape, t, t)) {
+						padded = shape;
+						break;
+					}
 			float[] in = new float[padded * tileSize];
-			for (int k = 0; k < n; k++) NhwcBatch.putGray(source, map, tiler.tileX(first + k), tiler.tileY(first + k), t, t, in, k * tileSize);
+			for (int k = 0; k < n; k++) {
+				int[] tile = tiles.get(first + k);
+				Tiler tiler = tilers.get(tile[0]);
+				NhwcBatch.putGray(sources.get(tile[0]), maps.get(tile[0]), tiler.tileX(tile[1]), tiler.tileY(tile[1]), t, t, in, k * tileSize);
+			}
 			for (int k = n; k < padded; k++) System.arraycopy(in, 0, in, k * tileSize, tileSize);
 			float[] out = l.generator.run(in, padded, t, t, seed + first);
-			for (int k = 0; k < n; k++) accumulate(out, k, tiler, first + k, w, h, sum, weight);
+			for (int k = 0; k < n; k++) {
+				int[] tile = tiles.get(first + k);
+				RgbImage source = sources.get(tile[0]);
+				accumulate(out, k, tilers.get(tile[0]), tile[1], source.width(), source.height(), sums.get(tile[0]), weights.get(tile[0]));
+			}
 		}
-		for (int i = 0; i < weight.length; i++) {
-			float inv = 1 / weight[i];
-			sum[3 * i] *= inv;
-			sum[3 * i + 1] *= inv;
-			sum[3 * i + 2] *= inv;
+		for (int i = 0; i < sources.size(); i++) {
+			float[] sum = sums.get(i), weight = weights.get(i);
+			for (int p = 0; p < weight.length; p++) {
+				float inv = 1 / weight[p];
+				sum[3 * p] *= inv;
+				sum[3 * p + 1] *= inv;
+				sum[3 * p + 2] *= inv;
+			}
 		}
-		return sum;
+		return sums;
 	}
 
 	private static void accumulate(float[] out, int k, Tiler tiler, int index, int w, int h, float[] sum, float[] weight) {

@@ -52,6 +52,12 @@ public interface StstEngine {
 		 */
 		float[] run(float[] gray, int n, int h, int w, long dropoutSeed);
 
+		/**
+		 * Whether {@link #run} already has its graph for batches of n x h x w: the first call of a shape builds and
+		 * optimizes one, which takes longer (about a second on two busy cores) than a few tiles of padding.
+		 */
+		boolean isCompiled(int n, int h, int w);
+
 		@Override
 		void close();
 	}

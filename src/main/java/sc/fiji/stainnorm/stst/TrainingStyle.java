@@ -43,7 +43,7 @@ public record TrainingStyle(int images, double[] hematoxylin, double[] eosin, do
 		public static Measure of(RgbImage image) {
 			double[][] v;
 			try {
-				v = StainEstimates.macenko(image).vectors();
+				v = StainEstimates.macenkoVectors(image);
 			}
 			catch (StainNormException e) {
 				return null;

@@ -58,4 +58,36 @@ public class BatchPipelineTest {
 		// a second run finds every output complete and skips it
 		assertEquals(37, BatchNormalizer.run(normalizer, files, out, false, Shard.ALL, 3, Progress.NONE).count(BatchNormalizer.Outcome.SKIPPED_EXISTING));
 	}
+
+	/**
+	 * STST's folder job normalizes files in groups (their tiles share TensorFlow calls): every output is still the file's
+	 * own in-memory result to the bit, and a file that cannot be read fails alone, named, while its group is written.
+	 */
+	@Test
+	public void ststGroupsWriteEachFilesOwnResultAndFailOnlyTheBadFile() throws Exception {
+		Path in = tmp.newFolder("stst-in").toPath(), out = tmp.getRoot().toPath().resolve("stst-out");
+		List<Path> files = new ArrayList<>();
+		for (int i = 0; i < 13; i++) {
+			// 256² patches (one tile each) and a few of other sizes
+			int w = i % 5 == 4 ? 300 : 256, h = i % 5 == 4 ? 180 : 256;
+			Path f = in.resolve(String.format("p%02d.png", i));
+			ImageFiles.write(SyntheticTissue.generate(60 + i, w, h).render(StainStyle.ALL[i % 3], 1), f);
+			files.add(f);
+		}
+		Path broken = in.resolve("p05.png");
+		byte[] bytes = java.nio.file.Files.readAllBytes(broken);
+		java.nio.file.Files.write(broken, java.util.Arrays.copyOf(bytes, bytes.length / 3));
+		StainNormalizer stst = Methods.create("stst");
+		stst.fit(List.of());
+		assertTrue("STST asks for groups", stst.groupPixels() > 256 * 256);
+		BatchNormalizer.Report report = BatchNormalizer.run(stst, files, out, false, Shard.ALL, 2, Progress.NONE);
+		assertEquals(report.summary(), 12, report.count(BatchNormalizer.Outcome.WRITTEN));
+		assertEquals(report.summary(), 1, report.count(BatchNormalizer.Outcome.FAILED));
+		assertEquals("p05.png", report.failedNames(3));
+		for (Path f : files) {
+			if (f.equals(broken)) continue;
+			RgbImage expected = stst.normalize(ImageFiles.read(f)).image();
+			assertArrayEquals(f.getFileName().toString(), expected.pixels(), ImageFiles.read(out.resolve(f.getFileName())).pixels());
+		}
+	}
 }

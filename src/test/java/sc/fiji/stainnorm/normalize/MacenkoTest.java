@@ -123,6 +123,44 @@ public class MacenkoTest {
 		return Math.toDegrees(Math.acos(Math.min(1, dot / Math.sqrt((a[0] * a[0] + a[1] * a[1] + a[2] * a[2]) * (b[0] * b[0] + b[1] * b[1] + b[2] * b[2])))));
 	}
 
+	/**
+	 * The vectors-only estimate (STST's style check) is stainsOf's to the bit and fails alike: on real patches when
+	 * ../shared/data/he is there, synthetic ones, glass and a single colour.
+	 */
+	@Test
+	public void stainVectorsAloneAreThoseOfTheFullEstimate() {
+		List<RgbImage> images = new java.util.ArrayList<>(sc.fiji.stainnorm.bench.Benchmark.workload(40, 128, null, 3).patches());
+		java.nio.file.Path real = SharedData.HE.resolve("pengyzhang_cell_seg_matlab");
+		if (java.nio.file.Files.isDirectory(real)) images.addAll(sc.fiji.stainnorm.bench.Benchmark.workload(60, 256, real, 3).patches());
+		int[] glass = new int[64 * 64], pink = new int[64 * 64];
+		java.util.Arrays.fill(glass, 0xFFF0F0F2);
+		java.util.Arrays.fill(pink, 0xFFC060A0);
+		images.add(RgbImage.wrap(64, 64, glass));
+		images.add(RgbImage.wrap(64, 64, pink));
+		int failed = 0;
+		for (RgbImage image : images) {
+			Macenko m = new Macenko(MethodOptions.none());
+			String full = null, alone = null;
+			double[][] expected = null, got = null;
+			try {
+				expected = m.stainsOf(image).vectors();
+			}
+			catch (sc.fiji.stainnorm.core.StainNormException e) {
+				full = e.getMessage();
+			}
+			try {
+				got = m.stainVectorsOf(image);
+			}
+			catch (sc.fiji.stainnorm.core.StainNormException e) {
+				alone = e.getMessage();
+			}
+			assertEquals(full, alone);
+			if (full != null) failed++;
+			else for (int r = 0; r < 2; r++) org.junit.Assert.assertArrayEquals(expected[r], got[r], 0);
+		}
+		assertTrue("glass and the single colour fail: " + failed, failed >= 2);
+	}
+
 	@Test
 	public void severalReferencesAverageTheirStainMatrices() {
 		RgbImage b1 = TestImages.render(1, StainStyle.B), c2 = TestImages.render(2, StainStyle.C);

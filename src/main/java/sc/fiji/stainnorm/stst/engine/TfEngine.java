@@ -27,6 +27,8 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.ConfigProto;
+import org.tensorflow.proto.GraphOptions;
+import org.tensorflow.proto.RewriterConfig;
 import org.tensorflow.types.TFloat32;
 
 import sc.fiji.stainnorm.core.StainNormException;
@@ -69,8 +71,15 @@ public final class TfEngine implements StstEngine {
 		}
 	}
 
+	/**
+	 * Grappler's remapper is off: on the U-Net it always fails (TensorFlow 2.18: "remapper failed: ... fanout 'Concat_6'
+	 * exist for missing node 'BiasAdd'", as the first encoder's output feeds both the next layer's activation and the
+	 * outermost skip concatenation), and Grappler then keeps the graph as it was before the remapper, so turning it off
+	 * changes no op and no value; it only spares the attempt and its error line on every run.
+	 */
 	static ConfigProto config(int intraThreads) {
-		ConfigProto.Builder b = ConfigProto.newBuilder();
+		ConfigProto.Builder b = ConfigProto.newBuilder()
+			.setGraphOptions(GraphOptions.newBuilder().setRewriteOptions(RewriterConfig.newBuilder().setRemapping(RewriterConfig.Toggle.OFF)));
 		if (intraThreads > 0) b.setIntraOpParallelismThreads(intraThreads).setInterOpParallelismThreads(1);
 		return b.build();
 	}
@@ -228,6 +237,11 @@ public final class TfEngine implements StstEngine {
 					throw e;
 				}
 			});
+		}
+
+		@Override
+		public boolean isCompiled(int n, int h, int w) {
+			return compiled.containsKey(List.of(n, h, w));
 		}
 
 		@Override

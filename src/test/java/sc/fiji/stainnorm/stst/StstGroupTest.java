@@ -1,0 +1,52 @@
+package sc.fiji.stainnorm.stst;
+
+import static org.junit.Assert.assertArrayEquals;
+import static org.junit.Assert.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.Test;
+
+import sc.fiji.stainnorm.core.RgbImage;
+import sc.fiji.stainnorm.normalize.MethodOptions;
+import sc.fiji.stainnorm.normalize.Methods;
+import sc.fiji.stainnorm.normalize.Normalized;
+import sc.fiji.stainnorm.normalize.StainNormalizer;
+import sc.fiji.stainnorm.synth.StainStyle;
+import sc.fiji.stainnorm.synth.SyntheticTissue;
+
+/**
+ * A group of images normalized together (their tiles batched into shared TensorFlow calls) gives each image the pixels
+ * and warnings it gets alone, to the bit, whatever the batch it was padded into: the benchmark and the folder job hand STST
+ * such groups.
+ */
+public class StstGroupTest {
+	@Test
+	public void aGroupGivesEachImageItsOwnResultToTheBit() {
+		List<RgbImage> images = new ArrayList<>();
+		// one-tile patches, a small (mirror-padded) one, a several-tile one and an almost uniform one (warned about)
+		for (int i = 0; i < 5; i++) images.add(SyntheticTissue.generate(40 + i, 256, 256).render(StainStyle.ALL[i % 3], 1.0));
+		images.add(2, SyntheticTissue.generate(50, 200, 120).render(StainStyle.B, 1.0));
+		images.add(4, SyntheticTissue.generate(51, 300, 280).render(StainStyle.C, 1.0));
+		int[] flat = new int[256 * 256];
+		java.util.Arrays.fill(flat, 0xFFE0C8D8);
+		images.add(RgbImage.wrap(256, 256, flat));
+		// the bundled model, and the default batch of 8 tiles: the 300x280 image's 4 tiles straddle two calls
+		StainNormalizer stst = Methods.create("stst", MethodOptions.none());
+		stst.fit(List.of());
+		// 11 tiles: a call of 8, then 3 padded into the 8-tile graph already built (not a new one of 4)
+		List<Normalized> together = stst.normalizeAll(images);
+		assertEquals(images.size(), together.size());
+		// a job's last group of one image, padded likewise
+		RgbImage last = images.get(0);
+		int[] lastInGroup = stst.normalizeAll(List.of(last)).get(0).image().pixels();
+		for (int i = 0; i < images.size(); i++) {
+			Normalized alone = stst.normalize(images.get(i));
+			assertArrayEquals("image " + i + " in the group", alone.image().pixels(), together.get(i).image().pixels());
+			assertEquals("image " + i + "'s warnings", alone.warnings(), together.get(i).warnings());
+		}
+		assertEquals("the uniform image is warned about", 1, together.get(images.size() - 1).warnings().size());
+		assertArrayEquals("a group of one, padded to 8 tiles", stst.normalize(last).image().pixels(), lastInGroup);
+	}
+}
