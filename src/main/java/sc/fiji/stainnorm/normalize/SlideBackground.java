@@ -51,17 +51,9 @@ final class SlideBackground {
 
 	/** I₀ per channel from the pixels on a regular grid of the given step; {@link #WHITE} when there is too little glass. */
 	static double[] intensity(int[] pixels, int step, double luminosity) {
-		double tissueY = tissueLuminance(luminosity);
-		int n = (pixels.length + step - 1) / step;
-		int[] glass = new int[n];
-		int count = 0;
-		for (int i = 0; i < pixels.length; i += step) {
-			int p = pixels[i];
-			if (luminance(p) < tissueY) continue;
-			double[] lab = ColorSpaces.rgbToLab(RgbImage.red(p), RgbImage.green(p), RgbImage.blue(p));
-			if (Math.hypot(lab[1], lab[2]) <= GLASS_CHROMA) glass[count++] = p;
-		}
-		if (count < Math.max(MIN_GLASS_PIXELS, MIN_GLASS_FRACTION * n)) return WHITE.clone();
+		int[] glass = glassCandidates(pixels, step, luminosity);
+		int count = glass.length;
+		if (!enoughGlass(count, pixels.length, step)) return WHITE.clone();
 		// the glass is the brightest dense cluster: the peak of the luma histogram among the brightest quarter, and
 		// the pixels around it (symmetrically, so that noise does not bias I₀ upwards)
 		int[] luma = new int[count], histogram = new int[256];
@@ -96,6 +88,29 @@ final class SlideBackground {
 			io[c] = Math.max(1, (v.length % 2 == 1 ? v[v.length / 2] : 0.5 * (v[v.length / 2 - 1] + v[v.length / 2])));
 		}
 		return io;
+	}
+
+	/** The bright, nearly neutral pixels on a regular grid of the given step: glass, or faint tissue as light. */
+	private static int[] glassCandidates(int[] pixels, int step, double luminosity) {
+		double tissueY = tissueLuminance(luminosity);
+		int[] glass = new int[(pixels.length + step - 1) / step];
+		int count = 0;
+		for (int i = 0; i < pixels.length; i += step) {
+			int p = pixels[i];
+			if (luminance(p) < tissueY) continue;
+			double[] lab = ColorSpaces.rgbToLab(RgbImage.red(p), RgbImage.green(p), RgbImage.blue(p));
+			if (Math.hypot(lab[1], lab[2]) <= GLASS_CHROMA) glass[count++] = p;
+		}
+		return Arrays.copyOf(glass, count);
+	}
+
+	private static boolean enoughGlass(int count, int pixels, int step) {
+		return count >= Math.max(MIN_GLASS_PIXELS, MIN_GLASS_FRACTION * ((pixels + step - 1) / step));
+	}
+
+	/** Whether the pixels show glass at all ({@link #intensity} is then measured, not {@link #WHITE} for want of glass). */
+	static boolean showsGlass(int[] pixels, int step, double luminosity) {
+		return enoughGlass(glassCandidates(pixels, step, luminosity).length, pixels.length, step);
 	}
 
 	/** The mean of several images' I₀ (of the references: the target's background). */

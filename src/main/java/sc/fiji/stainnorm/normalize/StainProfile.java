@@ -190,7 +190,7 @@ public final class StainProfile {
 		}
 		StainNormalizer n = Methods.create(c.method(), new MethodOptions(merged));
 		if (n instanceof Reinhard r) try {
-			r.importTarget(c.target());
+			r.importTarget(c.target(), "Stain profile " + file);
 		}
 		catch (StainNormException e) {
 			throw new StainNormException("Stain profile " + file + ": " + e.getMessage());

@@ -17,7 +17,8 @@ import sc.fiji.stainnorm.core.TissueMask;
  * <li>tissue = pixels with CIE L* / 100 &lt; 0.8; OD = −ln(I/I₀), I₀ the slide's glass intensity per channel
  * ({@link SlideBackground}; 255, as in their code, when the patch shows too little glass);</li>
  * <li>stain matrix = 2-atom sparse non-negative dictionary of the tissue OD (λ = 0.1,
- * {@link SparseStainDictionary}), haematoxylin first;</li>
+ * {@link SparseStainDictionary}), haematoxylin first; gray ODs (within {@value #ACHROMATIC_DEGREES}° of equal OD in every
+ * channel: dim background, ink) are no stain and left out of its samples;</li>
  * <li>concentrations of every pixel by non-negative least squares on that matrix ({@link TwoStainSolver}
  * with λ = 0);</li>
  * <li>each stain's concentrations scaled so their 99th percentile over the tissue pixels matches the target's
@@ -93,9 +94,9 @@ public final class Vahadane implements StainNormalizer {
 			double[] io = background(ref), offset = SlideBackground.odOffset(io);
 			double[] od = tissueOd(ref, offset);
 			int n = od.length / 3;
-			if (n < MIN_TISSUE)
-				throw new StainNormException("Reference image " + (i + 1) + " (" + ref.width() + "x" + ref.height()
-					+ ") shows no tissue: no pixels darker than luminosity " + luminosity + "; choose a reference with stained tissue");
+			if (n < MIN_TISSUE) throw new StainNormException("Reference image " + (i + 1) + " (" + ref.width() + "x" + ref.height() + ") "
+				+ (hasTissue(ref) ? "shows only gray (achromatic) tissue, no stain colour; choose references showing both haematoxylin and eosin"
+					: "shows no tissue: no pixels darker than luminosity " + luminosity + "; choose a reference with stained tissue"));
 			pooled = Arrays.copyOf(pooled, 3 * (count + n));
 			System.arraycopy(od, 0, pooled, 3 * count, 3 * n);
 			count += n;
@@ -192,7 +193,8 @@ public final class Vahadane implements StainNormalizer {
 	private Learned learn(RgbImage image) {
 		double[] glass = background(image), offset = SlideBackground.odOffset(glass);
 		double[] od = tissueOd(image, offset);
-		if (od.length / 3 < MIN_TISSUE) return new Learned(null, "no tissue found (no pixels darker than luminosity " + luminosity + ")");
+		if (od.length / 3 < MIN_TISSUE) return new Learned(null, hasTissue(image) ? "only gray (achromatic) tissue found, no stain colour"
+			: "no tissue found (no pixels darker than luminosity " + luminosity + ")");
 		double[][] stains = SparseStainDictionary.learn(od, od.length / 3, lambda, iterations);
 		String problem = separationProblem(stains);
 		if (problem != null) return new Learned(null, "stains cannot be separated (" + problem + ")");
@@ -267,9 +269,34 @@ public final class Vahadane implements StainNormalizer {
 		return SlideBackground.intensity(p, Math.max(1, (int) Math.ceil(p.length / (double) MASK_CANDIDATES)), luminosity);
 	}
 
+	/** Whether enough candidate pixels are darker than the luminosity threshold to count as tissue, stained or gray. */
+	private boolean hasTissue(RgbImage image) {
+		int[] p = image.pixels();
+		int step = Math.max(1, (int) Math.ceil(p.length / (double) MASK_CANDIDATES)), n = 0;
+		double tissueY = SlideBackground.tissueLuminance(luminosity);
+		for (int i = 0; i < p.length; i += step)
+			if (SlideBackground.luminance(p[i]) < tissueY && ++n >= MIN_TISSUE) return true;
+		return false;
+	}
+
+	/**
+	 * An OD whose direction lies within this many degrees of gray (equal OD in every channel) is no stain, and is left out of
+	 * the dictionary's samples: the dim, shaded background of a camera image (BreakHis's SOB_B_TA-14-3411F-40-001.png, whose
+	 * gray OD otherwise became the "haematoxylin" atom, 3° from gray, so that nuclei were rendered gray and lost their blue),
+	 * black ink, dust. The stains of every shared H&amp;E image lie 10° to 40° from gray.
+	 */
+	static final double ACHROMATIC_DEGREES = 8;
+	private static final double ACHROMATIC_COS = Math.cos(Math.toRadians(ACHROMATIC_DEGREES));
+
+	/** Whether an OD triple points (nearly) along gray, {@link #ACHROMATIC_DEGREES}. */
+	static boolean achromatic(double r, double g, double b) {
+		double norm = Math.sqrt(r * r + g * g + b * b);
+		return norm > 0 && (r + g + b) > ACHROMATIC_COS * Math.sqrt(3) * norm;
+	}
+
 	/**
 	 * OD triples (relative to the glass: {@code od − offset}) of up to {@code samples} tissue pixels, taken on
-	 * regular grids (deterministic).
+	 * regular grids (deterministic); gray ODs ({@link #achromatic}) are no stain and left out.
 	 */
 	private double[] tissueOd(RgbImage image, double[] offset) {
 		int[] p = image.pixels();
@@ -278,7 +305,8 @@ public final class Vahadane implements StainNormalizer {
 		int n = 0;
 		double tissueY = SlideBackground.tissueLuminance(luminosity);
 		for (int i = 0; i < p.length; i += step)
-			if (SlideBackground.luminance(p[i]) < tissueY) tissue[n++] = p[i];
+			if (SlideBackground.luminance(p[i]) < tissueY && !achromatic(OdTables.od(RgbImage.red(p[i])) - offset[0],
+				OdTables.od(RgbImage.green(p[i])) - offset[1], OdTables.od(RgbImage.blue(p[i])) - offset[2])) tissue[n++] = p[i];
 		int keep = Math.min(n, samples);
 		double[] od = new double[3 * keep];
 		for (int k = 0; k < keep; k++) {

@@ -258,6 +258,54 @@ public class ReinhardTest {
 			}
 	}
 
+	/**
+	 * Issue 12 item 4, the default {@code glass=anchor}: towards a reference whose statistics would tint and darken the
+	 * source's glass (a dense reference beside dim bluish glass), the glass keeps its own colour (within
+	 * {@link Reinhard#ANCHOR_CHROMA} chroma) at the reference's glass lightness (within {@link Reinhard#ANCHOR_LIGHTNESS}
+	 * L*), in both spaces; pixels more than {@link Reinhard#ANCHOR_RAMP} L* below the glass are the transfer's exactly; and
+	 * towards the image itself, where the transfer draws glass right, nothing changes at all.
+	 */
+	@Test
+	public void anchorKeepsGlassUntintedAtTheReferencesBrightness() {
+		int glass = RgbImage.pack(243, 242, 243);
+		RgbImage slide = beside(A1, glass), reference = beside(C2, RgbImage.pack(214, 218, 236));
+		double[] g = lab(glass), referenceGlass = lab(RgbImage.pack(214, 218, 236));
+		RgbImage covered = A1.copy(); // tissue everywhere: every pixel at 80 % of A1's, below glass lightness
+		for (int i = 0; i < covered.pixelCount(); i++) {
+			int p = A1.pixels()[i];
+			covered.pixels()[i] = RgbImage.pack(RgbImage.red(p) * 4 / 5, RgbImage.green(p) * 4 / 5, RgbImage.blue(p) * 4 / 5);
+		}
+		for (Reinhard.Space space : Reinhard.Space.values()) {
+			RgbImage transferred = normalize(new Reinhard(space, false, Reinhard.Glass.TRANSFER), slide, reference);
+			RgbImage out = normalize(new Reinhard(space, false, Reinhard.Glass.ANCHOR), slide, reference);
+			double[] t = lab(transferred.get(400, 100)), o = lab(out.get(400, 100));
+			assertTrue(space + ": the case must tint or darken the transferred glass: " + java.util.Arrays.toString(t),
+				Math.hypot(t[1] - g[1], t[2] - g[2]) > Reinhard.ANCHOR_CHROMA + 1 || Math.abs(t[0] - referenceGlass[0]) > Reinhard.ANCHOR_LIGHTNESS + 1);
+			for (int y = 0; y < 256; y++)
+				for (int x = 300; x < 512; x++)
+					assertEquals(space + ": glass alike at " + x + "," + y, out.get(400, 100), out.get(x, y));
+			assertTrue(space + ": glass untinted " + java.util.Arrays.toString(o), Math.hypot(o[1] - g[1], o[2] - g[2]) <= Reinhard.ANCHOR_CHROMA + 1);
+			assertTrue(space + ": glass at the reference's brightness " + java.util.Arrays.toString(o),
+				Math.abs(o[0] - referenceGlass[0]) <= Reinhard.ANCHOR_LIGHTNESS + 1);
+			int far = 0;
+			for (int i = 0; i < slide.pixelCount(); i++)
+				if (lab(slide.pixels()[i])[0] < g[0] - Reinhard.ANCHOR_RAMP) {
+					assertEquals(space + ": tissue pixel " + i, transferred.pixels()[i], out.pixels()[i]);
+					far++;
+				}
+			assertTrue(space + ": tissue checked " + far, far > 20000);
+			assertFalse(Reinhard.showsGlass(covered));
+			assertTrue(space + ": a patch that shows no glass is the transfer's", normalize(new Reinhard(space, false, Reinhard.Glass.TRANSFER), covered, reference)
+				.sameRgb(normalize(new Reinhard(space, false, Reinhard.Glass.ANCHOR), covered, reference)));
+			assertTrue(space + ": where the transfer draws glass right nothing changes",
+				normalize(new Reinhard(space, false, Reinhard.Glass.TRANSFER), slide, slide).sameRgb(normalize(new Reinhard(space, false, Reinhard.Glass.ANCHOR), slide, slide)));
+		}
+	}
+
+	private static double[] lab(int p) {
+		return sc.fiji.stainnorm.core.ColorSpaces.rgbToLab(RgbImage.red(p), RgbImage.green(p), RgbImage.blue(p));
+	}
+
 	/** The image beside a field of glass of its size (a tissue section at the edge of a slide). */
 	private static RgbImage beside(RgbImage tissue, int glass) {
 		RgbImage slide = RgbImage.create(2 * tissue.width(), tissue.height());
@@ -269,7 +317,9 @@ public class ReinhardTest {
 
 	@Test
 	public void glassOptionDefaultsToTheMaskAndIsChecked() {
-		assertEquals(Reinhard.Glass.TRANSFER, new Reinhard(MethodOptions.parse("")).glass());
+		assertEquals(Reinhard.Glass.ANCHOR, new Reinhard(MethodOptions.parse("")).glass());
+		assertEquals(Reinhard.Glass.TRANSFER, new Reinhard(MethodOptions.parse("space=cielab,mask=false,glass=transfer")).glass());
+		assertEquals(Reinhard.Glass.TRANSFER, new Reinhard(Reinhard.Space.CIELAB, false).glass());
 		assertEquals(Reinhard.Glass.KEEP, new Reinhard(MethodOptions.parse("mask=true")).glass());
 		assertEquals(Reinhard.Glass.REFERENCE, new Reinhard(MethodOptions.parse("mask=false,glass=reference")).glass());
 		assertThrows(sc.fiji.stainnorm.core.InvalidSettingException.class, () -> new Reinhard(MethodOptions.parse("glass=white")));

@@ -55,8 +55,9 @@ public class StainProfileTest {
 	}
 
 	/**
-	 * Reinhard profiles carry the references' glass level (for {@code glass=reference}); a profile of an earlier release,
-	 * without it, still loads for the other glass options and is refused, naming the file, with {@code glass=reference}.
+	 * Reinhard profiles carry the references' glass level (for {@code glass=reference} and the default {@code glass=anchor});
+	 * a profile of an earlier release, without it, still loads for the other glass options (with the default, with a warning
+	 * naming the file on every output) and is refused, naming the file, with {@code glass=reference}.
 	 */
 	@Test
 	public void reinhardProfilesCarryTheGlassLevel() throws Exception {
@@ -70,7 +71,10 @@ public class StainProfileTest {
 		Files.writeString(old, Files.readString(file).replaceAll("(?m)^target\\.glass =.*\n", "").replace("options = glass=reference", "options = "));
 		StainNormalizer plain = Methods.create("reinhard");
 		plain.fit(List.of(image("tissue1_A.png")));
-		assertTrue(plain.normalize(source).image().sameRgb(StainProfile.load(old, "reinhard", null).normalize(source).image()));
+		Normalized fromOld = StainProfile.load(old, "reinhard", null).normalize(source);
+		assertTrue(plain.normalize(source).image().sameRgb(fromOld.image()));
+		// the default glass=anchor cannot bring glass to the reference's brightness without the level: said, naming the file
+		assertTrue(fromOld.warnings().toString(), fromOld.warnings().stream().anyMatch(w -> w.contains(old.toString()) && w.contains("glass level")));
 		StainNormException e = assertThrows(StainNormException.class, () -> StainProfile.load(old, "reinhard", "glass=reference"));
 		assertTrue(e.getMessage(), e.getMessage().contains(old.toString()) && e.getMessage().contains("glass level"));
 	}

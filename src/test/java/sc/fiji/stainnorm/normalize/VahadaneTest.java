@@ -196,6 +196,31 @@ public class VahadaneTest {
 		}
 	}
 
+	/**
+	 * Issue 12 (DamageChecksTest): BreakHis's camera image SOB_B_TA-14-3411F-40-001.png has a dim, shaded background below
+	 * the tissue threshold; its gray OD became the "haematoxylin" atom (3° from gray) and every image normalized towards it
+	 * had gray nuclei, no bluer than the stroma. Gray ODs are no stain and are left out of the dictionary: a reference of
+	 * which a dim gray field covers most of the tissue mask gets the stains of its tissue.
+	 */
+	@Test
+	public void aDimGrayBackgroundIsNoStain() {
+		RgbImage tissue = TestImages.render(2, StainStyle.B), dim = tissue.copy();
+		for (int y = 0; y < dim.height(); y++)
+			for (int x = 0; x < dim.width(); x++)
+				if (x < 64 || y < 64 || x >= dim.width() - 64 || y >= dim.height() - 64) {
+					int shade = 175 + (x * 7 + y * 3) % 20; // vignetting: uneven, always gray, below L* 80
+					dim.set(x, y, shade, shade, shade + 4);
+				}
+		double[][] clean = new Vahadane().estimateStains(tissue), shaded = new Vahadane().estimateStains(dim);
+		double[] gray = { 1, 1, 1 };
+		for (int s = 0; s < 2; s++) {
+			double fromGray = TestSupport.angleDegrees(shaded[s], gray), fromClean = TestSupport.angleDegrees(shaded[s], clean[s]);
+			System.out.printf("dim gray background: stain %d is %.1f deg from gray, %.1f deg from the clean image's%n", s, fromGray, fromClean);
+			assertTrue("stain " + s + " is gray: " + fromGray + " deg", fromGray > Vahadane.ACHROMATIC_DEGREES);
+			assertTrue("stain " + s + " is " + fromClean + " deg off the tissue's", fromClean < 3);
+		}
+	}
+
 	@Test
 	public void oneColourAndGrayPatchesComeBackUnchangedWithAWarning() {
 		Vahadane v = fitted(TestImages.render(2, StainStyle.B));
