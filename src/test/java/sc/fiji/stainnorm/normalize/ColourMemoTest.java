@@ -33,7 +33,8 @@ public class ColourMemoTest {
 	private static List<String> specs() {
 		List<String> s = new ArrayList<>(List.of(SourceModelTest.METHODS));
 		s.addAll(List.of("reinhard:glass=keep", "reinhard:glass=reference", "reinhard:mask=true,glass=reference",
-			"reinhard:space=ruderman,glass=reference", "reinhard:space=ruderman,mask=true,glass=transfer"));
+			"reinhard:space=ruderman,glass=reference", "reinhard:space=ruderman,mask=true,glass=transfer", "reinhard:glass=transfer",
+			"reinhard:space=ruderman,glass=anchor"));
 		return s;
 	}
 
