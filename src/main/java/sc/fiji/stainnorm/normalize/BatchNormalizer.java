@@ -188,6 +188,12 @@ public final class BatchNormalizer {
 			ParallelItems.map(java.util.Collections.nCopies(workers, budget), workers, "batch-normalize", progress, (w, groupPixels) -> {
 				List<Read> group = new ArrayList<>();
 				List<Integer> indices = new ArrayList<>();
+				Runnable normalizeAndHand = () -> {
+					List<Prepared> prepared = normalizeGroup(normalizer, group, times);
+					for (int k = 0; k < prepared.size(); k++) pending.set(indices.get(k), hand.apply(prepared.get(k)));
+					group.clear();
+					indices.clear();
+				};
 				long pixels = 0;
 				for (int i = next.getAndIncrement(); i < mine.size(); i = progress.isCancelled() ? mine.size() : next.getAndIncrement()) {
 					Path in = mine.get(i);
@@ -200,14 +206,10 @@ public final class BatchNormalizer {
 					indices.add(i);
 					pixels += r.image().pixelCount();
 					if (pixels < groupPixels) continue;
-					List<Prepared> prepared = normalizeGroup(normalizer, group, times);
-					for (int k = 0; k < prepared.size(); k++) pending.set(indices.get(k), hand.apply(prepared.get(k)));
-					group.clear();
-					indices.clear();
+					normalizeAndHand.run();
 					pixels = 0;
 				}
-				List<Prepared> prepared = normalizeGroup(normalizer, group, times);
-				for (int k = 0; k < prepared.size(); k++) pending.set(indices.get(k), hand.apply(prepared.get(k)));
+				normalizeAndHand.run();
 				return null;
 			}, "Interrupted", cause -> new StainNormException("Normalization failed: " + cause, cause));
 			for (CompletableFuture<FileResult> f : pending)
@@ -268,7 +270,7 @@ public final class BatchNormalizer {
 			return unread(new FileResult(in, out, Outcome.FAILED, List.of(e.getMessage())));
 		}
 		catch (OutOfMemoryError e) {
-			return unread(new FileResult(in, out, Outcome.FAILED, List.of("out of memory (give Java more memory or use fewer threads)")));
+			return unread(new FileResult(in, out, Outcome.FAILED, List.of(OUT_OF_MEMORY)));
 		}
 	}
 
@@ -300,20 +302,29 @@ public final class BatchNormalizer {
 		}
 		List<Prepared> out = new ArrayList<>(group.size());
 		for (Read r : group) {
+			Normalized n;
 			try {
 				long t0 = System.nanoTime();
-				Normalized n = normalizer.normalize(r.image());
+				n = normalizer.normalize(r.image());
 				times.compute.addAndGet(System.nanoTime() - t0);
-				out.add(encode(r, n, times));
 			}
 			catch (StainNormException e) {
-				out.add(done(new FileResult(r.input(), r.output(), Outcome.FAILED, List.of(e.getMessage()))));
+				out.add(failed(r, e.getMessage()));
+				continue;
 			}
 			catch (OutOfMemoryError e) {
-				out.add(done(new FileResult(r.input(), r.output(), Outcome.FAILED, List.of("out of memory (give Java more memory or use fewer threads)"))));
+				out.add(failed(r, OUT_OF_MEMORY));
+				continue;
 			}
+			out.add(encode(r, n, times));
 		}
 		return out;
+	}
+
+	private static final String OUT_OF_MEMORY = "out of memory (give Java more memory or use fewer threads)";
+
+	private static Prepared failed(Read r, String why) {
+		return done(new FileResult(r.input(), r.output(), Outcome.FAILED, List.of(why)));
 	}
 
 	private static Prepared encode(Read r, Normalized n, StageTimes times) {
@@ -326,10 +337,10 @@ public final class BatchNormalizer {
 			return new Prepared(r.input(), r.output(), encoded, r.replace(), messages, null);
 		}
 		catch (StainNormException e) {
-			return done(new FileResult(r.input(), r.output(), Outcome.FAILED, List.of(e.getMessage())));
+			return failed(r, e.getMessage());
 		}
 		catch (OutOfMemoryError e) {
-			return done(new FileResult(r.input(), r.output(), Outcome.FAILED, List.of("out of memory (give Java more memory or use fewer threads)")));
+			return failed(r, OUT_OF_MEMORY);
 		}
 	}
 
