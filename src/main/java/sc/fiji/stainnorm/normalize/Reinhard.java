@@ -298,13 +298,24 @@ public final class Reinhard implements StainNormalizer {
 	/** An image's glass level per channel, as Vahadane and Khan estimate it (255 each when too little glass shows). */
 	static double[] glassLevel(RgbImage image) {
 		int[] p = image.pixels();
-		return SlideBackground.intensity(p, Math.max(1, (int) Math.ceil(p.length / (double) Vahadane.MASK_CANDIDATES)), SlideBackground.DEFAULT_LUMINOSITY);
+		return SlideBackground.intensity(p, glassGridStep(p), SlideBackground.DEFAULT_LUMINOSITY);
 	}
 
 	/** Whether the image shows glass, on the grid of {@link #glassLevel}. */
 	static boolean showsGlass(RgbImage image) {
 		int[] p = image.pixels();
-		return SlideBackground.showsGlass(p, Math.max(1, (int) Math.ceil(p.length / (double) Vahadane.MASK_CANDIDATES)), SlideBackground.DEFAULT_LUMINOSITY);
+		return SlideBackground.showsGlass(p, glassGridStep(p), SlideBackground.DEFAULT_LUMINOSITY);
+	}
+
+	/** The grid of glass candidates Vahadane and Khan use: about {@link Vahadane#MASK_CANDIDATES} pixels. */
+	private static int glassGridStep(int[] p) {
+		return Math.max(1, (int) Math.ceil(p.length / (double) Vahadane.MASK_CANDIDATES));
+	}
+
+	/** {@link #glassLevel}, or null when the image does not {@link #showsGlass} (one pass over the glass candidates). */
+	static double[] shownGlassLevel(RgbImage image) {
+		int[] p = image.pixels();
+		return SlideBackground.measuredIntensity(p, glassGridStep(p), SlideBackground.DEFAULT_LUMINOSITY);
 	}
 
 	/** Mean and standard deviation of an image's pixels (tissue pixels only when {@code tissueOnly}). */
@@ -419,7 +430,7 @@ public final class Reinhard implements StainNormalizer {
 		List<String> warnings = constant == 0 ? List.of()
 			: List.of("the image has almost no colour variation (grayscale?): its colour was shifted to the reference's mean, not stretched");
 		// glass=anchor holds the glass point of an image that shows glass; a patch covered by tissue has none to hold
-		double[] level = glass == Glass.REFERENCE || glass == Glass.ANCHOR && showsGlass(image) ? glassLevel(image) : null;
+		double[] level = glass == Glass.REFERENCE ? glassLevel(image) : glass == Glass.ANCHOR ? shownGlassLevel(image) : null;
 		return new Learned(new Source(space, mask, glass, s, level,
 			space == Space.RUDERMAN && image.pixelCount() <= CACHE_PIXELS, warnings), null);
 	}

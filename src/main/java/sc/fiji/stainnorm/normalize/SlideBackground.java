@@ -51,9 +51,15 @@ final class SlideBackground {
 
 	/** I₀ per channel from the pixels on a regular grid of the given step; {@link #WHITE} when there is too little glass. */
 	static double[] intensity(int[] pixels, int step, double luminosity) {
+		double[] measured = measuredIntensity(pixels, step, luminosity);
+		return measured == null ? WHITE.clone() : measured;
+	}
+
+	/** As {@link #intensity}, but null when there is too little glass to measure ({@link #showsGlass} false). */
+	static double[] measuredIntensity(int[] pixels, int step, double luminosity) {
 		int[] glass = glassCandidates(pixels, step, luminosity);
 		int count = glass.length;
-		if (!enoughGlass(count, pixels.length, step)) return WHITE.clone();
+		if (!enoughGlass(count, pixels.length, step)) return null;
 		// the glass is the brightest dense cluster: the peak of the luma histogram among the brightest quarter, and
 		// the pixels around it (symmetrically, so that noise does not bias I₀ upwards)
 		int[] luma = new int[count], histogram = new int[256];
