@@ -646,12 +646,12 @@ public final class Reinhard implements StainNormalizer {
 		double[] shift = new double[3];
 		// a reference that shows no glass (its level the 255 stand-in) tells neither how bright glass is nor which small
 		// moves of its colour follow the stains: the glass keeps its own lightness, and its own colour exactly
-		boolean referenceShowsGlass = referenceGlass != null && !java.util.Arrays.equals(referenceGlass, SlideBackground.WHITE);
+		boolean noGlassShown = referenceGlass != null && java.util.Arrays.equals(referenceGlass, SlideBackground.WHITE);
 		if (referenceGlass != null) {
-			double dl = (referenceShowsGlass ? ColorSpaces.rgbToLab(referenceGlass[0], referenceGlass[1], referenceGlass[2])[0] : g[0]) - moved[0];
+			double dl = (noGlassShown ? g[0] : ColorSpaces.rgbToLab(referenceGlass[0], referenceGlass[1], referenceGlass[2])[0]) - moved[0];
 			shift[0] = Math.signum(dl) * Math.max(0, Math.abs(dl) - ANCHOR_LIGHTNESS);
 		}
-		double da = g[1] - moved[1], db = g[2] - moved[2], off = Math.hypot(da, db), tolerance = referenceShowsGlass ? ANCHOR_CHROMA : 0;
+		double da = g[1] - moved[1], db = g[2] - moved[2], off = Math.hypot(da, db), tolerance = noGlassShown ? 0 : ANCHOR_CHROMA;
 		if (off > tolerance) {
 			shift[1] = da * (off - tolerance) / off;
 			shift[2] = db * (off - tolerance) / off;
