@@ -302,6 +302,43 @@ public class ReinhardTest {
 		}
 	}
 
+	/**
+	 * Regression (glioblastoma tiles 34 and 39, cross-lab strong shifts): the source's "glass" can be pale tissue (a dense
+	 * patch's brightest mode, here (222, 212, 220) at L* 86) and the reference can show no glass at all (its level then the
+	 * 255 stand-in). The anchor used to pull that glass 25-30 L* up towards white, and everything within 20 L* below it with
+	 * it, which made white blotches of pale tissue; and its correction, a function of lightness alone, took the colour of
+	 * pink tissue as light as the glass. Now a reference without glass holds the glass at its own lightness and colour, and
+	 * pixels clearly more coloured than glass are the transfer's exactly.
+	 */
+	@Test
+	public void anchorLeavesPaleTissueAndAReferenceWithoutGlassAlone() {
+		int pale = RgbImage.pack(222, 212, 220), pink = RgbImage.pack(255, 188, 230);
+		RgbImage slide = beside(A1, pale);
+		for (int y = 0; y < 64; y++) // a band of pink tissue as light as the pale mode, in the glass field
+			for (int x = 256; x < 512; x++)
+				slide.pixels()[y * slide.width() + x] = pink;
+		RgbImage dense = C2.copy(); // a reference covered by tissue: no glass to show
+		for (int i = 0; i < dense.pixelCount(); i++) {
+			int p = C2.pixels()[i];
+			dense.pixels()[i] = RgbImage.pack(RgbImage.red(p) * 7 / 10, RgbImage.green(p) * 7 / 10, RgbImage.blue(p) * 7 / 10);
+		}
+		assertFalse(Reinhard.showsGlass(dense));
+		double[] g = lab(pale), k = lab(pink);
+		assertTrue("pink as light as the glass " + java.util.Arrays.toString(k), Math.abs(k[0] - g[0]) < 3
+			&& Math.hypot(k[1], k[2]) >= Reinhard.GLASS_CHROMA_TO + Reinhard.ANCHOR_RAMP);
+		for (Reinhard.Space space : Reinhard.Space.values()) {
+			RgbImage transferred = normalize(new Reinhard(space, false, Reinhard.Glass.TRANSFER), slide, dense);
+			RgbImage out = normalize(new Reinhard(space, false, Reinhard.Glass.ANCHOR), slide, dense);
+			double[] t = lab(transferred.get(400, 200)), o = lab(out.get(400, 200));
+			assertTrue(space + ": the case must darken the transferred glass: " + java.util.Arrays.toString(t), t[0] < g[0] - Reinhard.ANCHOR_LIGHTNESS - 3);
+			assertEquals(space + ": glass at its own lightness, not pulled to white " + java.util.Arrays.toString(o), g[0] - Reinhard.ANCHOR_LIGHTNESS, o[0], 1);
+			assertEquals(space + ": glass in its own colour " + java.util.Arrays.toString(o), 0, Math.hypot(o[1] - g[1], o[2] - g[2]), 1.5);
+			for (int y = 0; y < 64; y++)
+				for (int x = 256; x < 512; x++)
+					assertEquals(space + ": pink tissue at " + x + "," + y + " is the transfer's", transferred.get(x, y), out.get(x, y));
+		}
+	}
+
 	private static double[] lab(int p) {
 		return sc.fiji.stainnorm.core.ColorSpaces.rgbToLab(RgbImage.red(p), RgbImage.green(p), RgbImage.blue(p));
 	}
