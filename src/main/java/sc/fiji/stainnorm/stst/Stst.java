@@ -186,8 +186,9 @@ public final class Stst implements StainNormalizer {
 		Loaded l = load();
 		RgbImage pooled = SourceModels.pooled(samples);
 		TrainingStyle style = l.model.trainingStyle(); // null for model files older than the record: nothing to compare with
-		String offStyle = style == null ? null : style.warning(pooled);
-		return new Source(l.model.grayMap(pooled), offStyle == null ? List.of() : List.of(offStyle));
+		StstInput.Levels levels = StstInput.Levels.of(pooled); // the gray map's and the style check's, measured once
+		String offStyle = style == null ? null : style.warning(pooled, levels);
+		return new Source(l.model.grayMap(levels), offStyle == null ? List.of() : List.of(offStyle));
 	}
 
 	@Override
