@@ -152,10 +152,11 @@ public final class Benchmark {
 		boolean cpuTime = bean.isCurrentThreadCpuTimeSupported();
 		AtomicInteger next = new AtomicInteger();
 		AtomicLong warned = new AtomicLong();
-		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		int workers = normalizer.workers(threads); // as the folder job runs them
+		ExecutorService pool = Executors.newFixedThreadPool(workers);
 		try {
 			List<Future<?>> futures = new ArrayList<>();
-			for (int t = 0; t < threads; t++)
+			for (int t = 0; t < workers; t++)
 				futures.add(pool.submit(() -> {
 					long start = cpuTime ? bean.getCurrentThreadCpuTime() : 0;
 					// groups as the folder job forms them: one patch each, or (STST) a TensorFlow call's worth
