@@ -354,7 +354,8 @@ public final class Stst implements StainNormalizer {
 			Tiler tiler = new Tiler(source.width(), source.height(), t, Math.min(overlap(), t - 1));
 			tilers.add(tiler);
 			sums.add(new float[source.pixelCount() * 3]);
-			weights.add(new float[source.pixelCount()]);
+			// an image of one tile is that tile's output: no cross-fade, no weights
+			weights.add(tiler.count() == 1 ? null : new float[source.pixelCount()]);
 			for (int k = 0; k < tiler.count(); k++) tiles.add(new int[] { i, k });
 		}
 		for (int first = 0; first < tiles.size(); first += batch) {
@@ -383,6 +384,7 @@ public final class Stst implements StainNormalizer {
 		}
 		for (int i = 0; i < sources.size(); i++) {
 			float[] sum = sums.get(i), weight = weights.get(i);
+			if (weight == null) continue;
 			for (int p = 0; p < weight.length; p++) {
 				float inv = 1 / weight[p];
 				sum[3 * p] *= inv;
@@ -393,9 +395,15 @@ public final class Stst implements StainNormalizer {
 		return sums;
 	}
 
+	/** Adds tile {@code k} of the generator's output {@code out}, weighted, to its image's sums; copies it without weights. */
 	private static void accumulate(float[] out, int k, Tiler tiler, int index, int w, int h, float[] sum, float[] weight) {
 		int t = tiler.tile(), x0 = tiler.tileX(index), y0 = tiler.tileY(index);
 		int base = k * t * t * 3;
+		if (weight == null) { // the image's only tile, at (0, 0)
+			for (int y = 0; y < Math.min(t, h); y++)
+				System.arraycopy(out, base + 3 * y * t, sum, 3 * y * w, 3 * Math.min(t, w));
+			return;
+		}
 		for (int y = 0; y < t && y0 + y < h; y++)
 			for (int x = 0; x < t && x0 + x < w; x++) {
 				float wt = tiler.weight(x, y);
