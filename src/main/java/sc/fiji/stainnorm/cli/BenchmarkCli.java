@@ -48,8 +48,9 @@ final class BenchmarkCli implements Subcommand {
 			       ./stainnorm benchmark --slide [--slide-size 1000] [--methods LIST] [--threads N] [--csv FILE]
 
 			Fits each method once on one reference patch, then normalizes all patches on N threads, and prints
-			seconds and megapixels per second (after an untimed warm-up on 20 patches). Patches are random crops
-			of the images in DIR (default %s, if present), otherwise synthetic tissue.
+			seconds and megapixels per second (after an untimed warm-up pass over the same patches).
+			Patches are random crops of the images in DIR (default %s, if present),
+			otherwise synthetic tissue.
 			A DIR without an image of at least SIZE x SIZE is refused.
 
 			  --patches N    number of patches (default 500, as in the STST paper)
