@@ -48,8 +48,9 @@ final class BenchmarkCli implements Subcommand {
 			       ./stainnorm benchmark --slide [--slide-size 1000] [--methods LIST] [--threads N] [--csv FILE]
 
 			Fits each method once on one reference patch, then normalizes all patches on N threads, and prints
-			seconds and megapixels per second (after an untimed warm-up on 20 patches). Patches are random crops
-			of the images in DIR (default %s, if present), otherwise synthetic tissue.
+			seconds and megapixels per second (after an untimed warm-up pass over the same patches).
+			Patches are random crops of the images in DIR (default %s, if present),
+			otherwise synthetic tissue.
 			A DIR without an image of at least SIZE x SIZE is refused.
 
 			  --patches N    number of patches (default 500, as in the STST paper)
@@ -116,7 +117,7 @@ final class BenchmarkCli implements Subcommand {
 		Benchmark.Workload workload = Benchmark.workload(patches, size, images, args.integer("seed", 42));
 		out.println("Machine: " + Benchmark.machine());
 		out.println("Patches: " + workload.description());
-		out.println("Threads: " + threads);
+		out.println("Threads: " + threads + moreWorkers(methods, threads));
 		out.println();
 		out.println(String.format(Locale.ROOT, "%-12s %8s %12s %9s %9s %8s %7s", "method", "fit s", "normalize s", "total s", "CPU s", "MP/s", "warned"));
 		List<String> rows = new ArrayList<>();
@@ -234,6 +235,22 @@ final class BenchmarkCli implements Subcommand {
 	}
 
 	/** Three decimals; NaN (not known here) an empty cell. */
+	/** The methods that run more workers than the threads asked for ({@link sc.fiji.stainnorm.normalize.StainNormalizer#workers}), said. */
+	private static String moreWorkers(List<String> methods, int threads) {
+		StringBuilder b = new StringBuilder();
+		for (String m : methods) {
+			int workers;
+			try {
+				workers = sc.fiji.stainnorm.normalize.Methods.create(m).workers(threads);
+			}
+			catch (RuntimeException e) {
+				continue; // reported on the method's own row
+			}
+			if (workers != threads) b.append(b.length() == 0 ? " (" : ", ").append(m).append(": ").append(workers).append(" workers");
+		}
+		return b.length() == 0 ? "" : b.append("; a worker inside a TensorFlow call only waits)").toString();
+	}
+
 	private static String cell(double v) {
 		return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3f", v);
 	}

@@ -30,7 +30,7 @@ public final class Percentile {
 	 * The k-th smallest of the first {@code length} values (Hoare quickselect, median-of-three pivots, deterministic):
 	 * afterwards smaller values are left of k, larger ones right.
 	 */
-	static float select(float[] a, int length, int k) {
+	public static float select(float[] a, int length, int k) {
 		int left = 0, right = length - 1;
 		while (right > left) {
 			int mid = (left + right) >>> 1;

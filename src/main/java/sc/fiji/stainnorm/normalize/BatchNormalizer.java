@@ -144,7 +144,7 @@ public final class BatchNormalizer {
 		checkWritableFolder(outputDir);
 		long total = mine.size();
 		AtomicLong done = new AtomicLong();
-		int workers = Math.max(1, Math.min(threads, mine.size()));
+		int workers = Math.max(1, Math.min(normalizer.workers(threads), mine.size()));
 		// fsync is waiting, not computing: several writes in flight overlap their waits (measured: 8 writers for 2
 		// workers halved a 500-file job's wall time against 2 writers)
 		int writing = WRITERS_PER_WORKER * workers;

@@ -196,7 +196,8 @@ public final class Macenko implements StainNormalizer {
 	 * only checked to be positive, by counting (a quarter of the time; STST's style check needs only the vectors).
 	 */
 	public double[][] stainVectorsOf(RgbImage image) {
-		Estimate e = estimate(image, ruleFor(image), false);
+		// null: the image's own pass 1 tells whether it is a pale slide (ruleFor without a pass of its own)
+		Estimate e = estimate(image, rule != TissueRule.AUTO ? rule : paleReference ? TissueRule.NORM : null, false);
 		if (e.problem != null) throw new StainNormException(e.problem);
 		return e.stains.vectors();
 	}
@@ -294,7 +295,7 @@ public final class Macenko implements StainNormalizer {
 	}
 
 	/** Macenko's background test: the reference code's "every channel at least β", or "|OD| at least β". */
-	private boolean isTissue(TissueRule rule, double r, double g, double b) {
+	boolean isTissue(TissueRule rule, double r, double g, double b) {
 		return rule == TissueRule.CHANNELS ? r >= beta && g >= beta && b >= beta : r * r + g * g + b * b >= beta * beta;
 	}
 
@@ -324,7 +325,7 @@ public final class Macenko implements StainNormalizer {
 		return norm > 0 && channels < PALE_SLIDE_RATIO * norm;
 	}
 
-	private double[] odTable() {
+	double[] odTable() {
 		double[] od = new double[256];
 		for (int v = 0; v < 256; v++)
 			od[v] = -Math.log((v + 1) / io);
@@ -379,6 +380,26 @@ public final class Macenko implements StainNormalizer {
 		return v >= 255 ? 255 : (int) v;
 	}
 
+	/** The count, sums and cross products of the optical densities of some pixels (pass 1's covariance). */
+	private static final class Moments {
+		long n;
+		final double[] sum = new double[3];
+		final double[][] cross = new double[3][3];
+
+		void add(double r, double g, double b) {
+			n++;
+			sum[0] += r;
+			sum[1] += g;
+			sum[2] += b;
+			cross[0][0] += r * r;
+			cross[0][1] += r * g;
+			cross[0][2] += r * b;
+			cross[1][1] += g * g;
+			cross[1][2] += g * b;
+			cross[2][2] += b * b;
+		}
+	}
+
 	/** Either stains or the reason there are none. */
 	private record Estimate(Stains stains, String problem) {
 		static Estimate failed(String problem) {
@@ -393,28 +414,33 @@ public final class Macenko implements StainNormalizer {
 		return estimate(image, rule, true);
 	}
 
-	/** @param concentrations false: the percentiles are only checked (see {@link #stainVectorsOf}), the stains' maxima are NaN */
+	/**
+	 * @param rule null: CHANNELS or NORM as {@link #ruleFor} would choose for this image without a pale reference, decided
+	 *        from the counts of pass 1, which then sums the moments of both rules' tissue
+	 * @param concentrations false: the percentiles are only checked (see {@link #stainVectorsOf}), the stains' maxima are NaN
+	 */
 	private Estimate estimate(RgbImage image, TissueRule rule, boolean concentrations) {
 		int[] px = image.pixels();
 		double[] od = odTable();
 		// pass 1: tissue pixels and their OD covariance
-		long n = 0;
-		double[] sum = new double[3];
-		double[][] cross = new double[3][3];
+		Moments tissue = new Moments(), norm = rule == null ? new Moments() : null;
 		for (int rgb : px) {
 			double r = od[(rgb >> 16) & 0xFF], g = od[(rgb >> 8) & 0xFF], b = od[rgb & 0xFF];
-			if (!isTissue(rule, r, g, b)) continue;
-			n++;
-			sum[0] += r;
-			sum[1] += g;
-			sum[2] += b;
-			cross[0][0] += r * r;
-			cross[0][1] += r * g;
-			cross[0][2] += r * b;
-			cross[1][1] += g * g;
-			cross[1][2] += g * b;
-			cross[2][2] += b * b;
+			if (rule != null) {
+				if (isTissue(rule, r, g, b)) tissue.add(r, g, b);
+				continue;
+			}
+			if (isTissue(TissueRule.CHANNELS, r, g, b)) tissue.add(r, g, b);
+			if (isTissue(TissueRule.NORM, r, g, b)) norm.add(r, g, b);
 		}
+		if (rule == null) { // paleSlide's test
+			boolean pale = norm.n > 0 && tissue.n < PALE_SLIDE_RATIO * norm.n;
+			rule = pale ? TissueRule.NORM : TissueRule.CHANNELS;
+			if (pale) tissue = norm;
+		}
+		long n = tissue.n;
+		double[] sum = tissue.sum;
+		double[][] cross = tissue.cross;
 		if (!TissueMask.enough(n, px.length))
 			return Estimate.failed("no tissue found (" + TissueMask.describe(n, px.length) + " with an optical density of at least beta="
 				+ beta + (rule == TissueRule.CHANNELS ? " in all channels)" : " in length)"));
@@ -431,15 +457,10 @@ public final class Macenko implements StainNormalizer {
 			for (int c = 0; c < 3; c++)
 				largest[c] = -largest[c];
 
-		// pass 2: angles of the tissue pixels in the plane (second, largest), as numpy's arctan2(That[:,1], That[:,0])
+		// pass 2: percentiles of the tissue pixels' angles in the plane (second, largest), as numpy's arctan2(That[:,1], That[:,0])
 		float[] buffer = new float[px.length];
-		int k = 0;
-		for (int rgb : px) {
-			double r = od[(rgb >> 16) & 0xFF], g = od[(rgb >> 8) & 0xFF], b = od[rgb & 0xFF];
-			if (!isTissue(rule, r, g, b)) continue;
-			buffer[k++] = (float) Math.atan2(largest[0] * r + largest[1] * g + largest[2] * b, second[0] * r + second[1] * g + second[2] * b);
-		}
-		double minPhi = Percentile.of(buffer, k, alpha), maxPhi = Percentile.of(buffer, k, 100 - alpha);
+		double[] phi = anglePercentiles(px, od, rule, second, largest, buffer, alpha, 100 - alpha);
+		double minPhi = phi[0], maxPhi = phi[1];
 		double[] vMin = new double[3], vMax = new double[3];
 		for (int c = 0; c < 3; c++) {
 			vMin[c] = second[c] * Math.cos(minPhi) + largest[c] * Math.sin(minPhi);
@@ -454,17 +475,24 @@ public final class Macenko implements StainNormalizer {
 		// passes 3 and 4: 99th percentile of each stain's concentration over all pixels
 		double[][] p = pseudoInverse(stains);
 		double[] maxC = new double[2];
+		// only checked: one pass counts both stains' concentrations above the bound, and a stain that fails the count
+		// gets the percentile that words the failure
+		int[] above = new int[2];
+		if (!concentrations)
+			for (int rgb : px) {
+				double r = od[(rgb >> 16) & 0xFF], g = od[(rgb >> 8) & 0xFF], b = od[rgb & 0xFF];
+				if ((float) (p[0][0] * r + p[0][1] * g + p[0][2] * b) > MIN_MAX_CONCENTRATION) above[0]++;
+				if ((float) (p[1][0] * r + p[1][1] * g + p[1][2] * b) > MIN_MAX_CONCENTRATION) above[1]++;
+			}
 		for (int s = 0; s < 2; s++) {
-			int above = 0;
+			// the percentile interpolates from order statistic lo upwards: when that one exceeds the bound, so does it
+			if (!concentrations && above[s] >= px.length - (int) Math.floor(99.0 / 100 * (px.length - 1))) {
+				maxC[s] = Double.NaN;
+				continue;
+			}
 			for (int i = 0; i < px.length; i++) {
 				int rgb = px[i];
 				buffer[i] = (float) (p[s][0] * od[(rgb >> 16) & 0xFF] + p[s][1] * od[(rgb >> 8) & 0xFF] + p[s][2] * od[rgb & 0xFF]);
-				if (buffer[i] > MIN_MAX_CONCENTRATION) above++;
-			}
-			// the percentile interpolates from order statistic lo upwards: when that one exceeds the bound, so does it
-			if (!concentrations && above >= px.length - (int) Math.floor(99.0 / 100 * (px.length - 1))) {
-				maxC[s] = Double.NaN;
-				continue;
 			}
 			maxC[s] = Percentile.of(buffer, px.length, 99);
 			if (!(maxC[s] > MIN_MAX_CONCENTRATION))
@@ -472,6 +500,94 @@ public final class Macenko implements StainNormalizer {
 					+ String.format(Locale.ROOT, "%.3g", maxC[s]) + ")");
 		}
 		return new Estimate(new Stains(stains, maxC), null);
+	}
+
+	/**
+	 * The percentiles {@code low} and {@code high} (as {@link Percentile#of}) of the tissue pixels' float angles
+	 * {@code atan2(along · od, across · od)}, without computing an arctangent for every pixel (it is a native call of
+	 * about 25 ns): {@link #pseudoAngle} orders the angles the same way at a fraction of the cost, so the pixels at each
+	 * percentile's two order statistics are found by their pseudo-angles, and only the pixels whose pseudo-angle lies within
+	 * {@link #PSEUDO_ANGLE_MARGIN} of those (a handful) get their arctangent. Every pixel further below or above has an
+	 * angle no larger or no smaller than theirs, so the order statistics, and the percentiles, are those of the angles
+	 * themselves, to the bit.
+	 *
+	 * @param keys room for every pixel's pseudo-angle
+	 */
+	double[] anglePercentiles(int[] px, double[] od, TissueRule rule, double[] across, double[] along, float[] keys, double... percentiles) {
+		int k = 0;
+		for (int rgb : px) {
+			double r = od[(rgb >> 16) & 0xFF], g = od[(rgb >> 8) & 0xFF], b = od[rgb & 0xFF];
+			if (!isTissue(rule, r, g, b)) continue;
+			keys[k++] = (float) pseudoAngle(along[0] * r + along[1] * g + along[2] * b, across[0] * r + across[1] * g + across[2] * b);
+		}
+		int n = percentiles.length;
+		if (k == 0) return new double[n];
+		double[] position = new double[n];
+		int[] lo = new int[n];
+		float[] from = new float[n], to = new float[n];
+		for (int q = 0; q < n; q++) {
+			position[q] = percentiles[q] / 100 * (k - 1);
+			lo[q] = (int) Math.floor(position[q]);
+			float below = Percentile.select(keys, k, lo[q]);
+			float above = lo[q] + 1 < k ? Float.POSITIVE_INFINITY : below;
+			for (int i = lo[q] + 1; i < k; i++) // after selection every key right of lo is >= it; the next is their minimum
+				if (keys[i] < above) above = keys[i];
+			from[q] = below - PSEUDO_ANGLE_MARGIN;
+			to[q] = above + PSEUDO_ANGLE_MARGIN;
+		}
+		// the band of each percentile: the angles of the pixels whose keys lie in [from, to], and how many keys lie below it
+		int[] under = new int[n];
+		float[][] band = new float[n][16];
+		int[] inBand = new int[n];
+		// a band is mostly a few colours, each on many pixels: their arctangents are kept by colour (-1: none yet)
+		int[] cachedColour = new int[256];
+		java.util.Arrays.fill(cachedColour, -1);
+		float[] cachedAngle = new float[256];
+		for (int rgb : px) {
+			double r = od[(rgb >> 16) & 0xFF], g = od[(rgb >> 8) & 0xFF], b = od[rgb & 0xFF];
+			if (!isTissue(rule, r, g, b)) continue;
+			double y = along[0] * r + along[1] * g + along[2] * b, x = across[0] * r + across[1] * g + across[2] * b;
+			float key = (float) pseudoAngle(y, x);
+			for (int q = 0; q < n; q++) {
+				if (key < from[q]) under[q]++;
+				else if (key <= to[q]) {
+					if (inBand[q] == band[q].length) band[q] = java.util.Arrays.copyOf(band[q], 2 * inBand[q]);
+					int colour = rgb & 0xFFFFFF, slot = (colour ^ (colour >>> 8) ^ (colour >>> 16)) & 0xFF;
+					if (cachedColour[slot] != colour) {
+						cachedColour[slot] = colour;
+						cachedAngle[slot] = (float) Math.atan2(y, x);
+					}
+					band[q][inBand[q]++] = cachedAngle[slot];
+				}
+			}
+		}
+		double[] result = new double[n];
+		for (int q = 0; q < n; q++) {
+			float[] angles = band[q];
+			java.util.Arrays.sort(angles, 0, inBand[q]);
+			int i = lo[q] - under[q];
+			double below = angles[i];
+			result[q] = lo[q] + 1 >= k ? below : below + (position[q] - lo[q]) * (angles[i + 1] - below);
+		}
+		return result;
+	}
+
+	/**
+	 * Keys within this of a percentile's order statistics get their arctangent computed: above the float rounding of a
+	 * key (at most 1.2e-7 for keys in [-2, 2]) with room to spare, far below the spacing of distinct angles in tissue.
+	 */
+	static final float PSEUDO_ANGLE_MARGIN = 5e-7f;
+
+	/**
+	 * A function of {@code atan2(y, x)} that is strictly increasing over (-π, π], in [-2, 2], and costs a division: the
+	 * "diamond angle" {@code y / (|x| + |y|)}, shifted by ±2 in the left half-plane; signed zeros as atan2 takes them.
+	 */
+	static double pseudoAngle(double y, double x) {
+		double length = Math.abs(x) + Math.abs(y);
+		if (length == 0) return Math.copySign(1, x) > 0 ? 0 : Math.copySign(2, y); // atan2 of zeros: ±0 or ±π
+		double t = y / length;
+		if (x >= 0) return t; // also x = -0 with y != 0: ±π/2
+		return Math.copySign(1, y) > 0 ? 2 - t : -2 - t;
 	}
 
 	/**

@@ -43,6 +43,15 @@ public interface StainNormalizer {
 	}
 
 	/**
+	 * How many worker threads callers with many images ({@link BatchNormalizer}, the benchmark) run when asked for
+	 * {@code threads}: as many, for methods that compute on their workers' threads; more where a worker spends much of
+	 * its time waiting in a library that computes on threads of its own (STST's TensorFlow).
+	 */
+	default int workers(int threads) {
+		return threads;
+	}
+
+	/**
 	 * {@link #normalize(RgbImage)} of each image, in order, with the same results; a method may share work among them
 	 * (STST batches their tiles into the generator's calls). A failure fails the whole group: to tell which image
 	 * failed, normalize them one by one.

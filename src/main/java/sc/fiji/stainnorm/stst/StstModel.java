@@ -111,6 +111,11 @@ public final class StstModel {
 		return StstInput.GrayMap.of(inputMode, inputLevels, inputStrength, image);
 	}
 
+	/** {@link #grayMap(sc.fiji.stainnorm.core.RgbImage)} of an image whose gray levels are {@code levels}. */
+	public StstInput.GrayMap grayMap(StstInput.Levels levels) {
+		return inputMode == StstInput.Mode.GRAY ? StstInput.GrayMap.IDENTITY : StstInput.GrayMap.between(levels, inputLevels, inputStrength);
+	}
+
 	public String metadata(String key) {
 		return metadata.getProperty(key);
 	}

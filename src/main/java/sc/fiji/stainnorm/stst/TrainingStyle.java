@@ -41,6 +41,11 @@ public record TrainingStyle(int images, double[] hematoxylin, double[] eosin, do
 	public record Measure(double[] hematoxylin, double[] eosin, StstInput.Levels levels) {
 		/** Null when Macenko finds no tissue or cannot separate two stains. */
 		public static Measure of(RgbImage image) {
+			return of(image, StstInput.Levels.of(image));
+		}
+
+		/** {@link #of(RgbImage)} with the image's gray levels already measured. */
+		public static Measure of(RgbImage image, StstInput.Levels levels) {
 			double[][] v;
 			try {
 				v = StainEstimates.macenkoVectors(image);
@@ -48,7 +53,7 @@ public record TrainingStyle(int images, double[] hematoxylin, double[] eosin, do
 			catch (StainNormException e) {
 				return null;
 			}
-			return new Measure(v[0].clone(), v[1].clone(), StstInput.Levels.of(image));
+			return new Measure(v[0].clone(), v[1].clone(), levels);
 		}
 	}
 
@@ -84,7 +89,12 @@ public record TrainingStyle(int images, double[] hematoxylin, double[] eosin, do
 
 	/** The warning for an input far outside the style, or null when it is within (or has no measurable stains). */
 	public String warning(RgbImage input) {
-		Measure m = Measure.of(input);
+		return warning(input, StstInput.Levels.of(input));
+	}
+
+	/** {@link #warning(RgbImage)} with the input's gray levels already measured. */
+	public String warning(RgbImage input, StstInput.Levels levels) {
+		Measure m = Measure.of(input, levels);
 		if (m == null) return null;
 		Distance d = distance(m);
 		if (d.overall <= WARN_DISTANCE) return null;
