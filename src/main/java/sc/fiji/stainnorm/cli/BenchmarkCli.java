@@ -56,7 +56,8 @@ final class BenchmarkCli implements Subcommand {
 			  --patches N    number of patches (default 500, as in the STST paper)
 			  --size S       patch width and height in pixels (default 256)
 			  --methods L    comma-separated, e.g. reinhard,macenko (default: all of %s)
-			  --threads N    patches normalized at once (default: number of cores)
+			  --threads N    patches normalized at once (default: number of cores; STST one more, as a
+			                 worker inside a TensorFlow call only waits)
 			  --csv FILE     also write the table as CSV (an existing file is kept unless --overwrite)
 			  --images DIR   folder of RGB images to crop patches from (at least SIZE x SIZE)
 			  --seed N       random seed for the crops (default 42)

@@ -57,7 +57,8 @@ final class NormalizeCli implements Subcommand {
 			  --options K=V,..  method settings, e.g. io=240,alpha=1,beta=0.15 for macenko
 			  --pattern GLOB    only files whose name matches, e.g. '*.tif'
 			  --shard I/N       process only part I of N of the sorted inputs (cluster job arrays)
-			  --threads N       files processed at once (default: number of cores)
+			  --threads N       files processed at once (default: number of cores; STST one more, as a
+			                    worker inside a TensorFlow call only waits)
 			  --overwrite       replace existing outputs
 
 			Example: ./stainnorm normalize --method macenko --reference target.png --output out/ slides/
