@@ -19,11 +19,19 @@ public final class Percentile {
 		int lo = (int) Math.floor(pos);
 		double below = select(values, length, lo);
 		if (lo + 1 >= length) return below;
-		// after selection every value right of lo is >= it; the next order statistic is their minimum
-		float above = Float.POSITIVE_INFINITY;
-		for (int i = lo + 1; i < length; i++)
-			if (values[i] < above) above = values[i];
-		return below + (pos - lo) * (above - below);
+		return below + (pos - lo) * (selectedNext(values, length, lo) - below);
+	}
+
+	/**
+	 * Right after {@link #select}{@code (a, length, k)}: the (k+1)-th smallest of the first {@code length} values (every
+	 * value right of k is at least the k-th, so the next order statistic is their minimum); the k-th when k is the last.
+	 */
+	public static float selectedNext(float[] a, int length, int k) {
+		if (k + 1 >= length) return a[k];
+		float next = Float.POSITIVE_INFINITY;
+		for (int i = k + 1; i < length; i++)
+			if (a[i] < next) next = a[i];
+		return next;
 	}
 
 	/**

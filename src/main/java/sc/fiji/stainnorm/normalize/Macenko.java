@@ -322,6 +322,11 @@ public final class Macenko implements StainNormalizer {
 			if (isTissue(TissueRule.CHANNELS, r, g, b)) channels++;
 			if (isTissue(TissueRule.NORM, r, g, b)) norm++;
 		}
+		return pale(channels, norm);
+	}
+
+	/** The pale-slide test on the counts of tissue pixels by the CHANNELS and by the NORM rule. */
+	private static boolean pale(long channels, long norm) {
 		return norm > 0 && channels < PALE_SLIDE_RATIO * norm;
 	}
 
@@ -434,7 +439,7 @@ public final class Macenko implements StainNormalizer {
 			if (isTissue(TissueRule.NORM, r, g, b)) norm.add(r, g, b);
 		}
 		if (rule == null) { // paleSlide's test
-			boolean pale = norm.n > 0 && tissue.n < PALE_SLIDE_RATIO * norm.n;
+			boolean pale = pale(tissue.n, norm.n);
 			rule = pale ? TissueRule.NORM : TissueRule.CHANNELS;
 			if (pale) tissue = norm;
 		}
@@ -528,12 +533,8 @@ public final class Macenko implements StainNormalizer {
 		for (int q = 0; q < n; q++) {
 			position[q] = percentiles[q] / 100 * (k - 1);
 			lo[q] = (int) Math.floor(position[q]);
-			float below = Percentile.select(keys, k, lo[q]);
-			float above = lo[q] + 1 < k ? Float.POSITIVE_INFINITY : below;
-			for (int i = lo[q] + 1; i < k; i++) // after selection every key right of lo is >= it; the next is their minimum
-				if (keys[i] < above) above = keys[i];
-			from[q] = below - PSEUDO_ANGLE_MARGIN;
-			to[q] = above + PSEUDO_ANGLE_MARGIN;
+			from[q] = Percentile.select(keys, k, lo[q]) - PSEUDO_ANGLE_MARGIN;
+			to[q] = Percentile.selectedNext(keys, k, lo[q]) + PSEUDO_ANGLE_MARGIN;
 		}
 		// the band of each percentile: the angles of the pixels whose keys lie in [from, to], and how many keys lie below it
 		int[] under = new int[n];
