@@ -91,8 +91,12 @@ public final class StstInput {
 
 		/** With {@code strength} in (0, 1]: the image's levels are moved that share of the way to the reference. */
 		public static GrayMap of(Mode mode, Levels reference, double strength, RgbImage image) {
-			if (mode == Mode.GRAY) return IDENTITY;
-			return between(Levels.of(image), reference, strength);
+			return mode == Mode.GRAY ? IDENTITY : of(mode, reference, strength, Levels.of(image));
+		}
+
+		/** {@link #of(Mode, Levels, double, RgbImage)} of an image whose levels are {@code image}. */
+		public static GrayMap of(Mode mode, Levels reference, double strength, Levels image) {
+			return mode == Mode.GRAY ? IDENTITY : between(image, reference, strength);
 		}
 
 		static GrayMap between(Levels image, Levels reference, double strength) {

@@ -106,14 +106,9 @@ public final class StstModel {
 		return trainingStyle;
 	}
 
-	/** The gray map of one whole image for this model's input mode. */
-	public StstInput.GrayMap grayMap(sc.fiji.stainnorm.core.RgbImage image) {
-		return StstInput.GrayMap.of(inputMode, inputLevels, inputStrength, image);
-	}
-
-	/** {@link #grayMap(sc.fiji.stainnorm.core.RgbImage)} of an image whose gray levels are {@code levels}. */
+	/** The gray map of one whole image, whose gray levels are {@code levels}, for this model's input mode. */
 	public StstInput.GrayMap grayMap(StstInput.Levels levels) {
-		return inputMode == StstInput.Mode.GRAY ? StstInput.GrayMap.IDENTITY : StstInput.GrayMap.between(levels, inputLevels, inputStrength);
+		return StstInput.GrayMap.of(inputMode, inputLevels, inputStrength, levels);
 	}
 
 	public String metadata(String key) {
