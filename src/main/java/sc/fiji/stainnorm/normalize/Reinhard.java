@@ -530,11 +530,12 @@ public final class Reinhard implements StainNormalizer {
 
 	private static int[] transferLab(int[] src, double[] labCache, double[] sourceMean, double[] scale, double[] targetMean, Anchor anchor) {
 		int[] dst = new int[src.length];
-		double[] v = new double[3];
+		double[] v = new double[3], shares = new double[2];
 		for (int i = 0; i < src.length; i++) {
 			if (labCache == null) Space.CIELAB.forward(src[i], v);
 			else System.arraycopy(labCache, 3 * i, v, 0, 3);
-			double near = anchor == null ? 0 : anchor.nearness(v), f = near == 0 ? 0 : near * anchor.share(v[0]), fl = near == 0 ? 0 : near * anchor.shareL(v[0]);
+			if (anchor != null) anchor.shares(v, shares); // without an anchor they stay 0
+			double f = shares[0], fl = shares[1];
 			dst[i] = f == 0 && fl == 0 ? ColorSpaces.labToPackedRgb((v[0] - sourceMean[0]) * scale[0] + targetMean[0],
 				(v[1] - sourceMean[1]) * scale[1] + targetMean[1], (v[2] - sourceMean[2]) * scale[2] + targetMean[2])
 				: ColorSpaces.labToPackedRgb((v[0] - sourceMean[0]) * scale[0] + targetMean[0] + fl * anchor.shift[0],
@@ -597,6 +598,18 @@ public final class Reinhard implements StainNormalizer {
 			return none() ? 0 : ramp(1 - Math.max(0, Math.hypot(lab[1], lab[2]) - GLASS_CHROMA_TO) / ANCHOR_RAMP);
 		}
 
+		/**
+		 * The shares of the colour and of the lightness correction for a source pixel {@code lab}, into {@code out}: its
+		 * {@link #share} and {@link #shareL} times its {@link #nearness}, which is computed only for pixels light enough to
+		 * take either (the rest of the tissue, on the per-pixel path, is spared its chroma).
+		 */
+		void shares(double[] lab, double[] out) {
+			double colour = share(lab[0]), lightness = shareL(lab[0]);
+			double near = colour == 0 && lightness == 0 ? 0 : nearness(lab);
+			out[0] = near * colour;
+			out[1] = near * lightness;
+		}
+
 		/** The share of the colour correction for a pixel of lightness {@code l} (of the source), before its {@link #nearness}. */
 		double share(double l) {
 			return none() ? 0 : ramp((l - (glassL - hold - ANCHOR_RAMP)) / ANCHOR_RAMP);
@@ -610,10 +623,11 @@ public final class Reinhard implements StainNormalizer {
 		/** Adds the correction to transferred pixels {@code dst} (those of spaces other than L*a*b*), by their source's lightness. */
 		void applyTo(int[] src, int[] dst) {
 			if (none()) return;
+			double[] shares = new double[2];
 			for (int i = 0; i < src.length; i++) {
 				if (SlideBackground.luminance(src[i]) < minY) continue;
-				double[] lab = ColorSpaces.rgbToLab(RgbImage.red(src[i]), RgbImage.green(src[i]), RgbImage.blue(src[i]));
-				double near = nearness(lab), f = near * share(lab[0]), fl = near * shareL(lab[0]);
+				shares(ColorSpaces.rgbToLab(RgbImage.red(src[i]), RgbImage.green(src[i]), RgbImage.blue(src[i])), shares);
+				double f = shares[0], fl = shares[1];
 				if (f == 0 && fl == 0) continue;
 				int q = dst[i];
 				double[] v = ColorSpaces.rgbToLab(RgbImage.red(q), RgbImage.green(q), RgbImage.blue(q));
