@@ -235,14 +235,13 @@ final class BenchmarkCli implements Subcommand {
 		return Main.OK;
 	}
 
-	/** Three decimals; NaN (not known here) an empty cell. */
 	/** The methods that run more workers than the threads asked for ({@link sc.fiji.stainnorm.normalize.StainNormalizer#workers}), said. */
 	private static String moreWorkers(List<String> methods, int threads) {
 		StringBuilder b = new StringBuilder();
 		for (String m : methods) {
 			int workers;
 			try {
-				workers = sc.fiji.stainnorm.normalize.Methods.create(m).workers(threads);
+				workers = Methods.create(m).workers(threads);
 			}
 			catch (RuntimeException e) {
 				continue; // reported on the method's own row
@@ -252,6 +251,7 @@ final class BenchmarkCli implements Subcommand {
 		return b.length() == 0 ? "" : b.append("; a worker inside a TensorFlow call only waits)").toString();
 	}
 
+	/** Three decimals; NaN (not known here) an empty cell. */
 	private static String cell(double v) {
 		return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3f", v);
 	}
