@@ -82,7 +82,8 @@ public class StstRegionsTest {
 		List<long[]> shuffled = cells();
 		Collections.shuffle(shuffled, new Random(5));
 		RgbImage out = readAll(small, shuffled, 2);
-		assertEquals("largest difference from the regions computed one by one", 0, TiledNormalization.maxDifference(direct, out));
+		// recomputed tiles run in other batches than one by one: StstGroupTest.BATCH_ROUNDING
+		assertTrue("largest difference from the regions computed one by one", TiledNormalization.maxDifference(direct, out) <= StstGroupTest.BATCH_ROUNDING);
 		assertTrue("cache over its bound: " + small.cachedTiles(), small.cachedTiles() <= 3);
 		assertTrue("some tiles must have been recomputed: " + small.generatorTiles(), small.generatorTiles() > 20);
 	}
