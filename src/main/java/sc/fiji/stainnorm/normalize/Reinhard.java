@@ -168,8 +168,9 @@ public final class Reinhard implements StainNormalizer {
 		 * colour, a correction brings it back to those limits (towards a reference that shows no glass: to the glass's own
 		 * lightness and exactly its own colour); the correction is the same for every pixel of an image: its colour part in
 		 * full at the source's glass lightness and fading to none over the {@value Reinhard#ANCHOR_RAMP} L* below it, its
-		 * lightness part a gain (in proportion to L*, so black stays black), and both only for near-neutral pixels (fading to none {@value Reinhard#ANCHOR_RAMP} chroma units beyond glass's chroma, so pale pink
-		 * tissue as light as the glass keeps the transfer's colour; {@link Reinhard#anchor}). So glass is never tinted nor
+		 * lightness part a gain (in proportion to L*, so black stays black), and both only for near-neutral pixels (fading
+		 * to none {@value Reinhard#ANCHOR_RAMP} chroma units beyond glass's chroma, so pale pink tissue as light as the glass
+		 * keeps the transfer's colour; {@link Reinhard#anchor}). So glass is never tinted nor
 		 * darkened, and where the transfer already draws glass right
 		 * (same-stain references) nothing changes: a per-pixel switch between tissue and glass mappings flattens the local
 		 * contrast of pale tissue and glass edges (what costs {@code reference} its SSIM), a small constant shift does not.
@@ -549,7 +550,8 @@ public final class Reinhard implements StainNormalizer {
 	 * this many L* before it is corrected (smaller shifts are left alone: correcting them changes the contrast of pale
 	 * tissue more than it gains). Chosen on the cross-lab protocol with the gain of {@link Anchor#shareL}: at 4, the real
 	 * scanner pairs keep glass 3 to 4 L* darker than the other scanner shows it (SSIM 0.8528 against the reference setting's
-	 * 0.8539); at 2 every summary is at least the reference setting's; at 1.5 the strong shifts fall below it (0.95542 against 0.95547)...
+	 * 0.8539); at 2 every summary is at least the reference setting's; at 1.5 the strong shifts fall below it (0.95542
+	 * against 0.95547)...
 	 */
 	static final double ANCHOR_LIGHTNESS = 2;
 	/** ...and off the glass's own a*, b* by up to this chroma (the damage checks flag glass 6 chroma units more tinted)... */
@@ -626,7 +628,7 @@ public final class Reinhard implements StainNormalizer {
 		 * same correction over the whole lightness range (0.9556).
 		 */
 		double shareL(double l) {
-			return none() || shift[0] == 0 ? 0 : ramp(l / glassL);
+			return shift[0] == 0 ? 0 : ramp(l / glassL);
 		}
 
 		/** Adds the correction to transferred pixels {@code dst} (those of spaces other than L*a*b*), by their source's lightness. */

@@ -225,9 +225,8 @@ public final class Stst implements StainNormalizer {
 
 	/**
 	 * {@link #normalize(RgbImage)} of each image, their tiles batched together into the generator's calls ({@code batch}
-	 * tiles each): the same pixels and warnings (a tile's output does not depend on the tiles batched with it; where oneDNN's kernels depend on the batch shape, as on
-	 * AVX2-only CPUs, within one 8-bit level), in fewer,
-	 * larger calls. With {@code dropout=true} each image's dropout masks are seeded as when it is alone, so the images
+	 * tiles each): the same pixels and warnings (a tile's output does not depend on the tiles batched with it; where
+	 * oneDNN's kernels depend on the batch shape, as on AVX2-only CPUs, within one 8-bit level), in fewer, larger calls. With {@code dropout=true} each image's dropout masks are seeded as when it is alone, so the images
 	 * then run one by one.
 	 */
 	@Override

@@ -18,12 +18,12 @@ import sc.fiji.stainnorm.synth.SyntheticTissue;
 
 /**
  * A group of images normalized together (their tiles batched into shared TensorFlow calls) gives each image the pixels
- * and warnings it gets alone, to the bit (within one level where oneDNN's kernels depend on the batch shape), whatever the batch it was padded into: the benchmark and the folder job hand STST
- * such groups.
+ * and warnings it gets alone, to the bit (within one level where oneDNN's kernels depend on the batch shape), whatever
+ * the batch it was padded into: the benchmark and the folder job hand STST such groups.
  */
 public class StstGroupTest {
 	/** 8-bit levels a tile may move by with the batch it runs in (see the note in the test). */
-	static final int BATCH_ROUNDING = 1;
+	public static final int BATCH_ROUNDING = 1;
 
 	@Test
 	public void aGroupGivesEachImageItsOwnResultToTheBit() {
