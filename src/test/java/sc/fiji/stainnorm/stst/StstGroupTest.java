@@ -26,7 +26,7 @@ public class StstGroupTest {
 	public static final int BATCH_ROUNDING = 1;
 
 	@Test
-	public void aGroupGivesEachImageItsOwnResultToTheBit() {
+	public void aGroupGivesEachImageItsOwnResultWithinBatchRounding() {
 		List<RgbImage> images = new ArrayList<>();
 		// one-tile patches, a small (mirror-padded) one, a several-tile one and an almost uniform one (warned about)
 		for (int i = 0; i < 5; i++) images.add(SyntheticTissue.generate(40 + i, 256, 256).render(StainStyle.ALL[i % 3], 1.0));
@@ -44,13 +44,17 @@ public class StstGroupTest {
 		// a job's last group of one image, padded likewise
 		RgbImage last = images.get(0);
 		int[] lastInGroup = stst.normalizeAll(List.of(last)).get(0).image().pixels();
+		int largest = 0;
 		for (int i = 0; i < images.size(); i++) {
 			Normalized alone = stst.normalize(images.get(i));
 			// oneDNN picks its convolution kernels by batch shape; on a CPU without AVX-512 (AMD Zen 3, AVX2) they round
 			// differently, so a tile batched with others can come out one 8-bit level off its lone result (to the bit on AVX-512 hosts)
-			assertTrue("image " + i + " in the group", sc.fiji.stainnorm.slide.TiledNormalization.maxDifference(alone.image(), together.get(i).image()) <= BATCH_ROUNDING);
+			int difference = sc.fiji.stainnorm.slide.TiledNormalization.maxDifference(alone.image(), together.get(i).image());
+			largest = Math.max(largest, difference);
+			assertTrue("image " + i + " in the group: " + difference + " levels off", difference <= BATCH_ROUNDING);
 			assertEquals("image " + i + "'s warnings", alone.warnings(), together.get(i).warnings());
 		}
+		System.out.println("STST group against alone: largest difference " + largest + " levels (allowed " + BATCH_ROUNDING + ")");
 		assertEquals("the uniform image is warned about", 1, together.get(images.size() - 1).warnings().size());
 		assertTrue("a group of one, padded to 8 tiles", sc.fiji.stainnorm.slide.TiledNormalization.maxDifference(stst.normalize(last).image(), RgbImage.wrap(last.width(), last.height(), lastInGroup)) <= BATCH_ROUNDING);
 	}

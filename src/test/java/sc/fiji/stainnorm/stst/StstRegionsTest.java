@@ -77,7 +77,7 @@ public class StstRegionsTest {
 	}
 
 	@Test
-	public void aSmallCacheAskedOutOfOrderStaysBoundedAndExact() throws IOException {
+	public void aSmallCacheAskedOutOfOrderStaysBoundedWithinBatchRounding() throws IOException {
 		StstRegions small = stst.regions(image, model, 3);
 		List<long[]> shuffled = cells();
 		Collections.shuffle(shuffled, new Random(5));
