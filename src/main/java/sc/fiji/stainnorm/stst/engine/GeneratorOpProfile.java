@@ -5,11 +5,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
-import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
-import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.DeviceStepStats;
 import org.tensorflow.proto.NodeExecStats;
@@ -20,8 +18,8 @@ import sc.fiji.stainnorm.stst.StstModel;
 
 /**
  * Not a test: where the bundled model's inference graph spends its time, from TensorFlow's own step statistics
- * ({@code FULL_TRACE}). Builds the graph STST runs (constant weights, sub-pixel decoders, the session settings of
- * {@link TfEngine#config}) for calls of {@code batch} random 256² tiles, prints the wall time per call, then the op
+ * ({@code FULL_TRACE}). Runs the graph and session STST runs ({@link TfEngine#generator}'s, built for calls of
+ * {@code batch} tiles) on random 256² tiles, prints the wall time per call, then the op
  * time per call by op type and for the slowest nodes (with the kernel oneDNN ran, e.g. {@code _MklNativeConv2DWithBias}
  * for a convolution fused with its bias). Op times of parallel ops overlap, so they add up to more than the wall time.
  *
@@ -34,43 +32,41 @@ public final class GeneratorOpProfile {
 		int n = args.length > 0 ? Integer.parseInt(args[0]) : 8, threads = args.length > 1 ? Integer.parseInt(args[1]) : 0, size = 256;
 		int warmup = 5, timed = 20, traced = 5;
 		StstModel model = StstModel.bundled();
-		try (Graph g = new Graph()) {
-			Networks net = new Networks(g);
-			net.createConstants(model.spec().generatorVariables(), model.weights());
-			Placeholder<TFloat32> in = net.tf.withName("gray").placeholder(TFloat32.class, Placeholder.shape(Shape.of(n, size, size, 1)));
-			Operand<TFloat32> out = net.generator(model.spec(), in, n, size, size, null, true);
+		try (TfEngine.TfGenerator generator = (TfEngine.TfGenerator) new TfEngine().generator(model.spec(), model.weights(), false, threads)) {
+			TfEngine.TfGenerator.Compiled graph = generator.compile(n, size, size);
+			Session s = graph.session();
+			Placeholder<TFloat32> in = graph.input();
+			Operand<TFloat32> out = graph.output();
 			Map<String, String> typeOf = new HashMap<>();
-			g.operations().forEachRemaining(op -> typeOf.put(op.name(), op.type()));
-			try (Session s = new Session(g, TfEngine.config(threads))) {
-				float[] gray = new float[n * size * size];
-				Random random = new Random(1);
-				for (int i = 0; i < gray.length; i++) gray[i] = random.nextFloat() * 2 - 1;
-				try (TFloat32 t = TfEngine.tensor(gray, n, size, size, 1)) {
-					for (int i = 0; i < warmup; i++) s.runner().feed(in, t).fetch(out).run().close();
-					long start = System.nanoTime();
-					for (int i = 0; i < timed; i++) s.runner().feed(in, t).fetch(out).run().close();
-					double perCall = (System.nanoTime() - start) / 1e6 / timed;
-					System.out.printf(Locale.ROOT, "%d cores, calls of %d tiles of %d²: %.2f ms per call, %.2f ms per tile (intra-op threads %s)%n",
-						Runtime.getRuntime().availableProcessors(), n, size, perCall, perCall / n, threads > 0 ? threads : "TensorFlow's default");
-					Map<String, Long> byType = new HashMap<>(), byNode = new HashMap<>();
-					RunOptions trace = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
-					for (int i = 0; i < traced; i++)
-						try (Result r = s.runner().feed(in, t).fetch(out).setOptions(trace).runAndFetchMetadata()) {
-							for (DeviceStepStats d : r.getMetadata().orElseThrow().getStepStats().getDevStatsList())
-								for (NodeExecStats node : d.getNodeStatsList()) {
-									long micros = node.getOpEndRelMicros() - node.getOpStartRelMicros();
-									String type = typeOf.getOrDefault(node.getNodeName(), "?");
-									byType.merge(type, micros, Long::sum);
-									String kernel = node.getTimelineLabel().replaceAll(".*= ", "").replaceAll("\\(.*", "");
-									byNode.merge(node.getNodeName() + " (" + kernel + ")", micros, Long::sum);
-								}
-						}
-					long total = byType.values().stream().mapToLong(Long::longValue).sum();
-					System.out.printf(Locale.ROOT, "op time per call: %.2f ms%n%nby op type:%n", total / 1e3 / traced);
-					print(byType, total, traced, 20);
-					System.out.println("\nslowest nodes:");
-					print(byNode, total, traced, 20);
-				}
+			graph.graph().operations().forEachRemaining(op -> typeOf.put(op.name(), op.type()));
+			float[] gray = new float[n * size * size];
+			Random random = new Random(1);
+			for (int i = 0; i < gray.length; i++) gray[i] = random.nextFloat() * 2 - 1;
+			try (TFloat32 t = TfEngine.tensor(gray, n, size, size, 1)) {
+				for (int i = 0; i < warmup; i++) s.runner().feed(in, t).fetch(out).run().close();
+				long start = System.nanoTime();
+				for (int i = 0; i < timed; i++) s.runner().feed(in, t).fetch(out).run().close();
+				double perCall = (System.nanoTime() - start) / 1e6 / timed;
+				System.out.printf(Locale.ROOT, "%d cores, calls of %d tiles of %d²: %.2f ms per call, %.2f ms per tile (intra-op threads %s)%n",
+					Runtime.getRuntime().availableProcessors(), n, size, perCall, perCall / n, threads > 0 ? threads : "TensorFlow's default");
+				Map<String, Long> byType = new HashMap<>(), byNode = new HashMap<>();
+				RunOptions trace = RunOptions.newBuilder().setTraceLevel(RunOptions.TraceLevel.FULL_TRACE).build();
+				for (int i = 0; i < traced; i++)
+					try (Result r = s.runner().feed(in, t).fetch(out).setOptions(trace).runAndFetchMetadata()) {
+						for (DeviceStepStats d : r.getMetadata().orElseThrow().getStepStats().getDevStatsList())
+							for (NodeExecStats node : d.getNodeStatsList()) {
+								long micros = node.getOpEndRelMicros() - node.getOpStartRelMicros();
+								String type = typeOf.getOrDefault(node.getNodeName(), "?");
+								byType.merge(type, micros, Long::sum);
+								String kernel = node.getTimelineLabel().replaceAll(".*= ", "").replaceAll("\\(.*", "");
+								byNode.merge(node.getNodeName() + " (" + kernel + ")", micros, Long::sum);
+							}
+					}
+				long total = byType.values().stream().mapToLong(Long::longValue).sum();
+				System.out.printf(Locale.ROOT, "op time per call: %.2f ms%n%nby op type:%n", total / 1e3 / traced);
+				print(byType, total, traced, 20);
+				System.out.println("\nslowest nodes:");
+				print(byNode, total, traced, 20);
 			}
 		}
 	}

@@ -190,7 +190,7 @@ public final class TfEngine implements StstEngine {
 	 * are constants and some decoders sub-pixel convolutions ({@link Networks#generator}), unless {@code asTrained}:
 	 * then the graph is the training's (variables, transposed convolutions).
 	 */
-	private static final class TfGenerator implements Generator {
+	static final class TfGenerator implements Generator {
 		private final UNetSpec spec;
 		private final NamedTensors weights;
 		private final boolean dropout, asTrained;
@@ -206,10 +206,11 @@ public final class TfEngine implements StstEngine {
 			this.asTrained = asTrained;
 		}
 
-		private record Compiled(Graph graph, Session session, Placeholder<TFloat32> input, Operand<TFloat32> output,
+		record Compiled(Graph graph, Session session, Placeholder<TFloat32> input, Operand<TFloat32> output,
 			Map<Integer, Placeholder<TFloat32>> masks) {}
 
-		private synchronized Compiled compile(int n, int h, int w) {
+		/** The graph and session of calls of n tiles of h x w, built on first use (GeneratorOpProfile profiles it). */
+		synchronized Compiled compile(int n, int h, int w) {
 			if (closed) throw new IllegalStateException("generator closed");
 			return compiled.computeIfAbsent(List.of(n, h, w), k -> {
 				Graph g = new Graph();
